@@ -1,0 +1,314 @@
+"""The ``edition`` command line: the one place that turns errors into messages and exit statuses.
+
+Exit status: 0 clean; 1 the input has errors; 2 usage or configuration error;
+70 internal error (the traceback is saved to a file whose path is printed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from edition import __version__, api, scaffold
+from edition.diagnostics import Reporter, Severity
+from edition.errors import EditionError
+from edition.project import Project
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _report_options(func: F) -> F:
+    """Options every subcommand shares: project folder, output format, ignore, strict."""
+    options = [
+        click.option(
+            "--project",
+            "project_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help="Folder of the edition (default: the one holding edition.toml, here or above).",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["text", "json"]),
+            default="text",
+            show_default=True,
+            help="How diagnostics are printed: text lines or JSON lines.",
+        ),
+        click.option("--ignore", multiple=True, metavar="CODE", help="Silence a diagnostic code."),
+        click.option("--strict", is_flag=True, help="Treat warnings as errors."),
+    ]
+    for decorate in reversed(options):
+        func = decorate(func)
+    return func
+
+
+class _Session:
+    """A reporter plus the project, shared by the subcommand's body and the final report."""
+
+    def __init__(self, project_dir: Path | None, fmt: str, ignore: Sequence[str], strict: bool) -> None:
+        self.fmt = fmt
+        self.reporter = Reporter(frozenset(ignore), strict)
+        self.project_dir = project_dir
+
+    @functools.cached_property
+    def project(self) -> Project:
+        if self.project_dir is not None:
+            return Project.load(self.project_dir)
+        return Project.find(Path.cwd())
+
+    def finish(self) -> int:
+        """Print the diagnostics; the exit status follows the worst one."""
+        _print_diagnostics(self.reporter, self.fmt)
+        return EXIT_INPUT if self.reporter.has_errors else EXIT_OK
+
+
+def _print_diagnostics(reporter: Reporter, fmt: str) -> None:
+    text = reporter.render(fmt)
+    if text:
+        click.echo(text, err=True)
+
+
+def _quiet() -> bool:
+    return bool(os.environ.get("CI")) or not sys.stderr.isatty()
+
+
+@contextlib.contextmanager
+def progress(label: str, total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar on a terminal; silence in CI and pipes."""
+    if _quiet() or total < 2:
+        yield lambda name: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[name]}"),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=total, name="")
+        yield lambda name: bar.update(task, advance=1, name=name)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="edition")
+@click.option("--traceback", "show_traceback", is_flag=True, help="Show internal errors' tracebacks inline.")
+@click.pass_context
+def cli(ctx: click.Context, show_traceback: bool) -> None:
+    """Turn archival transcriptions into a validated TEI edition and a static website.
+
+    \b
+    Typical session:
+      edition import          # sources/*.txt → tei/*.xml
+      edition validate        # schema, Schematron and cross-document checks
+      edition build           # tei/ → site/
+      edition serve           # preview on http://127.0.0.1:8000/, rebuilt on change
+    """
+    ctx.obj = {"traceback": show_traceback}
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--title", help="Title of the new edition (default: from the folder name).")
+def new(directory: Path, title: str | None) -> None:
+    """Create a new edition project in DIRECTORY.
+
+    \b
+    Example:
+      edition new letters-of-1917 --title "Letters of 1917"
+
+    Writes edition.toml, sources/, tei/ (with an empty register and the
+    schema), templates/ and a README for the project's editors.
+    """
+    written = scaffold.create(directory, title)
+    click.echo(f"Created {directory} ({len(written)} files). Next: put transcriptions into "
+               f"{directory / 'sources'} and run 'edition import' there.")
+
+
+@cli.command(name="import")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--profile", help="Use this source profile instead of detecting one.")
+@click.option("--force", is_flag=True, help="Replace TEI files edited by hand (a .bak copy is kept).")
+@_report_options
+def import_(sources: tuple[Path, ...], profile: str | None, force: bool, **options: Any) -> int:
+    """Encode transcriptions as TEI: sources/NAME.txt → tei/NAME.xml.
+
+    \b
+    Examples:
+      edition import                       # every file in sources/
+      edition import sources/letter-01.md  # one file
+      edition import --force sources/x.txt # replace a hand-edited tei/x.xml, keeping a backup
+
+    A TEI file that was edited since it was generated is never overwritten
+    without --force. A bad source is reported and the others still imported.
+    """
+    session = _Session(**_split(options))
+    project = session.project
+    files = [p.resolve() for p in sources] or project.source_files()
+    with progress("Importing", len(files)) as advance:
+        outcomes = api.convert(project, files, session.reporter, profile=profile, force=force, advance=advance)
+    for outcome in outcomes:
+        detail = f" (profile {outcome.profile}: {outcome.reason})" if outcome.profile else ""
+        click.echo(f"{outcome.status:>16}  {outcome.source} → {outcome.target}{detail}")
+    return session.finish()
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--schema", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Validate against this RELAX NG schema instead of the edition's.")
+@click.option("--schematron", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Also check this ISO Schematron (XPath 1.0).")
+@_report_options
+def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | None, **options: Any) -> int:
+    """Check TEI files against the schema and the Schematron rules.
+
+    \b
+    Examples:
+      edition validate                     # every document in tei/
+      edition validate tei/letter-01.xml
+      edition validate --schema tei_all.rng other/*.xml
+
+    Every problem of every file is reported, as path:line:column lines.
+    """
+    session = _Session(**_split(options))
+    project = session.project
+    files = [p.resolve() for p in paths] or project.tei_files()
+    with progress("Validating", len(files)) as advance:
+        count = api.validate(project, files, session.reporter, schema=schema, schematron=schematron,
+                             advance=advance)
+    status = session.finish()
+    errors = session.reporter.count(Severity.ERROR)
+    click.echo(f"{count} file(s) checked: " + (f"{errors} error(s)" if errors else "valid"))
+    return status
+
+
+@cli.command()
+@click.option("--no-validate", is_flag=True, help="Publish without validating (the site says so).")
+@_report_options
+def build(no_validate: bool, **options: Any) -> int:
+    """Validate the edition and build the static site into site/.
+
+    \b
+    Example:
+      edition build && python3 -m http.server -d site
+
+    The site is built in a temporary folder and swapped in only when the
+    whole build succeeded, so a failed build leaves the previous site intact.
+    """
+    session = _Session(**_split(options))
+    project = session.project
+    started = time.perf_counter()
+    with progress("Building", len(project.tei_files())) as advance:
+        result = api.build(project, session.reporter, check=not no_validate, advance=advance)
+    status = session.finish()
+    if result is None:
+        click.echo("Not built: the edition has errors (see above); the previous site is unchanged.")
+        return EXIT_INPUT
+    if status == EXIT_OK:
+        click.echo(
+            f"Built {result.documents} document(s), {result.pages} page(s) into "
+            f"{project.shown(project.site_dir)}/ in {time.perf_counter() - started:.1f} s. "
+            f"Open {project.site_dir / 'index.html'} or run 'edition serve'."
+        )
+    return status
+
+
+@cli.command()
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@_report_options
+def serve(port: int, **options: Any) -> int:
+    """Build, serve site/ on 127.0.0.1 and rebuild whenever an input changes.
+
+    \b
+    Example:
+      edition serve --port 8080
+
+    Watches sources/, tei/, templates/ and edition.toml. A rebuild that fails
+    prints its errors and keeps serving the last good site.
+    """
+    from edition.site import serve as serving
+
+    session = _Session(**_split(options))
+    project = session.project
+
+    def rebuild() -> None:
+        reporter = Reporter(session.reporter.ignore, session.reporter.strict)
+        try:
+            result = api.build(project, reporter)
+        except EditionError as err:
+            reporter.extend(err.diagnostics)
+            result = None
+        _print_diagnostics(reporter, session.fmt)
+        click.echo("Rebuilt." if result and not reporter.has_errors else "Rebuild failed; serving the last good site.",
+                   err=True)
+
+    rebuild()
+    server = serving.make_server(project.site_dir, port)
+    click.echo(f"Serving {project.shown(project.site_dir)}/ at http://{serving.LOOPBACK}:{server.server_port}/ "
+               "(Ctrl-C stops)")
+    watched = [project.sources_dir, project.tei_dir, *project.template_dirs[:1], project.root / "edition.toml"]
+    serving.serve_forever(server, serving.Watcher(watched, rebuild))
+    return EXIT_OK
+
+
+def _split(options: dict[str, Any]) -> dict[str, Any]:
+    return {k: options[k] for k in ("project_dir", "fmt", "ignore", "strict")}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status instead of raising."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    show_traceback = "--traceback" in args
+    fmt = "json" if _format_json(args) else "text"
+    try:
+        result = cli.main(args=args, prog_name="edition", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return EXIT_USAGE
+    except click.exceptions.Exit as done:
+        return int(done.exit_code)
+    except click.ClickException as err:
+        err.show()
+        return EXIT_USAGE
+    except EditionError as err:
+        reporter = Reporter()
+        reporter.extend(err.diagnostics)
+        _print_diagnostics(reporter, fmt)
+        return err.exit_status
+    except Exception:
+        return _internal_error(show_traceback)
+    return int(result) if isinstance(result, int) else EXIT_OK
+
+
+def _format_json(args: list[str]) -> bool:
+    return "--format=json" in args or any(
+        a == "--format" and i + 1 < len(args) and args[i + 1] == "json" for i, a in enumerate(args)
+    )
+
+
+def _internal_error(show_traceback: bool) -> int:
+    details = traceback.format_exc()
+    if show_traceback:
+        click.echo(details, err=True)
+    fd, path = tempfile.mkstemp(prefix="edition-crash-", suffix=".txt")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(f"edition {__version__} on Python {sys.version.split()[0]}\n{details}")
+    click.echo(
+        "edition hit an internal error: this is a bug in edition, not in your edition.\n"
+        f"The traceback is saved in {path}; please attach it to a bug report "
+        "(run again with --traceback to see it here).",
+        err=True,
+    )
+    return EXIT_INTERNAL

@@ -1,0 +1,152 @@
+"""Located problems (``Diagnostic``) and the ``Reporter`` that collects them.
+
+One line per diagnostic, paths relative to the project root, 1-based lines
+and columns::
+
+    sources/letter-01.md:12:7: error[S103]: unclosed supplied text "[abc"
+      hint: close it with "]" or escape the bracket as "\\["
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Severity(enum.IntEnum):
+    """How bad a diagnostic is; errors stop the build."""
+
+    INFO = 0
+    WARNING = 1
+    ERROR = 2
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a problem is: a path (relative to the project) with optional line and column."""
+
+    path: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.path]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem: a stable code, a severity, a message and how to fix it."""
+
+    code: str
+    message: str
+    location: Location | None = None
+    severity: Severity = Severity.ERROR
+    hints: tuple[str, ...] = ()
+
+    def render(self) -> str:
+        """Render as the one-line text format, followed by indented hints."""
+        prefix = f"{self.location}: " if self.location else ""
+        lines = [f"{prefix}{self.severity}[{self.code}]: {self.message}"]
+        lines.extend(f"  hint: {hint}" for hint in self.hints)
+        return "\n".join(lines)
+
+    def as_json(self) -> str:
+        """Render as one JSON line."""
+        loc = self.location
+        return json.dumps(
+            {
+                "code": self.code,
+                "severity": str(self.severity),
+                "message": self.message,
+                "path": loc.path if loc else None,
+                "line": loc.line if loc else None,
+                "column": loc.column if loc else None,
+                "hints": list(self.hints),
+            },
+            ensure_ascii=False,
+        )
+
+
+def error(code: str, message: str, location: Location | None = None, *hints: str) -> Diagnostic:
+    """Shorthand for an error diagnostic."""
+    return Diagnostic(code, message, location, Severity.ERROR, tuple(hints))
+
+
+def warning(code: str, message: str, location: Location | None = None, *hints: str) -> Diagnostic:
+    """Shorthand for a warning diagnostic."""
+    return Diagnostic(code, message, location, Severity.WARNING, tuple(hints))
+
+
+def info(code: str, message: str, location: Location | None = None, *hints: str) -> Diagnostic:
+    """Shorthand for an informational diagnostic."""
+    return Diagnostic(code, message, location, Severity.INFO, tuple(hints))
+
+
+def relative_path(path: Path, root: Path) -> str:
+    """Show ``path`` relative to ``root`` when it lies inside it, else as given."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class Reporter:
+    """Collects diagnostics from every stage; ``--ignore`` and ``--strict`` apply here."""
+
+    ignore: frozenset[str] = frozenset()
+    strict: bool = False
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def report(self, diagnostic: Diagnostic) -> None:
+        """Record one diagnostic unless its code is ignored."""
+        if diagnostic.code in self.ignore:
+            return
+        if self.strict and diagnostic.severity is Severity.WARNING:
+            diagnostic = Diagnostic(
+                diagnostic.code,
+                diagnostic.message,
+                diagnostic.location,
+                Severity.ERROR,
+                diagnostic.hints,
+            )
+        self.diagnostics.append(diagnostic)
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Record several diagnostics."""
+        for diagnostic in diagnostics:
+            self.report(diagnostic)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self.diagnostics)
+
+    def count(self, severity: Severity) -> int:
+        """How many diagnostics of this severity were recorded."""
+        return sum(1 for d in self.diagnostics if d.severity is severity)
+
+    @property
+    def has_errors(self) -> bool:
+        """True when any error was recorded: the stage must stop."""
+        return self.count(Severity.ERROR) > 0
+
+    def codes(self) -> Counter[str]:
+        """How often each code was reported."""
+        return Counter(d.code for d in self.diagnostics)
+
+    def render(self, fmt: str = "text") -> str:
+        """All diagnostics as text lines or JSON lines."""
+        if fmt == "json":
+            return "\n".join(d.as_json() for d in self.diagnostics)
+        return "\n".join(d.render() for d in self.diagnostics)

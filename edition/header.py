@@ -1,0 +1,82 @@
+"""The teiHeader of a generated document, from the edition's settings and a reader's metadata."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from edition import __version__
+from edition.config import Settings
+from edition.readers.base import Metadata
+from edition.tei import make, sub
+
+_LANGUAGES = {"en": "English", "ru": "Russian", "ja": "Japanese", "de": "German", "fr": "French"}
+
+
+def document_id(stem: str) -> str:
+    """An ``xml:id``-safe document id from a file stem (NCName: starts with a letter)."""
+    ident = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "doc"
+    return ident if ident[0].isalpha() or ident[0] == "_" else f"d{ident}"
+
+
+def build_header(settings: Settings, meta: Metadata, doc_id: str, source_shown: str) -> etree._Element:
+    """A complete teiHeader: titleStmt, editionStmt, publicationStmt, sourceDesc, encodingDesc, profileDesc, revisionDesc."""
+    edition = settings.edition
+    header = make("teiHeader")
+    file_desc = sub(header, "fileDesc")
+
+    title_stmt = sub(file_desc, "titleStmt")
+    sub(title_stmt, "title", meta.title or doc_id, type="main")
+    sub(title_stmt, "title", edition.title, type="collection")
+    for person in edition.editors:
+        sub(title_stmt, "editor", person.name, role=person.role or None)
+
+    edition_stmt = sub(file_desc, "editionStmt")
+    sub(edition_stmt, "edition", f"{edition.title}, version {edition.version}", n=edition.version)
+
+    pub = sub(file_desc, "publicationStmt")
+    sub(pub, "publisher", edition.publisher or edition.title)
+    if edition.pub_place:
+        sub(pub, "pubPlace", edition.pub_place)
+    sub(pub, "idno", f"{edition.id}:{doc_id}", type="edition")
+    if edition.base_url:
+        sub(pub, "idno", f"{edition.base_url.rstrip('/')}/documents/{doc_id}/", type="URI")
+    availability = sub(pub, "availability", status="free")
+    sub(availability, "licence", edition.licence, target=edition.licence_url)
+
+    source_desc = sub(file_desc, "sourceDesc")
+    bibl = sub(source_desc, "bibl")
+    sub(bibl, "title", meta.title or doc_id)
+    if meta.date:
+        sub(bibl, "date", meta.date, when=meta.date)
+    if meta.source_idno:
+        sub(bibl, "idno", meta.source_idno, type="source")
+    if meta.source_description:
+        sub(bibl, "note", meta.source_description)
+    sub(bibl, "note", f"Transcription: {source_shown}", type="transcription")
+
+    encoding = sub(header, "encodingDesc")
+    project = sub(encoding, "projectDesc")
+    sub(project, "p", f"Part of {edition.title}.")
+    editorial = sub(encoding, "editorialDecl")
+    sub(
+        editorial,
+        "p",
+        "Encoded by edition from the transcription; the text keeps the source's "
+        "spelling and errors, marked rather than corrected.",
+    )
+
+    profile = sub(header, "profileDesc")
+    lang = meta.language or edition.language
+    lang_usage = sub(profile, "langUsage")
+    sub(lang_usage, "language", _LANGUAGES.get(lang, lang), ident=lang)
+    if meta.keywords:
+        text_class = sub(profile, "textClass")
+        keywords = sub(text_class, "keywords")
+        for word in meta.keywords:
+            sub(keywords, "term", word)
+
+    revision = sub(header, "revisionDesc")
+    sub(revision, "change", f"Imported from {source_shown} by edition {__version__}.")
+    return header

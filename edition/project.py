@@ -1,0 +1,115 @@
+"""An edition project on disk: its root folder, settings and the files it holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+from edition import config
+from edition.diagnostics import relative_path
+
+SOURCE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+
+
+def bundled(name: str) -> Path:
+    """A folder shipped with the tool (``templates`` or ``schema``).
+
+    Installed wheels carry them under ``edition/_bundled``; in a source checkout
+    they are the repository's own ``templates/`` and ``tei/schema/``.
+    """
+    packaged = Path(str(resources.files("edition"))) / "_bundled" / name
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parent.parent
+    return checkout / ("templates" if name == "templates" else "tei/schema")
+
+
+@dataclass
+class Project:
+    """The edition rooted at the folder that holds ``edition.toml``."""
+
+    root: Path
+    settings: config.Settings
+
+    @classmethod
+    def load(cls, root: Path) -> Project:
+        """Read ``root/edition.toml``."""
+        root = root.resolve()
+        return cls(root, config.load(root / config.CONFIG_NAME))
+
+    @classmethod
+    def find(cls, start: Path) -> Project:
+        """Load the project whose edition.toml is in ``start`` or one of its parents."""
+        start = start.resolve()
+        for folder in (start, *start.parents):
+            if (folder / config.CONFIG_NAME).is_file():
+                return cls.load(folder)
+        return cls.load(start)  # raises C001 with the expected path
+
+    def path(self, configured: str) -> Path:
+        """Resolve a configured path against the project root."""
+        return (self.root / configured).resolve()
+
+    def shown(self, path: Path) -> str:
+        """A path as diagnostics show it: relative to the project root."""
+        return relative_path(path, self.root)
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.path(self.settings.paths.sources)
+
+    @property
+    def tei_dir(self) -> Path:
+        return self.path(self.settings.paths.tei)
+
+    @property
+    def site_dir(self) -> Path:
+        return self.path(self.settings.paths.site)
+
+    @property
+    def register_path(self) -> Path:
+        return self.path(self.settings.paths.register)
+
+    @property
+    def schema_path(self) -> Path:
+        return self.path(self.settings.paths.schema)
+
+    @property
+    def schematron_path(self) -> Path:
+        return self.path(self.settings.paths.schematron)
+
+    @cached_property
+    def template_dirs(self) -> list[Path]:
+        """Template search path: the project's own folder first, then the bundled defaults."""
+        dirs = [self.path(self.settings.paths.templates), bundled("templates")]
+        unique: list[Path] = []
+        for d in dirs:
+            if d.is_dir() and d.resolve() not in unique:
+                unique.append(d.resolve())
+        return unique
+
+    def source_files(self) -> list[Path]:
+        """Transcriptions in the sources folder, sorted by name (sidecars excluded)."""
+        if not self.sources_dir.is_dir():
+            return []
+        return sorted(
+            p
+            for p in self.sources_dir.iterdir()
+            if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES and not p.name.startswith(".")
+            and p.name.lower() != "readme.md"
+        )
+
+    def tei_files(self) -> list[Path]:
+        """The edition's TEI documents, sorted by name (the register excluded)."""
+        if not self.tei_dir.is_dir():
+            return []
+        register = self.register_path
+        return sorted(
+            p for p in self.tei_dir.glob("*.xml") if p.is_file() and p.resolve() != register
+        )
+
+    def tei_path_for(self, source: Path) -> Path:
+        """Where the TEI of a source goes: ``sources/x.txt`` → ``tei/x.xml``."""
+        return self.tei_dir / f"{source.stem}.xml"

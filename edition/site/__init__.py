@@ -1,0 +1,1 @@
+"""The static site: page building, templates and the development server."""

@@ -1,0 +1,72 @@
+"""The Jinja2 environment: autoescaping, StrictUndefined, and located template errors."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from edition.diagnostics import Location, error
+from edition.errors import InputError
+
+
+def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
+    """A Jinja2 environment that escapes everything and fails on undefined names."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render(env: jinja2.Environment, name: str, shown_root: Path, **context: Any) -> str:
+    """Render a template; template mistakes become R5xx diagnostics with file and line."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as err:
+        raise InputError(
+            error(
+                "R501",
+                f"template syntax error: {err.message}",
+                Location(_shown(err.filename, shown_root, name), err.lineno),
+            )
+        ) from err
+    except jinja2.UndefinedError as err:
+        path, line = _template_frame(name)
+        raise InputError(
+            error(
+                "R502",
+                f"template uses an undefined value: {err.message}",
+                Location(_shown(path, shown_root, name), line),
+                "check the variable's spelling, or guard it with {% if … is defined %}",
+            )
+        ) from err
+    except jinja2.TemplateNotFound as err:
+        raise InputError(error("R503", f"template not found: {err.name}", None)) from err
+
+
+def _template_frame(name: str) -> tuple[str | None, int | None]:
+    """File and line of the innermost template frame of the exception being handled."""
+    tb = sys.exc_info()[2]
+    found: tuple[str | None, int | None] = (None, None)
+    for frame, line in traceback.walk_tb(tb):
+        filename = frame.f_code.co_filename
+        if filename.endswith(".html") or filename.endswith(".xml") or filename == f"<template>":
+            found = (filename, line)
+    return found
+
+
+def _shown(filename: str | None, root: Path, fallback: str) -> str:
+    if not filename:
+        return f"templates/{fallback}"
+    try:
+        return Path(filename).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return filename
