@@ -213,7 +213,7 @@ def build(no_validate: bool, **options: Any) -> int:
     with progress("Building", len(project.tei_files())) as advance:
         result = api.build(project, session.reporter, check=not no_validate, advance=advance)
     status = session.finish()
-    if result is None:
+    if result is None or result.failed:
         click.echo("Not built: the edition has errors (see above); the previous site is unchanged.")
         return EXIT_INPUT
     if status == EXIT_OK:

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from edition import __version__
 from edition.diagnostics import Reporter, info
 from edition.errors import EditionError
+from edition.outputs import SITE_OUTPUTS
 from edition.fsutil import remove_stale_staging, safe_name, staged_directory, write_atomic
 from edition.project import Project
 from edition.render.behaviours import RenderContext
@@ -44,6 +45,7 @@ class BuildResult:
     pages: int = 0
     documents: int = 0
     fallbacks: dict[str, int] = field(default_factory=dict)
+    failed: bool = False
 
 
 def _first(tree: etree._ElementTree, xpath: str) -> str:
@@ -86,18 +88,41 @@ def build_site(
         except EditionError as err:
             reporter.extend(err.diagnostics)
     if reporter.has_errors:
+        result.failed = True
         return result
     documents.sort(key=lambda d: (d.date, d.id))
 
-    env = templates.environment(project.template_dirs)
-    settings = project.settings
-    common = {
-        "edition": settings.edition,
+    common: dict[str, object] = {
+        "edition": project.settings.edition,
         "version": __version__,
         "validated": validated,
     }
-    renderer = HTMLRenderer()
     remove_stale_staging(project.site_dir)
+    try:
+        _write_site(project, reporter, documents, common, result, advance)
+    except _BuildFailed:
+        result.failed = True
+    for name, count in sorted(result.fallbacks.items()):
+        reporter.report(
+            info("R510", f"{count} <{name}> element(s) rendered generically (no rule)", None)
+        )
+    return result
+
+
+class _BuildFailed(Exception):
+    """Raised inside the staging block to discard a build that reported errors."""
+
+
+def _write_site(
+    project: Project,
+    reporter: Reporter,
+    documents: list[SiteDocument],
+    common: dict[str, object],
+    result: BuildResult,
+    advance: Callable[[str], None],
+) -> None:
+    env = templates.environment(project.template_dirs)
+    renderer = HTMLRenderer()
     with staged_directory(project.site_dir) as out:
 
         def page(relative: str, template: str, **context: object) -> None:
@@ -128,11 +153,10 @@ def build_site(
             )
             result.documents += 1
         page("404.html", "404.html")
-    for name, count in sorted(result.fallbacks.items()):
-        reporter.report(
-            info("R510", f"{count} <{name}> element(s) rendered generically (no rule)", None)
-        )
-    return result
+        for output in SITE_OUTPUTS.values():
+            output.write(project, documents, out, reporter)
+        if reporter.has_errors:
+            raise _BuildFailed  # discard the staging folder; the old site stays
 
 
 def _mkdir(path: Path) -> Path:
