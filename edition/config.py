@@ -241,7 +241,11 @@ def documentation() -> str:
             kind = hints[f.name]
             if is_dataclass(kind):
                 continue
-            default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+            default = f.default if f.default is MISSING else None
+            if f.default is not MISSING:
+                default = f.default
+            elif f.default_factory is not MISSING:
+                default = f.default_factory()
             rows.append(f"| `{f.name}` | {_describe(kind)} | `{default!r}` | {f.metadata['doc']} |")
         if rows:
             out.extend(["", f"## `[{prefix}]`", "", (cls.__doc__ or "").strip(), ""])

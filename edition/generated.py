@@ -52,4 +52,9 @@ def state(path: Path) -> FileState:
 
 
 def _attr(value: str) -> str:
-    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace("?>", "?&gt;")
+    return (
+        value.replace("&", "&amp;")
+        .replace('"', "&quot;")
+        .replace("<", "&lt;")
+        .replace("?>", "?&gt;")
+    )

@@ -97,7 +97,9 @@ class Project:
         return sorted(
             p
             for p in self.sources_dir.iterdir()
-            if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES and not p.name.startswith(".")
+            if p.is_file()
+            and p.suffix.lower() in SOURCE_SUFFIXES
+            and not p.name.startswith(".")
             and p.name.lower() != "readme.md"
         )
 

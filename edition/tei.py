@@ -7,6 +7,7 @@ entity expansion, DTD loading, network access and recover mode.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,8 @@ def parse_xml(source: Path | bytes, display_path: str | None = None) -> etree._E
         root = etree.fromstring(data, _hardened_parser(), base_url=url)
     except etree.XMLSyntaxError as err:
         line, column = err.position if err.position else (None, None)
-        message = err.msg.split(" (", 1)[0] if err.msg else "malformed XML"
+        message = str(err.msg).split(" (", 1)[0] if err.msg else "malformed XML"
+        message = re.sub(r", line \d+, column \d+$", "", message)
         raise InputError(
             error(
                 "V303",
@@ -89,7 +91,7 @@ def _refuse_entities(tree: etree._ElementTree, shown: str) -> None:
         raise XMLSecurityError(
             error(
                 "V304",
-                f"the document declares DTD entities ({', '.join(declared[:5])}); "
+                f"the document declares DTD entities ({', '.join(map(str, declared[:5]))}); "
                 "entities are not expanded for safety",
                 Location(shown, 1),
                 "remove the <!DOCTYPE …> entity declarations and write the characters themselves",
@@ -142,7 +144,9 @@ def make(
     return element
 
 
-def sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: Any) -> etree._Element:
+def sub(
+    parent: etree._Element, tag: str, text: str | None = None, **attributes: Any
+) -> etree._Element:
     """Create a TEI child element at the end of ``parent``."""
     child = make(tag, text, line=attributes.pop("line", None), **attributes)
     parent.append(child)
@@ -152,7 +156,7 @@ def sub(parent: etree._Element, tag: str, text: str | None = None, **attributes:
 def stamp_line(element: etree._Element, line: int) -> None:
     """Record the source line on an element (lxml stores lines only up to 65535)."""
     if 0 < line <= 65535:
-        element.sourceline = line
+        element.sourceline = line  # type: ignore[misc]  # writable in lxml, read-only in stubs
 
 
 #: TEI elements whose content is elements only: whitespace between their children
@@ -169,7 +173,7 @@ STRUCTURAL = frozenset(
     listPerson listPlace listOrg listBibl listEvent listRelation person place org
     standOff table row lg castList castGroup teiCorpus facsimile surface
     normalization correction hyphenation quotation segmentation interpretation
-    stdVals punctuation""".split()
+    stdVals punctuation""".split()  # noqa: SIM905
 )
 
 

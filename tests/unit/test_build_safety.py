@@ -1,0 +1,98 @@
+"""A failed or killed build leaves the previous site intact; bad TEI writes nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from edition.cli import main
+from tests.unit.test_tei_parsing import BILLION_LAUGHS, XXE
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_invalid_tei_is_not_published(capsys, demo: Path) -> None:
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    before = snapshot(demo / "site")
+    (demo / "tei" / "broken.xml").write_text("<TEI>\n<p>unclosed\n</TEI>\n")
+    status, out, err = run(capsys, "build", "--project", str(demo))
+    assert status == 1
+    assert err.splitlines()[0].startswith("tei/broken.xml:3:")
+    assert "error[V303]: malformed XML" in err
+    assert "Not built" in out
+    assert snapshot(demo / "site") == before
+
+
+def test_hostile_xml_is_refused_by_validate_and_build(capsys, demo: Path) -> None:
+    (demo / "tei" / "laughs.xml").write_bytes(BILLION_LAUGHS)
+    (demo / "tei" / "xxe.xml").write_bytes(XXE)
+    status, _, err = run(capsys, "validate", "--project", str(demo))
+    assert status == 1
+    assert "tei/laughs.xml:1: error[V304]: the document declares DTD entities" in err
+    assert "tei/xxe.xml:1: error[V304]: the document declares DTD entities (secret)" in err
+    assert "root:" not in err
+    status, _, _ = run(capsys, "build", "--no-validate", "--project", str(demo))
+    assert status == 1
+    assert not (demo / "site").exists()
+
+
+def test_template_error_is_located_and_keeps_old_site(capsys, demo: Path) -> None:
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    before = snapshot(demo / "site")
+    template = demo / "templates" / "index.html"
+    template.write_text(template.read_text().replace("{{ edition.title }}", "{{ edition.titel }}"))
+    status, _, err = run(capsys, "build", "--project", str(demo))
+    assert status == 1
+    line = next(
+        n for n, text in enumerate(template.read_text().splitlines(), 1) if "titel" in text
+    )
+    assert err.splitlines()[0] == (
+        f"templates/index.html:{line}: error[R502]: template uses an undefined value: "
+        "'edition.config.EditionSettings object' has no attribute 'titel'"
+    )
+    assert snapshot(demo / "site") == before
+    assert not list(demo.glob(".site.*"))
+
+
+KILL_MIDWAY = """
+import os, signal, sys
+import edition.site.builder as builder
+original = builder.write_atomic
+written = []
+def write_then_die(path, data):
+    original(path, data)
+    written.append(path)
+    if len(written) == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+builder.write_atomic = write_then_die
+from edition.cli import main
+sys.exit(main(["build", "--project", sys.argv[1]]))
+"""
+
+
+def test_killed_build_leaves_previous_site_intact(capsys, demo: Path) -> None:
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    before = snapshot(demo / "site")
+    (demo / "tei" / "1960-05-10_record-of-conversation_khrushchev-fukuda-takasaki.xml").unlink()
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_MIDWAY, str(demo)], capture_output=True, check=False
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert list(demo.glob(".site.building-*")), "the killed build left its staging folder"
+    assert snapshot(demo / "site") == before
+    # The next build cleans up and succeeds.
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    assert not list(demo.glob(".site.*"))
+    assert snapshot(demo / "site") != before
+    assert os.path.isdir(demo / "site" / "documents")
