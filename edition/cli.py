@@ -91,10 +91,12 @@ def progress(label: str, total: int) -> Iterator[Callable[[str], None]]:
     if _quiet() or total < 2:
         yield lambda name: None
         return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[name]}"),
+        console=Console(stderr=True),
         transient=True,
     ) as bar:
         task = bar.add_task(label, total=total, name="")

@@ -222,7 +222,7 @@ def _describe(expected: Any) -> str:
     origin = typing.get_origin(expected)
     if origin is list:
         (item,) = typing.get_args(expected)
-        return f"a list of {_describe(item)}"
+        return "a list of tables" if is_dataclass(item) else f"a list of {_describe(item)}"
     if is_dataclass(expected):
         return "a table"
     names = {str: "a string", int: "an integer", bool: "true or false", float: "a number"}

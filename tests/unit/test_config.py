@@ -1,0 +1,42 @@
+"""Settings: every key documented, defaults usable, the reference page in sync."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from edition import config
+from tests.conftest import REPO
+
+
+def test_reference_page_is_generated_from_the_code() -> None:
+    page = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert page == config.documentation(), "run: python -c 'from edition.config import documentation; print(documentation(), end=\"\")' > docs/configuration.md"
+
+
+def test_every_option_has_a_docstring() -> None:
+    for cls in (config.Settings, config.EditionSettings, config.PathSettings, config.Person):
+        assert cls.__doc__
+        for field in dataclasses.fields(cls):
+            assert field.metadata.get("doc"), f"{cls.__name__}.{field.name} has no doc"
+
+
+def test_demo_configuration_loads() -> None:
+    settings = config.load(REPO / "edition.toml")
+    assert settings.edition.id == "mt"
+    assert settings.edition.editors[0].role == "editor"
+    assert settings.paths.tei == "tei"
+
+
+def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "edition.toml"
+    path.write_text('[edition]\ntitle = 1\nfoo = "x"\n\n[pathz]\nsite = "out"\n')
+    try:
+        config.load(path)
+    except config.ConfigError as err:
+        rendered = [d.render().splitlines()[0] for d in err.diagnostics]
+    assert rendered == [
+        "edition.toml:2: error[C006]: 'edition.title' must be a string, not int 1",
+        "edition.toml:3: error[C002]: unknown key 'edition.foo'",
+        "edition.toml:5: error[C002]: unknown key 'pathz'",
+    ]
