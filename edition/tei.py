@@ -129,7 +129,7 @@ def make(
     **attributes: Any,
 ) -> etree._Element:
     """Create a TEI element with attributes (``xml_id`` → ``xml:id``) and provenance line."""
-    element = etree.Element(tei(tag), nsmap=None)
+    element = etree.Element(tei(tag), nsmap={None: TEI_NS})
     for name, value in attributes.items():
         if value is None:
             continue
