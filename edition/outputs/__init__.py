@@ -32,5 +32,11 @@ class SiteOutput(Protocol):
         ...
 
 
+from edition.outputs.atom import AtomFeed  # noqa: E402  (the rows need the protocol above)
+from edition.outputs.dts import DTSOutput  # noqa: E402
+
 #: name → output, in the order they run.
-SITE_OUTPUTS: dict[str, SiteOutput] = {}
+SITE_OUTPUTS: dict[str, SiteOutput] = {
+    "dts": DTSOutput(),
+    "atom": AtomFeed(),
+}
