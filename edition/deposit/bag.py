@@ -97,9 +97,10 @@ def check_bag_folder(folder: Path, shown: str) -> list[Diagnostic]:
     except bagit.BagValidationError as err:
         problems = [_detail(detail, shown) for detail in err.details]
         if not problems:
-            problems = _compare_files(bag, folder, shown)
-        if not problems:
+            # bagit stops at the first structural or Payload-Oxum failure without
+            # naming files; say why, then compare every file ourselves.
             problems = [error("D606", f"the bag is not valid: {err.message}", Location(shown))]
+            problems.extend(_compare_files(bag, folder, shown))
         return problems
     except bagit.BagError as err:
         return [error("D606", f"the bag is not valid: {err}", Location(shown))]

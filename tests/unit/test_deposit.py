@@ -64,8 +64,12 @@ def test_size_changing_tamper_is_still_reported_per_file(bag_dir: Path, demo: Pa
     reporter = Reporter()
     assert api.deposit(Project.load(demo), reporter, check=bag_dir) is None
     assert [(d.code, d.location.path if d.location else "") for d in reporter] == [
-        ("D603", f"bag/data/metadata/oai_dc/{record.name}")
+        ("D606", "bag"),
+        ("D603", f"bag/data/metadata/oai_dc/{record.name}"),
     ]
+    assert reporter.diagnostics[0].message.startswith(
+        "the bag is not valid: Payload-Oxum validation failed"
+    )
 
 
 def test_zip_is_byte_identical_and_checks(demo: Path, monkeypatch, capsys) -> None:
@@ -190,3 +194,39 @@ def test_include_site(demo: Path, monkeypatch) -> None:
     assert "data/site/index.html" in result.files
     bagit.Bag(str(demo / "bag")).validate()
     shutil.rmtree(demo / "site")
+
+
+def test_register_goes_into_the_bag_but_not_the_corpus(demo: Path) -> None:
+    register = demo / "tei/register.xml"
+    register.write_text(
+        f'<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title>Register</title>'
+        "</titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc>"
+        "</fileDesc></teiHeader><standOff><listPerson/></standOff></TEI>",
+        encoding="utf-8",
+    )
+    result = api.deposit(Project.load(demo), Reporter(), output=demo / "bag")
+    assert result is not None
+    assert "data/tei/register.xml" in result.files
+    corpus = parse_xml(demo / "bag/data/corpus.xml")
+    assert len(corpus.xpath("/tei:teiCorpus/tei:TEI", namespaces=NSMAP)) == 3
+
+
+def test_output_that_is_a_file_is_refused(demo: Path, capsys) -> None:
+    (demo / "taken").write_text("x")
+    assert main(["deposit", "--project", str(demo), "--output", str(demo / "taken")]) == 1
+    assert "taken: error[D601]: the output exists and is not a folder" in capsys.readouterr().err
+    assert (demo / "taken").read_text() == "x"
+
+
+def test_no_documents_is_a_diagnostic(demo: Path, capsys) -> None:
+    for path in (demo / "tei").glob("*.xml"):
+        path.unlink()
+    assert main(["deposit", "--project", str(demo)]) == 1
+    assert "tei: error[D620]: no TEI documents to deposit" in capsys.readouterr().err
+
+
+def test_missing_manifest_is_a_bag_error(bag_dir: Path, demo: Path, capsys) -> None:
+    for manifest in bag_dir.glob("manifest-*.txt"):
+        manifest.unlink()
+    assert main(["deposit", "--project", str(demo), "--check", str(bag_dir)]) == 1
+    assert "error[D606]: the bag is not valid: No manifest files found" in capsys.readouterr().err

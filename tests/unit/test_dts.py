@@ -184,3 +184,19 @@ def test_atom_feed_lists_every_document(site: Path) -> None:
             entry.xpath("string(a:updated)", namespaces=atom),
         )
         assert entry.xpath("a:link[@type='application/tei+xml']/@href", namespaces=atom)
+
+
+def test_atom_is_reproducible_with_source_date_epoch(demo: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    toml = demo / "edition.toml"
+    toml.write_text(toml.read_text().replace('base_url = "https://example.org/moscow-tokyo/"', ""))
+    assert main(["build", "--project", str(demo), "--no-validate"]) == 0
+    first = (demo / "site/feed.xml").read_bytes()
+    entry = json.loads((demo / "site/dts/index.json").read_text())
+    assert entry["collection"] == "/dts/collection{/id}.json"
+    assert main(["build", "--project", str(demo), "--no-validate"]) == 0
+    assert (demo / "site/feed.xml").read_bytes() == first
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    feed = parse_xml(first)
+    assert set(feed.xpath("//a:updated/text()", namespaces=atom)) == {"2023-11-14T22:13:20Z"}
+    assert feed.xpath("string(/a:feed/a:id)", namespaces=atom) == "urn:x-edition:mt"
