@@ -12,12 +12,13 @@ from edition.deposit.metadata import HeaderRecord
 DATACITE_NS = "http://datacite.org/schema/kernel-4"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-SCHEMA_LOCATION = f"{DATACITE_NS} https://schema.datacite.org/meta/kernel-4.5/metadata.xsd"
+SCHEMA_LOCATION = f"{DATACITE_NS} https://schema.datacite.org/meta/kernel-4.6/metadata.xsd"
 
-#: resourceTypeGeneral values of the DataCite Metadata Schema 4.5.
+#: resourceTypeGeneral values of the DataCite Metadata Schema 4.6.
 RESOURCE_TYPES = frozenset(
     [
         "Audiovisual",
+        "Award",
         "Book",
         "BookChapter",
         "Collection",
@@ -37,6 +38,7 @@ RESOURCE_TYPES = frozenset(
         "OutputManagementPlan",
         "PeerReview",
         "PhysicalObject",
+        "Project",
         "Preprint",
         "Report",
         "Service",

