@@ -22,7 +22,7 @@ from edition.diagnostics import Location, Reporter, Severity, error, warning
 from edition.errors import EditionError
 from edition.fsutil import safe_name, staged_directory
 from edition.project import Project
-from edition.tei import serialize
+from edition.tei import XML_ID, serialize
 
 
 @dataclass
@@ -93,6 +93,7 @@ def build_payload(
     for path in (schema, schema.with_suffix(".rnc"), project.schematron_path, rules):
         if path.is_file():
             payload.setdefault(f"tei/schema/{path.name}", path.read_bytes())
+    _report_shared_ids(documents, reporter)
     payload["corpus.xml"] = tei_corpus(settings, [d.tree for d in documents])
 
     base = settings.edition.base_url
@@ -136,6 +137,27 @@ def build_payload(
         for path in sorted(p for p in site.rglob("*") if p.is_file()):
             payload[f"site/{path.relative_to(site).as_posix()}"] = path.read_bytes()
     return None if reporter.has_errors else payload
+
+
+def _report_shared_ids(documents: list[_Document], reporter: Reporter) -> None:
+    """Warn about xml:ids used by two documents: the teiCorpus would repeat them."""
+    first: dict[str, _Document] = {}
+    for doc in documents:
+        for element in doc.tree.iter():
+            ident = element.get(XML_ID) if isinstance(element.tag, str) else None
+            if ident is None:
+                continue
+            if ident in first and first[ident] is not doc:
+                reporter.report(
+                    warning(
+                        "D613",
+                        f'xml:id "{ident}" is also used in {first[ident].shown}; '
+                        "the teiCorpus repeats it",
+                        Location(doc.shown, element.sourceline),
+                        "prefix ids inside a document with the document's id",
+                    )
+                )
+            first.setdefault(ident, doc)
 
 
 def bag_info(project: Project) -> dict[str, str]:

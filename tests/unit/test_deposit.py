@@ -245,3 +245,16 @@ def test_missing_manifest_is_a_bag_error(bag_dir: Path, demo: Path, capsys) -> N
         manifest.unlink()
     assert main(["deposit", "--project", str(demo), "--check", str(bag_dir)]) == 1
     assert "error[D606]: the bag is not valid: No manifest files found" in capsys.readouterr().err
+
+
+def test_shared_xml_ids_are_a_warning(demo: Path, capsys) -> None:
+    for path in sorted((demo / "tei").glob("*.xml"))[:2]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("<body>", '<body xml:id="body">', 1), encoding="utf-8")
+    assert main(["deposit", "--project", str(demo), "-o", str(demo / "bag")]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "tei/1960-05-10_record-of-conversation_khrushchev-fukuda-takasaki.xml:47: warning[D613]: "
+        'xml:id "body" is also used in tei/1954-03-30_cia-information-report_ussr-japan.xml; '
+        "the teiCorpus repeats it"
+    ) in err
