@@ -47,8 +47,14 @@ def test_complete_header_is_deposit_ready() -> None:
 def test_each_missing_field_is_reported() -> None:
     tree = parse_xml(COMPLETE, "d1.xml")
     header = tree.getroot()[0]
-    for xpath in ("//tei:keywords", "//tei:msIdentifier/tei:idno", "//tei:licence/@target",
-                  "//tei:editor/@role", "//tei:change/@when", "//tei:editorialDecl"):
+    for xpath in (
+        "//tei:keywords",
+        "//tei:msIdentifier/tei:idno",
+        "//tei:licence/@target",
+        "//tei:editor/@role",
+        "//tei:change/@when",
+        "//tei:editorialDecl",
+    ):
         for found in header.xpath(xpath, namespaces={"tei": "http://www.tei-c.org/ns/1.0"}):
             if isinstance(found, etree._Element):
                 found.getparent().remove(found)

@@ -76,8 +76,17 @@ def test_collection_lists_every_document(site: Path) -> None:
     entry = load(site / "site/dts/index.json")
     root = load(local(expand(entry["collection"]), site))
     assert root == load(local(expand(entry["collection"], id="mt"), site))
-    for key in ("@context", "@id", "@type", "dtsVersion", "title", "totalParents",
-                "totalChildren", "collection", "member"):
+    for key in (
+        "@context",
+        "@id",
+        "@type",
+        "dtsVersion",
+        "title",
+        "totalParents",
+        "totalChildren",
+        "collection",
+        "member",
+    ):
         assert key in root
     assert root["@type"] == "Collection"
     assert root["totalParents"] == 0
@@ -86,8 +95,15 @@ def test_collection_lists_every_document(site: Path) -> None:
     assert sorted(m["@id"] for m in root["member"]) == sorted(trees)
     for member in root["member"]:
         assert member["@type"] == "Resource"
-        for key in ("title", "totalParents", "totalChildren", "collection", "navigation",
-                    "document", "citationTrees"):
+        for key in (
+            "title",
+            "totalParents",
+            "totalChildren",
+            "collection",
+            "navigation",
+            "document",
+            "citationTrees",
+        ):
             assert key in member
         tree = trees[member["@id"]]
         assert member["title"] == tree.xpath(
@@ -158,13 +174,21 @@ def test_divisions_nest_in_the_citation_tree() -> None:
     ]
     assert units[0].as_json()["dublinCore"]["title"][0]["value"] == "One"
     assert cite_structure(units) == [
-        {"@type": "CiteStructure", "citeType": "letter", "citeStructure": [
-            {"@type": "CiteStructure", "citeType": "heading"},
-            {"@type": "CiteStructure", "citeType": "paragraph"},
-        ]},
-        {"@type": "CiteStructure", "citeType": "section", "citeStructure": [
-            {"@type": "CiteStructure", "citeType": "paragraph"},
-        ]},
+        {
+            "@type": "CiteStructure",
+            "citeType": "letter",
+            "citeStructure": [
+                {"@type": "CiteStructure", "citeType": "heading"},
+                {"@type": "CiteStructure", "citeType": "paragraph"},
+            ],
+        },
+        {
+            "@type": "CiteStructure",
+            "citeType": "section",
+            "citeStructure": [
+                {"@type": "CiteStructure", "citeType": "paragraph"},
+            ],
+        },
     ]
 
 
@@ -173,8 +197,10 @@ def test_atom_feed_lists_every_document(site: Path) -> None:
     feed = parse_xml(site / "site/feed.xml")
     trees = tei_documents(site)
     ids = feed.xpath("/a:feed/a:entry/a:id/text()", namespaces=atom)
-    uris = [t.xpath("string(//tei:publicationStmt/tei:idno[@type='URI'])", namespaces=NSMAP)
-            for t in trees.values()]
+    uris = [
+        t.xpath("string(//tei:publicationStmt/tei:idno[@type='URI'])", namespaces=NSMAP)
+        for t in trees.values()
+    ]
     assert sorted(ids) == sorted(uris)
     for required in ("a:title", "a:id", "a:updated", "a:author/a:name"):
         assert feed.xpath(f"/a:feed/{required}", namespaces=atom)
