@@ -196,7 +196,15 @@ def write_deposit(
                 reporter.extend(problems)
                 return None
             root = target.name[: -len(".zip")] or "bag"
-            bag.write_zip(target, bag.zip_folder(folder, root, bag.source_date_epoch()))
+            data = bag.zip_folder(folder, root, bag.source_date_epoch())
+            # Check the zip itself as a repository will unpack it, before it replaces anything.
+            candidate = Path(tmp) / target.name
+            candidate.write_bytes(data)
+            problems = bag.check_bag(candidate, shown)
+            if problems:
+                reporter.extend(problems)
+                return None
+            bag.write_zip(target, data)
         return DepositResult(target, files, zipped=True)
     if target.exists() and not target.is_dir():
         reporter.report(
