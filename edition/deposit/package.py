@@ -22,7 +22,7 @@ from edition.diagnostics import Location, Reporter, Severity, error, warning
 from edition.errors import EditionError
 from edition.fsutil import safe_name, staged_directory
 from edition.project import Project
-from edition.tei import XML_ID, serialize
+from edition.tei import XML_ID, parse_xml, serialize
 
 
 @dataclass
@@ -50,8 +50,6 @@ def default_target(project: Project) -> Path:
 
 
 def _read_documents(project: Project, reporter: Reporter) -> list[_Document]:
-    from edition.tei import parse_xml
-
     documents = []
     for path in project.tei_files():
         shown = project.shown(path)
@@ -80,10 +78,20 @@ def build_payload(
         )
     if reporter.has_errors:
         return None
-    settings = project.settings
     rules = rules_path(project)
     check_deposit_ready(((d.tree, d.shown) for d in documents), rules, reporter, Severity.WARNING)
+    payload = _tei_files(project, documents, rules, reporter)
+    payload.update(_records(project, documents, reporter))
+    if site is not None:
+        for path in sorted(p for p in site.rglob("*") if p.is_file()):
+            payload[f"site/{path.relative_to(site).as_posix()}"] = path.read_bytes()
+    return None if reporter.has_errors else payload
 
+
+def _tei_files(
+    project: Project, documents: list[_Document], rules: Path, reporter: Reporter
+) -> dict[str, bytes]:
+    """The documents byte for byte, the register, the schemas and the teiCorpus."""
     payload: dict[str, bytes] = {}
     for doc in documents:
         payload[f"tei/{doc.path.name}"] = doc.path.read_bytes()
@@ -94,14 +102,18 @@ def build_payload(
         if path.is_file():
             payload.setdefault(f"tei/schema/{path.name}", path.read_bytes())
     _report_shared_ids(documents, reporter)
-    payload["corpus.xml"] = tei_corpus(settings, [d.tree for d in documents])
+    payload["corpus.xml"] = tei_corpus(project.settings, [d.tree for d in documents])
+    return payload
 
+
+def _records(project: Project, documents: list[_Document], reporter: Reporter) -> dict[str, bytes]:
+    """One oai_dc record per document, the DataCite record and CITATION.cff."""
+    settings = project.settings
+    payload: dict[str, bytes] = {}
     base = settings.edition.base_url
     for doc in documents:
-        url = (
-            f"{base.rstrip('/')}/documents/{safe_name(doc.record.id, 'document')}/" if base else ""
-        )
-        record = oai_dc(doc.record, url=url)
+        slug = safe_name(doc.record.id, "document")
+        record = oai_dc(doc.record, url=f"{base.rstrip('/')}/documents/{slug}/" if base else "")
         for message in schema_problems(record):
             reporter.report(
                 error(
@@ -111,7 +123,7 @@ def build_payload(
                     "report this as a bug in edition",
                 )
             )
-        payload[f"metadata/oai_dc/{safe_name(doc.record.id, 'document')}.xml"] = serialize(record)
+        payload[f"metadata/oai_dc/{slug}.xml"] = serialize(record)
 
     epoch = bag.source_date_epoch()
     year = settings.deposit.publication_year or int(
@@ -133,10 +145,7 @@ def build_payload(
     keywords = sorted({k for d in documents for k in d.record.keywords})
     released = time.strftime("%Y-%m-%d", time.gmtime(epoch)) if epoch is not None else ""
     payload["CITATION.cff"] = citation_cff(settings, keywords, released).encode("utf-8")
-    if site is not None:
-        for path in sorted(p for p in site.rglob("*") if p.is_file()):
-            payload[f"site/{path.relative_to(site).as_posix()}"] = path.read_bytes()
-    return None if reporter.has_errors else payload
+    return payload
 
 
 def _report_shared_ids(documents: list[_Document], reporter: Reporter) -> None:
