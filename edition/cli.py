@@ -172,10 +172,10 @@ def import_(sources: tuple[Path, ...], profile: str | None, force: bool, **optio
 @click.option("--schematron", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Also check this ISO Schematron (XPath 1.0).")
 @click.option("--deposit", "deposit_ready", is_flag=True,
-              help="Also check that every header is complete enough to deposit (tei/schema/deposit.sch).")
+              help="Also check that every header is complete enough to deposit.")
 @_report_options
-def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | None, deposit_ready: bool,
-             **options: Any) -> int:
+def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | None,
+             deposit_ready: bool, **options: Any) -> int:
     """Check TEI files against the schema and the Schematron rules.
 
     \b
@@ -236,10 +236,11 @@ def build(no_validate: bool, **options: Any) -> int:
 
 @cli.command()
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="Write the bag here: a path ending in .zip, or a folder (default: dist/ID-VERSION.zip).")
+              help="Write the bag here: a path ending in .zip, or a folder "
+                   "(default: dist/ID-VERSION.zip).")
 @click.option("--include-site", is_flag=True, help="Build the site and put it into the bag too.")
 @click.option("--check", "check_bag", type=click.Path(exists=True, path_type=Path), default=None,
-              metavar="BAG", help="Validate an existing bag (folder or zip) instead of writing one.")
+              metavar="BAG", help="Validate an existing bag (folder or zip); write nothing.")
 @_report_options
 def deposit(output: Path | None, include_site: bool, check_bag: Path | None, **options: Any) -> int:
     """Package the edition for a repository as a BagIt bag (sha256 and sha512 manifests).

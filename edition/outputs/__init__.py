@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from edition.diagnostics import Reporter
+from edition.outputs.atom import AtomFeed
+from edition.outputs.dts import DTSOutput
 
 if TYPE_CHECKING:
     from edition.project import Project
@@ -31,9 +33,6 @@ class SiteOutput(Protocol):
         """Write this output's files below ``outdir``."""
         ...
 
-
-from edition.outputs.atom import AtomFeed  # noqa: E402  (the rows need the protocol above)
-from edition.outputs.dts import DTSOutput  # noqa: E402
 
 #: name → output, in the order they run.
 SITE_OUTPUTS: dict[str, SiteOutput] = {
