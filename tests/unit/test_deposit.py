@@ -258,3 +258,11 @@ def test_shared_xml_ids_are_a_warning(demo: Path, capsys) -> None:
         'xml:id "body" is also used in tei/1954-03-30_cia-information-report_ussr-japan.xml; '
         "the teiCorpus repeats it"
     ) in err
+
+
+def test_deposit_is_part_of_the_facade() -> None:
+    import edition
+
+    assert edition.__all__ == sorted(edition.__all__)
+    assert "deposit" in edition.__all__
+    assert edition.deposit is api.deposit
