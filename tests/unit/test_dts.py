@@ -226,3 +226,74 @@ def test_atom_is_reproducible_with_source_date_epoch(demo: Path, monkeypatch) ->
     feed = parse_xml(first)
     assert set(feed.xpath("//a:updated/text()", namespaces=atom)) == {"2023-11-14T22:13:20Z"}
     assert feed.xpath("string(/a:feed/a:id)", namespaces=atom) == "urn:x-edition:mt"
+
+
+#: Required properties per @type, from the tables of the DTS 1.0 specification.
+#: (Collection members need no @context/dtsVersion: those are response-level.)
+REQUIRED = {
+    "EntryPoint": {
+        "@id": str,
+        "dtsVersion": str,
+        "collection": str,
+        "navigation": str,
+        "document": str,
+    },
+    "Collection": {
+        "@id": str,
+        "title": str,
+        "totalParents": int,
+        "totalChildren": int,
+        "collection": str,
+    },
+    "Resource": {
+        "@id": str,
+        "collection": str,
+        "navigation": str,
+        "document": str,
+        "citationTrees": list,
+    },
+    "Navigation": {"@id": str, "dtsVersion": str, "resource": dict},
+    "CitableUnit": {"identifier": str, "level": int, "parent": (str, type(None))},
+    "CitationTree": {},
+    "CiteStructure": {"citeType": str},
+}
+
+
+def check_shapes(value, where: str, top: bool = False) -> int:
+    """Check every typed object in a DTS response; returns how many were checked."""
+    checked = 0
+    if isinstance(value, dict):
+        kind = value.get("@type")
+        if top:
+            assert value.get("@context") == "https://dtsapi.org/context/v1.0.json", where
+            assert value.get("dtsVersion") == "1.0", where
+        if kind is not None:
+            assert kind in REQUIRED, f"{where}: unknown @type {kind}"
+            for key, expected in REQUIRED[kind].items():
+                assert key in value, f"{where}: {kind} lacks {key}"
+                assert isinstance(value[key], expected), f"{where}: {kind}.{key}"
+            if kind == "Resource" and top:
+                assert {"title", "totalParents"} <= value.keys(), where
+            checked += 1
+        for key, inner in value.items():
+            checked += check_shapes(inner, f"{where}/{key}")
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            checked += check_shapes(inner, f"{where}[{index}]")
+    return checked
+
+
+def test_every_dts_file_has_the_shapes_of_the_specification(site: Path) -> None:
+    files = sorted((site / "site/dts").rglob("*.json"))
+    assert len(files) > 10
+    for path in files:
+        assert check_shapes(load(path), path.name, top=True) > 0
+
+
+def test_every_identifier_is_unique_and_every_parent_exists(site: Path) -> None:
+    for path in sorted((site / "site/dts/navigation").glob("*.json")):
+        units = load(path)["member"]
+        ids = [u["identifier"] for u in units]
+        assert len(ids) == len(set(ids))
+        assert all(u["parent"] is None or u["parent"] in ids for u in units)
+        assert all(u["level"] == u["identifier"].count(".") + 1 for u in units)
