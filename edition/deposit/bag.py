@@ -1,4 +1,4 @@
-"""BagIt bags (RFC 8493) written with the ``bagit`` library, zipped reproducibly, and checked.
+"""BagIt bags written with the ``bagit`` library (BagIt 0.97), zipped reproducibly, and checked.
 
 Reproducible means: identical payload and ``SOURCE_DATE_EPOCH`` give a
 byte-identical zip (sorted entries, fixed timestamps and permissions, sorted
