@@ -7,6 +7,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from edition.api import build, convert, validate
+from edition.api import build, convert, deposit, validate
 
-__all__ = ["__version__", "build", "convert", "validate"]
+__all__ = ["__version__", "build", "convert", "deposit", "validate"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from edition.deposit import DepositResult, check_deposit, write_deposit
 from edition.diagnostics import Reporter
 from edition.importer import ImportOutcome, import_sources
 from edition.project import Project
@@ -66,3 +67,32 @@ def build(
         if reporter.has_errors:
             return None
     return build_site(project, reporter, validated=check, advance=advance)
+
+
+def deposit(
+    project: Project,
+    reporter: Reporter | None = None,
+    *,
+    output: Path | None = None,
+    include_site: bool = False,
+    check: Path | None = None,
+    advance: Advance = _noop,
+) -> DepositResult | None:
+    """Write the BagIt deposit (zip or folder) and validate it; ``None`` when refused or invalid.
+
+    With ``check``, validate that existing bag instead and write nothing.
+    """
+    reporter = reporter if reporter is not None else Reporter()
+    if check is not None:
+        valid = check_deposit(check, project.shown(check), reporter)
+        return DepositResult(check, zipped=check.suffix.lower() == ".zip") if valid else None
+    validate(project, reporter=reporter, advance=advance)
+    if reporter.has_errors:
+        return None
+    site = None
+    if include_site:
+        built = build_site(project, reporter, validated=True, advance=advance)
+        if built.failed or reporter.has_errors:
+            return None
+        site = project.site_dir
+    return write_deposit(project, reporter, output, site)

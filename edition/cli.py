@@ -116,6 +116,7 @@ def cli(ctx: click.Context, show_traceback: bool) -> None:
       edition validate        # schema, Schematron and cross-document checks
       edition build           # tei/ → site/
       edition serve           # preview on http://127.0.0.1:8000/, rebuilt on change
+      edition deposit         # BagIt zip for a repository
     """
     ctx.obj = {"traceback": show_traceback}
 
@@ -172,8 +173,11 @@ def import_(sources: tuple[Path, ...], profile: str | None, force: bool, **optio
               help="Validate against this RELAX NG schema instead of the edition's.")
 @click.option("--schematron", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Also check this ISO Schematron (XPath 1.0).")
+@click.option("--deposit", "deposit_ready", is_flag=True,
+              help="Also check that every header is complete enough to deposit.")
 @_report_options
-def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | None, **options: Any) -> int:
+def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | None,
+             deposit_ready: bool, **options: Any) -> int:
     """Check TEI files against the schema and the Schematron rules.
 
     \b
@@ -181,6 +185,7 @@ def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | No
       edition validate                     # every document in tei/
       edition validate tei/letter-01.xml
       edition validate --schema tei_all.rng other/*.xml
+      edition validate --deposit           # also: is every header complete for a repository?
 
     Every problem of every file is reported, as path:line:column lines.
     """
@@ -190,6 +195,10 @@ def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | No
     with progress("Validating", len(files)) as advance:
         count = api.validate(project, files, session.reporter, schema=schema, schematron=schematron,
                              advance=advance)
+    if deposit_ready:
+        from edition.deposit.readiness import check_files, rules_path
+
+        check_files(((p, project.shown(p)) for p in files), rules_path(project), session.reporter)
     status = session.finish()
     errors = session.reporter.count(Severity.ERROR)
     click.echo(f"{count} file(s) checked: " + (f"{errors} error(s)" if errors else "valid"))
@@ -224,6 +233,46 @@ def build(no_validate: bool, **options: Any) -> int:
             f"{project.shown(project.site_dir)}/ in {time.perf_counter() - started:.1f} s. "
             f"Open {project.site_dir / 'index.html'} or run 'edition serve'."
         )
+    return status
+
+
+@cli.command()
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Write the bag here: a path ending in .zip, or a folder "
+                   "(default: dist/ID-VERSION.zip).")
+@click.option("--include-site", is_flag=True, help="Build the site and put it into the bag too.")
+@click.option("--check", "check_bag", type=click.Path(exists=True, path_type=Path), default=None,
+              metavar="BAG", help="Validate an existing bag (folder or zip); write nothing.")
+@_report_options
+def deposit(output: Path | None, include_site: bool, check_bag: Path | None, **options: Any) -> int:
+    """Package the edition for a repository as a BagIt bag (sha256 and sha512 manifests).
+
+    \b
+    Examples:
+      edition deposit                          # dist/ID-VERSION.zip
+      edition deposit --output bag/            # a bag folder instead of a zip
+      edition deposit --include-site           # with the built site in data/site/
+      edition deposit --check dist/mt-0.1.0.zip
+
+    The bag holds the TEI, the register, the schemas, a teiCorpus, one oai_dc
+    record per document, a DataCite record and CITATION.cff, and is validated
+    after writing. With SOURCE_DATE_EPOCH set, the zip is byte-identical for
+    identical input.
+    """
+    session = _Session(**_split(options))
+    project = session.project
+    target = output.resolve() if output is not None else None
+    result = api.deposit(project, session.reporter, output=target, include_site=include_site,
+                         check=check_bag.resolve() if check_bag is not None else None)
+    status = session.finish()
+    if check_bag is not None:
+        click.echo(f"{check_bag}: " + ("valid bag" if result else "NOT valid (see above)"))
+        return status
+    if result is None:
+        click.echo("No deposit written: see the errors above.")
+        return EXIT_INPUT
+    click.echo(f"Wrote {project.shown(result.target)} ({len(result.files)} payload files); "
+               "the bag is valid.")
     return status
 
 

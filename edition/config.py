@@ -75,11 +75,26 @@ class PathSettings:
 
 
 @dataclass
+class DepositSettings:
+    """The deposit package (``edition deposit``): a BagIt bag for repositories."""
+
+    output: str = option("dist", "Folder the deposit zip is written to, relative to edition.toml.")
+    doi: str = option("", "DOI of the edition (10.…/…) once minted; for DataCite and CITATION.cff.")
+    resource_type: str = option(
+        "Scholarly edition", "DataCite resourceType of the edition (a Collection)."
+    )
+    publication_year: int = option(
+        0, "Publication year for DataCite; 0 means the year of SOURCE_DATE_EPOCH, else this year."
+    )
+
+
+@dataclass
 class Settings:
     """All settings of an edition project."""
 
     edition: EditionSettings = option(EditionSettings(), "About the edition.")
     paths: PathSettings = option(PathSettings(), "Where files live.")
+    deposit: DepositSettings = option(DepositSettings(), "Deposit packages.")
 
 
 T = TypeVar("T")

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from edition.diagnostics import Reporter
+from edition.outputs.atom import AtomFeed
+from edition.outputs.dts import DTSOutput
 
 if TYPE_CHECKING:
     from edition.project import Project
@@ -33,4 +35,7 @@ class SiteOutput(Protocol):
 
 
 #: name → output, in the order they run.
-SITE_OUTPUTS: dict[str, SiteOutput] = {}
+SITE_OUTPUTS: dict[str, SiteOutput] = {
+    "dts": DTSOutput(),
+    "atom": AtomFeed(),
+}

@@ -1,0 +1,115 @@
+"""An Atom feed of the edition's documents (``feed.xml``) for feed readers and harvesters.
+
+Entry times come from the document's latest dated ``revisionDesc/change``,
+else its source date; ``SOURCE_DATE_EPOCH`` overrides them all, so a build is
+reproducible and never stamps the wall clock.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from edition.deposit.bag import source_date_epoch
+from edition.deposit.metadata import read_header
+from edition.diagnostics import Reporter
+from edition.fsutil import write_atomic
+from edition.tei import serialize
+
+if TYPE_CHECKING:
+    from edition.project import Project
+    from edition.site.builder import SiteDocument
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+FEED = "feed.xml"
+_NO_DATE = "1970-01-01T00:00:00Z"
+
+
+def _timestamp(value: str) -> str:
+    """An RFC 3339 time from an ISO date (YYYY, YYYY-MM or YYYY-MM-DD, or already a time)."""
+    if "T" in value:
+        return value
+    parts = [*value.split("-"), "01", "01"][:3]
+    if not all(p.isdigit() for p in parts):
+        return _NO_DATE
+    year, month, day = parts
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}T00:00:00Z"
+
+
+def _a(parent: etree._Element, name: str, text: str | None = None, **attrs: str) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{ATOM_NS}}}{name}", attrs)
+    if text:
+        element.text = text
+    return element
+
+
+class AtomFeed:
+    """The Atom feed of documents."""
+
+    name = "atom"
+    description = "Atom feed of the documents (feed.xml)."
+
+    def write(
+        self,
+        project: Project,
+        documents: Sequence[SiteDocument],
+        outdir: Path,
+        reporter: Reporter,
+    ) -> None:
+        """Write ``feed.xml``: one entry per document, newest source date first."""
+        edition = project.settings.edition
+        base = edition.base_url.rstrip("/") + "/" if edition.base_url else ""
+        epoch = source_date_epoch()
+        fixed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch)) if epoch else None
+        feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
+        feed.set("{http://www.w3.org/XML/1998/namespace}lang", edition.language)
+        _a(feed, "title", edition.title)
+        _a(feed, "id", base or f"urn:x-edition:{edition.id}")
+        _a(feed, "link", rel="self", href=f"{base}{FEED}")
+        _a(feed, "link", rel="alternate", type="text/html", href=f"{base}index.html")
+        updated = _a(feed, "updated")
+        for person in edition.editors or []:
+            _a(_a(feed, "author"), "name", person.name)
+        if not edition.editors:
+            _a(_a(feed, "author"), "name", edition.publisher or edition.title)
+        if edition.licence:
+            _a(feed, "rights", f"{edition.licence} {edition.licence_url}".strip())
+        _a(feed, "generator", "edition")
+        latest = _NO_DATE
+        for doc in sorted(documents, key=lambda d: (d.date, d.id), reverse=True):
+            if doc.tree is None:
+                continue
+            record = read_header(doc.tree, doc.id)
+            stamp = fixed or _timestamp(record.changed or record.date or "")
+            latest = max(latest, stamp)
+            page = f"{base}documents/{doc.slug}/index.html"
+            entry = _a(feed, "entry")
+            _a(entry, "title", doc.title)
+            _a(
+                entry,
+                "id",
+                record.uri or (page if base else f"urn:x-edition:{edition.id}:{doc.id}"),
+            )
+            _a(entry, "link", rel="alternate", type="text/html", href=page)
+            _a(
+                entry,
+                "link",
+                rel="alternate",
+                type="application/tei+xml",
+                href=f"{base}documents/{doc.slug}/{doc.slug}.xml",
+            )
+            _a(entry, "updated", stamp)
+            if record.date:
+                _a(entry, "published", _timestamp(record.date))
+            summary = record.abstract or (f"Source dated {record.date}." if record.date else "")
+            if summary:
+                _a(entry, "summary", summary)
+            for keyword in record.keywords:
+                _a(entry, "category", term=keyword)
+        updated.text = fixed or latest
+        etree.indent(feed)
+        write_atomic(outdir / FEED, serialize(feed))

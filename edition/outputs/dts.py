@@ -1,0 +1,338 @@
+"""Distributed Text Services 1.0 as static files: entry point, collection, navigation, document.
+
+A static host cannot read query strings, so the URI templates put the
+parameters into the path (RFC 6570 path expansion, as the DTS 1.0
+specification suggests for static implementations)::
+
+    dts/index.json                              entry point
+    dts/collection{/id}.json                    collection.json is the root collection
+    dts/navigation/{resource}{/ref}.json        the whole tree, or one unit and its children
+    dts/document/{resource}{/ref}.xml           the TEI, or one unit in a dts:wrapper
+
+URLs are absolute when ``[edition] base_url`` is set, else root-relative (``/dts/…``).
+Citable units are the block children of ``text/body`` (paragraphs, speeches,
+…), nested inside ``div``s; their identifiers are dotted positions (``2.3``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lxml import etree
+
+from edition.deposit.metadata import read_header
+from edition.diagnostics import Reporter
+from edition.fsutil import write_atomic
+from edition.tei import TEI_NS, local_name, serialize, tei
+
+if TYPE_CHECKING:
+    from edition.project import Project
+    from edition.site.builder import SiteDocument
+
+CONTEXT = "https://dtsapi.org/context/v1.0.json"
+DTS_VERSION = "1.0"
+DTS_NS = "https://w3id.org/api/dts#"
+FOLDER = "dts"
+
+#: Elements that are not citable units by themselves (milestones, page furniture).
+_NOT_CITABLE = frozenset({"pb", "lb", "cb", "milestone", "fw", "anchor", "gap"})
+#: Element → citeType; others use their own name.
+_CITE_TYPES = {
+    "div": "section",
+    "p": "paragraph",
+    "ab": "block",
+    "sp": "speech",
+    "lg": "stanza",
+    "l": "line",
+    "head": "heading",
+    "quote": "quotation",
+}
+
+
+@dataclass
+class CitableUnit:
+    """One node of a document's citation tree."""
+
+    identifier: str
+    level: int
+    parent: str | None
+    cite_type: str
+    element: etree._Element
+    title: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        """The DTS ``CitableUnit`` object."""
+        unit: dict[str, Any] = {
+            "identifier": self.identifier,
+            "@type": "CitableUnit",
+            "level": self.level,
+            "parent": self.parent,
+            "citeType": self.cite_type,
+        }
+        if self.title:
+            unit["dublinCore"] = {"title": [{"lang": _lang(self.element), "value": self.title}]}
+        return unit
+
+
+def _lang(element: etree._Element) -> str:
+    found = element.xpath("ancestor-or-self::*[@xml:lang][1]/@xml:lang")
+    return str(found[0]) if isinstance(found, list) and found else "und"
+
+
+def _cite_type(element: etree._Element) -> str:
+    name = local_name(element)
+    if name == "div" and element.get("type"):
+        return str(element.get("type"))
+    return _CITE_TYPES.get(name, name)
+
+
+def citable_units(tree: etree._ElementTree) -> list[CitableUnit]:
+    """Every citable unit of the document, in document order (pre-order, depth first)."""
+    body = tree.getroot().find(f"{tei('text')}/{tei('body')}")
+    units: list[CitableUnit] = []
+
+    def walk(container: etree._Element, parent: str | None, level: int) -> None:
+        position = 0
+        for child in container:
+            if not isinstance(child.tag, str) or not child.tag.startswith(f"{{{TEI_NS}}}"):
+                continue
+            if local_name(child) in _NOT_CITABLE:
+                continue
+            position += 1
+            ident = f"{parent}.{position}" if parent else str(position)
+            title = ""
+            if local_name(child) == "div":
+                head = child.find(tei("head"))
+                title = " ".join("".join(head.itertext()).split()) if head is not None else ""
+            units.append(CitableUnit(ident, level, parent, _cite_type(child), child, title))
+            if local_name(child) == "div":
+                walk(child, ident, level + 1)
+
+    if body is not None:
+        walk(body, None, 1)
+    return units
+
+
+def cite_structure(units: Sequence[CitableUnit]) -> list[dict[str, Any]]:
+    """The ``citeStructure`` that declares every path of citeTypes found in ``units``."""
+    by_id = {u.identifier: u for u in units}
+    root: dict[str, Any] = {}
+    for unit in units:
+        path = [unit.cite_type]
+        parent = unit.parent
+        while parent is not None:
+            path.insert(0, by_id[parent].cite_type)
+            parent = by_id[parent].parent
+        node = root
+        for cite_type in path:
+            node = node.setdefault(cite_type, {})
+
+    def render(node: dict[str, Any]) -> list[dict[str, Any]]:
+        out = []
+        for cite_type, children in node.items():
+            entry: dict[str, Any] = {"@type": "CiteStructure", "citeType": cite_type}
+            if children:
+                entry["citeStructure"] = render(children)
+            out.append(entry)
+        return out
+
+    return render(root)
+
+
+def _dump(data: dict[str, Any]) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+class DTSOutput:
+    """Static DTS 1.0 endpoints under ``dts/``."""
+
+    name = "dts"
+    description = "Distributed Text Services 1.0 endpoints as static JSON-LD files under dts/."
+
+    def write(
+        self,
+        project: Project,
+        documents: Sequence[SiteDocument],
+        outdir: Path,
+        reporter: Reporter,
+    ) -> None:
+        """Write the entry point, the collections, and each document's navigation and TEI."""
+        edition = project.settings.edition
+        base = edition.base_url.rstrip("/") + "/" if edition.base_url else "/"
+        prefix = f"{base}{FOLDER}/"
+        out = outdir / FOLDER
+        write_atomic(
+            out / "index.json",
+            _dump(
+                {
+                    "@context": CONTEXT,
+                    "dtsVersion": DTS_VERSION,
+                    "@id": f"{prefix}index.json",
+                    "@type": "EntryPoint",
+                    "collection": f"{prefix}collection{{/id}}.json",
+                    "navigation": f"{prefix}navigation/{{resource}}{{/ref}}.json",
+                    "document": f"{prefix}document/{{resource}}{{/ref}}.xml",
+                }
+            ),
+        )
+        resources = []
+        for doc in documents:
+            if doc.tree is None:
+                continue
+            units = citable_units(doc.tree)
+            resource = self._resource(doc, doc.tree, units, prefix, base)
+            resources.append(resource)
+            self._write_document(doc, doc.tree, units, resource, prefix, out)
+        root = {
+            "@context": CONTEXT,
+            "dtsVersion": DTS_VERSION,
+            "@id": edition.id,
+            "@type": "Collection",
+            "title": edition.title,
+            "totalParents": 0,
+            "totalChildren": len(resources),
+            "collection": f"{prefix}collection{{/id}}.json",
+            "dublinCore": _edition_dc(project),
+            "member": resources,
+        }
+        write_atomic(out / "collection.json", _dump(root))
+        write_atomic(out / "collection" / f"{edition.id}.json", _dump(root))
+
+    def _resource(
+        self,
+        doc: SiteDocument,
+        tree: etree._ElementTree,
+        units: Sequence[CitableUnit],
+        prefix: str,
+        base: str,
+    ) -> dict[str, Any]:
+        record = read_header(tree, doc.id)
+        lang = tree.getroot().get("{http://www.w3.org/XML/1998/namespace}lang") or "und"
+        dublin_core: dict[str, Any] = {"title": [{"lang": lang, "value": doc.title}]}
+        if record.date:
+            dublin_core["date"] = record.date
+        if record.languages:
+            dublin_core["language"] = record.languages
+        if record.publisher:
+            dublin_core["publisher"] = [record.publisher]
+        if record.editors:
+            dublin_core["contributor"] = [e.name for e in record.editors]
+        if record.licence_url:
+            dublin_core["license"] = record.licence_url
+        if record.abstract:
+            dublin_core["abstract"] = [{"lang": lang, "value": record.abstract}]
+        structure = cite_structure(units)
+        return {
+            "@id": doc.slug,
+            "@type": "Resource",
+            "title": doc.title,
+            "totalParents": 1,
+            "totalChildren": 0,
+            "collection": f"{prefix}collection/{doc.slug}.json",
+            "navigation": f"{prefix}navigation/{doc.slug}{{/ref}}.json",
+            "document": f"{prefix}document/{doc.slug}{{/ref}}.xml",
+            "download": f"{base}documents/{doc.slug}/{doc.slug}.xml",
+            "mediaTypes": ["application/tei+xml"],
+            "dublinCore": dublin_core,
+            "citationTrees": (
+                [{"@type": "CitationTree", "citeStructure": structure}] if structure else []
+            ),
+        }
+
+    def _write_document(
+        self,
+        doc: SiteDocument,
+        tree: etree._ElementTree,
+        units: Sequence[CitableUnit],
+        resource: dict[str, Any],
+        prefix: str,
+        out: Path,
+    ) -> None:
+        slug = doc.slug
+        own = {"@context": CONTEXT, "dtsVersion": DTS_VERSION, **resource}
+        write_atomic(out / "collection" / f"{slug}.json", _dump(own))
+        navigation_resource = {
+            k: resource[k]
+            for k in ("@id", "@type", "collection", "navigation", "document", "citationTrees")
+        }
+        write_atomic(
+            out / "navigation" / f"{slug}.json",
+            _dump(
+                {
+                    "@context": CONTEXT,
+                    "dtsVersion": DTS_VERSION,
+                    "@type": "Navigation",
+                    "@id": f"{prefix}navigation/{slug}.json",
+                    "resource": navigation_resource,
+                    "member": [u.as_json() for u in units],
+                }
+            ),
+        )
+        write_atomic(out / "document" / f"{slug}.xml", doc.source.read_bytes())
+        for unit in units:
+            children = [u.as_json() for u in units if u.parent == unit.identifier]
+            write_atomic(
+                out / "navigation" / slug / f"{unit.identifier}.json",
+                _dump(
+                    {
+                        "@context": CONTEXT,
+                        "dtsVersion": DTS_VERSION,
+                        "@type": "Navigation",
+                        "@id": f"{prefix}navigation/{slug}/{unit.identifier}.json",
+                        "resource": navigation_resource,
+                        "ref": unit.as_json(),
+                        "member": children or [unit.as_json()],
+                    }
+                ),
+            )
+            write_atomic(out / "document" / slug / f"{unit.identifier}.xml", _fragment(tree, unit))
+
+
+def _fragment(tree: etree._ElementTree, unit: CitableUnit) -> bytes:
+    """A TEI root holding one citable unit in ``dts:wrapper`` (DTS document response)."""
+    root = etree.Element(tei("TEI"), nsmap={None: TEI_NS, "dts": DTS_NS})
+    lang = tree.getroot().get("{http://www.w3.org/XML/1998/namespace}lang")
+    if lang:
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
+    wrapper = etree.SubElement(root, f"{{{DTS_NS}}}wrapper")
+    wrapper.set("ref", _xpath(unit.element))
+    element = copy.deepcopy(unit.element)
+    element.tail = None
+    wrapper.append(element)
+    return serialize(root)
+
+
+def _xpath(element: etree._Element) -> str:
+    """An XPath with the ``tei:`` prefix and positions among same-named siblings."""
+    steps = []
+    node: etree._Element | None = element
+    while node is not None:
+        name = local_name(node)
+        parent = node.getparent()
+        if parent is None:
+            steps.append(f"tei:{name}")
+        else:
+            same = [c for c in parent if c.tag == node.tag]
+            steps.append(f"tei:{name}[{same.index(node) + 1}]")
+        node = parent
+    return "/" + "/".join(reversed(steps))
+
+
+def _edition_dc(project: Project) -> dict[str, Any]:
+    edition = project.settings.edition
+    dublin_core: dict[str, Any] = {
+        "title": [{"lang": edition.language, "value": edition.title}],
+        "language": [edition.language],
+    }
+    if edition.publisher:
+        dublin_core["publisher"] = [edition.publisher]
+    if edition.editors:
+        dublin_core["creator"] = [p.name for p in edition.editors]
+    if edition.licence_url:
+        dublin_core["license"] = edition.licence_url
+    return dublin_core

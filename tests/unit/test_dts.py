@@ -1,0 +1,299 @@
+"""The static DTS 1.0 files: the shapes of the specification, consistent with the TEI."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from edition.cli import main
+from edition.outputs.dts import DTS_NS, citable_units, cite_structure
+from edition.tei import NSMAP, TEI_NS, XML_ID, parse_xml
+
+REPO = Path(__file__).resolve().parents[2]
+BASE = "https://example.org/moscow-tokyo/dts/"
+#: Elements of body that are page furniture, not citable units.
+FURNITURE = "self::tei:pb or self::tei:lb or self::tei:cb or self::tei:milestone or self::tei:fw"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo edition built once for this module."""
+    root = tmp_path_factory.mktemp("dts") / "demo"
+    root.mkdir()
+    for name in ("edition.toml", "tei", "templates", "docs"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+    assert main(["build", "--project", str(root), "--no-validate"]) == 0
+    return root
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def expand(template: str, **values: str) -> str:
+    """RFC 6570 expansion for the operators our templates use ({var} and {/var})."""
+
+    def one(match: re.Match[str]) -> str:
+        op, name = match[1], match[2]
+        value = values.get(name)
+        if value is None:
+            return ""
+        return f"/{value}" if op == "/" else value
+
+    return re.sub(r"\{(/?)(\w+)\}", one, template)
+
+
+def local(url: str, site: Path) -> Path:
+    assert url.startswith(BASE), url
+    return site / "site" / "dts" / url[len(BASE) :]
+
+
+def tei_documents(site: Path) -> dict[str, etree._ElementTree]:
+    trees = {}
+    for path in sorted((site / "tei").glob("*.xml")):
+        tree = parse_xml(path)
+        trees[tree.getroot().get(XML_ID)] = tree
+    return trees
+
+
+def test_entry_point_shape(site: Path) -> None:
+    entry = load(site / "site/dts/index.json")
+    assert entry["@context"] == "https://dtsapi.org/context/v1.0.json"
+    assert entry["@type"] == "EntryPoint"
+    assert entry["dtsVersion"] == "1.0"
+    assert entry["@id"] == f"{BASE}index.json"
+    for key in ("collection", "navigation", "document"):
+        assert isinstance(entry[key], str) and "{" in entry[key]
+
+
+def test_collection_lists_every_document(site: Path) -> None:
+    entry = load(site / "site/dts/index.json")
+    root = load(local(expand(entry["collection"]), site))
+    assert root == load(local(expand(entry["collection"], id="mt"), site))
+    for key in (
+        "@context",
+        "@id",
+        "@type",
+        "dtsVersion",
+        "title",
+        "totalParents",
+        "totalChildren",
+        "collection",
+        "member",
+    ):
+        assert key in root
+    assert root["@type"] == "Collection"
+    assert root["totalParents"] == 0
+    trees = tei_documents(site)
+    assert root["totalChildren"] == len(root["member"]) == len(trees)
+    assert sorted(m["@id"] for m in root["member"]) == sorted(trees)
+    for member in root["member"]:
+        assert member["@type"] == "Resource"
+        for key in (
+            "title",
+            "totalParents",
+            "totalChildren",
+            "collection",
+            "navigation",
+            "document",
+            "citationTrees",
+        ):
+            assert key in member
+        tree = trees[member["@id"]]
+        assert member["title"] == tree.xpath(
+            "normalize-space(//tei:titleStmt/tei:title[@type='main'])", namespaces=NSMAP
+        )
+        own = load(local(expand(member["collection"]), site))
+        assert own["@id"] == member["@id"] and own["dtsVersion"] == "1.0"
+
+
+def test_navigation_has_every_citable_unit(site: Path) -> None:
+    root = load(site / "site/dts/collection.json")
+    trees = tei_documents(site)
+    for member in root["member"]:
+        tree = trees[member["@id"]]
+        navigation = load(local(expand(member["navigation"], resource=member["@id"]), site))
+        assert navigation["@type"] == "Navigation"
+        assert navigation["dtsVersion"] == "1.0"
+        resource = navigation["resource"]
+        for key in ("@id", "@type", "collection", "navigation", "document", "citationTrees"):
+            assert key in resource
+        blocks = tree.xpath(f"/tei:TEI/tei:text/tei:body/*[not({FURNITURE})]", namespaces=NSMAP)
+        units = navigation["member"]
+        assert [u["identifier"] for u in units] == [str(i) for i in range(1, len(blocks) + 1)]
+        for unit in units:
+            assert unit["@type"] == "CitableUnit"
+            assert {"identifier", "level", "parent"} <= unit.keys()
+        declared = {s["citeType"] for s in resource["citationTrees"][0]["citeStructure"]}
+        assert {u["citeType"] for u in units} == declared
+
+
+def test_document_fragments_hold_the_tei_text(site: Path) -> None:
+    root = load(site / "site/dts/collection.json")
+    trees = tei_documents(site)
+    for member in root["member"]:
+        tree = trees[member["@id"]]
+        full = local(expand(member["document"], resource=member["@id"]), site)
+        assert parse_xml(full).getroot().tag == f"{{{TEI_NS}}}TEI"
+        blocks = tree.xpath(f"/tei:TEI/tei:text/tei:body/*[not({FURNITURE})]", namespaces=NSMAP)
+        for number, block in enumerate(blocks, start=1):
+            path = local(expand(member["document"], ref=str(number)), site)
+            fragment = parse_xml(path).getroot()
+            assert fragment.tag == f"{{{TEI_NS}}}TEI"
+            wrapper = fragment.find(f"{{{DTS_NS}}}wrapper")
+            assert wrapper is not None
+            (copy,) = list(wrapper)
+            assert "".join(copy.itertext()) == "".join(block.itertext())
+            assert tree.xpath(wrapper.get("ref"), namespaces=NSMAP) == [block]
+            ref = load(local(expand(member["navigation"], ref=str(number)), site))
+            assert ref["ref"]["identifier"] == str(number)
+
+
+def test_divisions_nest_in_the_citation_tree() -> None:
+    tree = etree.ElementTree(
+        etree.fromstring(
+            f'<TEI xmlns="{TEI_NS}"><text><body>'
+            '<div type="letter"><head>One</head><p>a</p><pb n="2"/><p>b</p></div>'
+            "<div><p>c</p></div></body></text></TEI>"
+        )
+    )
+    units = citable_units(tree)
+    assert [(u.identifier, u.level, u.parent, u.cite_type) for u in units] == [
+        ("1", 1, None, "letter"),
+        ("1.1", 2, "1", "heading"),
+        ("1.2", 2, "1", "paragraph"),
+        ("1.3", 2, "1", "paragraph"),
+        ("2", 1, None, "section"),
+        ("2.1", 2, "2", "paragraph"),
+    ]
+    assert units[0].as_json()["dublinCore"]["title"][0]["value"] == "One"
+    assert cite_structure(units) == [
+        {
+            "@type": "CiteStructure",
+            "citeType": "letter",
+            "citeStructure": [
+                {"@type": "CiteStructure", "citeType": "heading"},
+                {"@type": "CiteStructure", "citeType": "paragraph"},
+            ],
+        },
+        {
+            "@type": "CiteStructure",
+            "citeType": "section",
+            "citeStructure": [
+                {"@type": "CiteStructure", "citeType": "paragraph"},
+            ],
+        },
+    ]
+
+
+def test_atom_feed_lists_every_document(site: Path) -> None:
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    feed = parse_xml(site / "site/feed.xml")
+    trees = tei_documents(site)
+    ids = feed.xpath("/a:feed/a:entry/a:id/text()", namespaces=atom)
+    uris = [
+        t.xpath("string(//tei:publicationStmt/tei:idno[@type='URI'])", namespaces=NSMAP)
+        for t in trees.values()
+    ]
+    assert sorted(ids) == sorted(uris)
+    for required in ("a:title", "a:id", "a:updated", "a:author/a:name"):
+        assert feed.xpath(f"/a:feed/{required}", namespaces=atom)
+    for entry in feed.xpath("/a:feed/a:entry", namespaces=atom):
+        assert re.fullmatch(
+            r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ",
+            entry.xpath("string(a:updated)", namespaces=atom),
+        )
+        assert entry.xpath("a:link[@type='application/tei+xml']/@href", namespaces=atom)
+
+
+def test_atom_is_reproducible_with_source_date_epoch(demo: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    toml = demo / "edition.toml"
+    toml.write_text(toml.read_text().replace('base_url = "https://example.org/moscow-tokyo/"', ""))
+    assert main(["build", "--project", str(demo), "--no-validate"]) == 0
+    first = (demo / "site/feed.xml").read_bytes()
+    entry = json.loads((demo / "site/dts/index.json").read_text())
+    assert entry["collection"] == "/dts/collection{/id}.json"
+    assert main(["build", "--project", str(demo), "--no-validate"]) == 0
+    assert (demo / "site/feed.xml").read_bytes() == first
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    feed = parse_xml(first)
+    assert set(feed.xpath("//a:updated/text()", namespaces=atom)) == {"2023-11-14T22:13:20Z"}
+    assert feed.xpath("string(/a:feed/a:id)", namespaces=atom) == "urn:x-edition:mt"
+
+
+#: Required properties per @type, from the tables of the DTS 1.0 specification.
+#: (Collection members need no @context/dtsVersion: those are response-level.)
+REQUIRED = {
+    "EntryPoint": {
+        "@id": str,
+        "dtsVersion": str,
+        "collection": str,
+        "navigation": str,
+        "document": str,
+    },
+    "Collection": {
+        "@id": str,
+        "title": str,
+        "totalParents": int,
+        "totalChildren": int,
+        "collection": str,
+    },
+    "Resource": {
+        "@id": str,
+        "collection": str,
+        "navigation": str,
+        "document": str,
+        "citationTrees": list,
+    },
+    "Navigation": {"@id": str, "dtsVersion": str, "resource": dict},
+    "CitableUnit": {"identifier": str, "level": int, "parent": (str, type(None))},
+    "CitationTree": {},
+    "CiteStructure": {"citeType": str},
+}
+
+
+def check_shapes(value, where: str, top: bool = False) -> int:
+    """Check every typed object in a DTS response; returns how many were checked."""
+    checked = 0
+    if isinstance(value, dict):
+        kind = value.get("@type")
+        if top:
+            assert value.get("@context") == "https://dtsapi.org/context/v1.0.json", where
+            assert value.get("dtsVersion") == "1.0", where
+        if kind is not None:
+            assert kind in REQUIRED, f"{where}: unknown @type {kind}"
+            for key, expected in REQUIRED[kind].items():
+                assert key in value, f"{where}: {kind} lacks {key}"
+                assert isinstance(value[key], expected), f"{where}: {kind}.{key}"
+            if kind == "Resource" and top:
+                assert {"title", "totalParents"} <= value.keys(), where
+            checked += 1
+        for key, inner in value.items():
+            checked += check_shapes(inner, f"{where}/{key}")
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            checked += check_shapes(inner, f"{where}[{index}]")
+    return checked
+
+
+def test_every_dts_file_has_the_shapes_of_the_specification(site: Path) -> None:
+    files = sorted((site / "site/dts").rglob("*.json"))
+    assert len(files) > 10
+    for path in files:
+        assert check_shapes(load(path), path.name, top=True) > 0
+
+
+def test_every_identifier_is_unique_and_every_parent_exists(site: Path) -> None:
+    for path in sorted((site / "site/dts/navigation").glob("*.json")):
+        units = load(path)["member"]
+        ids = [u["identifier"] for u in units]
+        assert len(ids) == len(set(ids))
+        assert all(u["parent"] is None or u["parent"] in ids for u in units)
+        assert all(u["level"] == u["identifier"].count(".") + 1 for u in units)
