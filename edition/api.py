@@ -13,6 +13,9 @@ from edition.validation import Settings, Summary, run
 
 Advance = Callable[[str], None]
 
+#: Shown with RELAX NG errors against the edition's own schema.
+SCHEMA_HINT = "docs/encoding.md lists what the edition's schema allows, and where"
+
 
 def _noop(name: str) -> None:
     pass
@@ -61,7 +64,8 @@ def validate(
         if schematron is None and project.schematron_path.is_file():
             schematron = project.schematron_path
     checks = own_schema and project is not None if cross_checks is None else cross_checks
-    settings = Settings(schema, schematron, engine, checks)
+    hints = (SCHEMA_HINT,) if own_schema else ()
+    settings = Settings(schema, schematron, engine, checks, hints)
 
     def shown(path: Path) -> str:
         return project.shown(path) if project is not None else relative_path(path, Path.cwd())

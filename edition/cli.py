@@ -215,7 +215,7 @@ def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | No
         click.echo(line, err=True)
         return EXIT_INPUT if errors else EXIT_OK
     status = session.finish()
-    click.echo(line, err=session.fmt == "json")
+    click.echo(line)
     return status
 
 

@@ -41,13 +41,18 @@ class Document:
     path: Path
     shown: str
     tree: etree._ElementTree
+    #: Every xml:id and its line.
     ids: dict[str, int | None] = field(default_factory=dict)
+    #: The xml:ids outside the teiHeader, which must be unique across the edition.
+    global_ids: dict[str, int | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for element in self.tree.iter():
             ident = element.get(XML_ID) if isinstance(element.tag, str) else None
             if ident is not None:
                 self.ids.setdefault(ident, element.sourceline)
+                if not _in(element, "teiHeader"):
+                    self.global_ids.setdefault(ident, element.sourceline)
 
     def at(self, element: etree._Element) -> Location:
         """Where an element is, for a diagnostic."""
@@ -74,15 +79,19 @@ def _elements(doc: Document) -> Iterator[etree._Element]:
 
 
 def _duplicate_ids(doc: Document, edition: Mapping[Path, Document]) -> Iterator[Diagnostic]:
-    """xml:ids must be unique across files (within one file the schema checks it)."""
+    """xml:ids of texts, documents and register entries are unique across files.
+
+    Header ids (``#translator``, ``#hand-1``) are local to their document by
+    the encoding contract, and duplicates within one file are the schema's job.
+    """
     others = sorted((d for d in edition.values() if d.path != doc.path), key=lambda d: d.shown)
     for element in _elements(doc):
         ident = element.get(XML_ID)
-        if ident is None:
+        if ident is None or _in(element, "teiHeader"):
             continue
         for other in others:
-            if ident in other.ids:
-                line = other.ids[ident]
+            if ident in other.global_ids:
+                line = other.global_ids[ident]
                 yield error(
                     "V420",
                     f'xml:id "{ident}" is also used in {Location(other.shown, line)}',
@@ -214,7 +223,7 @@ def _dates(doc: Document) -> Iterator[Diagnostic]:
             if last < start or first > end:
                 yield error(
                     "V432",
-                    f"the document's date {_span(first, last)} is outside the range "
+                    f"the document's date {_describe(element)} is outside the range "
                     f"{_span(start, end)} its header gives",
                     doc.at(element),
                     "correct the date here or the date in sourceDesc/correspDesc",
@@ -222,7 +231,7 @@ def _dates(doc: Document) -> Iterator[Diagnostic]:
         elif first > end:
             yield warning(
                 "V433",
-                f"date {_span(first, last)} is later than the document ({_span(start, end)})",
+                f"date {_describe(element)} is later than the document ({_span(start, end)})",
                 doc.at(element),
                 "check the date; a document rarely mentions a later date",
             )
@@ -236,6 +245,12 @@ def _in_header_date(element: etree._Element) -> bool:
 
 def _in(element: etree._Element, name: str) -> bool:
     return any(local_name(a) == name for a in element.iterancestors())
+
+
+def _describe(element: etree._Element) -> str:
+    return " ".join(
+        f'@{name}="{element.get(name)}"' for name in DATE_ATTRIBUTES if element.get(name)
+    )
 
 
 def _span(first: dt.date, last: dt.date) -> str:

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 from edition.diagnostics import Diagnostic, Location, error, warning
 from edition.errors import ConfigError
-from edition.validation.relaxng import CODE, HINT
+from edition.validation.relaxng import CODE
 
 #: ``path:line:column: error: message`` as jing prints it (``fatal`` for malformed XML).
 _LINE = re.compile(
@@ -46,7 +46,7 @@ def available() -> bool:
     return java() is not None and jar() is not None
 
 
-def check(schema: Path, files: Mapping[Path, str]) -> dict[str, list[Diagnostic]]:
+def check(schema: Path, files: Mapping[Path, str], *hints: str) -> dict[str, list[Diagnostic]]:
     """Validate every file in one JVM; diagnostics by shown path.
 
     ``files`` maps each file to its shown path. Problems jing reports in the
@@ -80,9 +80,9 @@ def check(schema: Path, files: Mapping[Path, str]) -> dict[str, list[Diagnostic]
                 error("C020", f"the RELAX NG schema cannot be used: {match['message']}", where)
             )
         elif match["kind"] == "warning":
-            results[shown].append(warning(CODE, match["message"], where, HINT))
+            results[shown].append(warning(CODE, match["message"], where, *hints))
         else:
-            results[shown].append(error(CODE, match["message"], where, HINT))
+            results[shown].append(error(CODE, match["message"], where, *hints))
     if schema_problems:
         raise ConfigError(*schema_problems)
     if done.returncode not in (0, 1) or (done.returncode == 1 and not any(results.values())):

@@ -13,7 +13,6 @@ from edition.tei import parse_xml
 
 #: RELAX NG errors (jing or lxml) all share this code.
 CODE = "V310"
-HINT = "see docs/encoding.md for what the schema allows here"
 
 
 @lru_cache(maxsize=8)
@@ -38,12 +37,12 @@ def compiled(schema: Path) -> etree.RelaxNG:
         ) from err
 
 
-def check(schema: Path, tree: etree._ElementTree, shown: str) -> list[Diagnostic]:
+def check(schema: Path, tree: etree._ElementTree, shown: str, *hints: str) -> list[Diagnostic]:
     """Every RELAX NG error lxml finds in one parsed document (lines only, no columns)."""
     rng = compiled(schema)
     if rng.validate(tree):
         return []
     return [
-        error(CODE, entry.message, Location(shown, entry.line or None), HINT)
+        error(CODE, entry.message, Location(shown, entry.line or None), *hints)
         for entry in rng.error_log
     ]

@@ -25,6 +25,8 @@ class Settings:
     engine: str = "auto"
     #: Cross-document checks (ids, pointers, dates, pages, empty apparatus).
     cross_checks: bool = True
+    #: Hints shown with every RELAX NG error (where the allowed vocabulary is documented).
+    schema_hints: tuple[str, ...] = ()
 
 
 @dataclass
@@ -98,11 +100,15 @@ def run(
     by_jing = {
         d.path: d.shown for d in documents if engine == "jing" and not d.tree.docinfo.doctype
     }
-    for shown, found in jing.check(settings.schema, by_jing).items() if by_jing else ():
+    for shown, found in (
+        jing.check(settings.schema, by_jing, *settings.schema_hints).items() if by_jing else ()
+    ):
         problems[shown].extend(found)
     for doc in documents:
         if doc.path not in by_jing:
-            problems[doc.shown].extend(relaxng.check(settings.schema, doc.tree, doc.shown))
+            problems[doc.shown].extend(
+                relaxng.check(settings.schema, doc.tree, doc.shown, *settings.schema_hints)
+            )
         if settings.schematron is not None:
             problems[doc.shown].extend(schematron.check(settings.schematron, doc.tree, doc.shown))
 

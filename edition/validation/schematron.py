@@ -20,7 +20,11 @@ CODE = "V400"
 def compiled(path: Path) -> isoschematron.Schematron:
     """The compiled Schematron (cached per process)."""
     try:
-        return isoschematron.Schematron(parse_xml(path), store_report=True)
+        return isoschematron.Schematron(
+            parse_xml(path),
+            store_report=True,
+            error_finder=isoschematron.Schematron.ASSERTS_AND_REPORTS,
+        )
     except EditionError as err:
         raise ConfigError(*err.diagnostics) from err
     except (etree.SchematronParseError, etree.XSLTParseError, etree.XSLTApplyError) as err:
