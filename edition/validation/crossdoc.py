@@ -61,10 +61,14 @@ class Document:
 
 def check(checked: list[Document], edition: Mapping[Path, Document]) -> dict[str, list[Diagnostic]]:
     """All cross-document and value checks on ``checked``; ``edition`` is every file by path."""
+    owners: dict[str, list[Document]] = {}
+    for doc in sorted(edition.values(), key=lambda d: d.shown):
+        for ident in doc.global_ids:
+            owners.setdefault(ident, []).append(doc)
     results: dict[str, list[Diagnostic]] = {doc.shown: [] for doc in checked}
     for doc in checked:
         out = results[doc.shown]
-        out.extend(_duplicate_ids(doc, edition))
+        out.extend(_duplicate_ids(doc, owners))
         out.extend(_pointers(doc, edition))
         out.extend(_dates(doc))
         out.extend(_pages(doc))
@@ -78,28 +82,23 @@ def _elements(doc: Document) -> Iterator[etree._Element]:
             yield element
 
 
-def _duplicate_ids(doc: Document, edition: Mapping[Path, Document]) -> Iterator[Diagnostic]:
+def _duplicate_ids(doc: Document, owners: Mapping[str, list[Document]]) -> Iterator[Diagnostic]:
     """xml:ids of texts, documents and register entries are unique across files.
 
     Header ids (``#translator``, ``#hand-1``) are local to their document by
     the encoding contract, and duplicates within one file are the schema's job.
     """
-    others = sorted((d for d in edition.values() if d.path != doc.path), key=lambda d: d.shown)
-    for element in _elements(doc):
-        ident = element.get(XML_ID)
-        if ident is None or _in(element, "teiHeader"):
-            continue
-        for other in others:
-            if ident in other.global_ids:
-                line = other.global_ids[ident]
-                yield error(
-                    "V420",
-                    f'xml:id "{ident}" is also used in {Location(other.shown, line)}',
-                    doc.at(element),
-                    "xml:ids must be unique across the edition: rename one of them "
-                    "and update the pointers to it",
-                )
-                break
+    for ident, line in doc.global_ids.items():
+        other = next((d for d in owners.get(ident, []) if d.path != doc.path), None)
+        if other is not None:
+            elsewhere = Location(other.shown, other.global_ids[ident])
+            yield error(
+                "V420",
+                f'xml:id "{ident}" is also used in {elsewhere}',
+                Location(doc.shown, line),
+                "xml:ids must be unique across the edition: rename one of them "
+                "and update the pointers to it",
+            )
 
 
 def _pointers(doc: Document, edition: Mapping[Path, Document]) -> Iterator[Diagnostic]:

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote
@@ -13,6 +14,9 @@ from urllib.parse import unquote
 from edition.diagnostics import Diagnostic, Location, error, warning
 from edition.errors import ConfigError
 from edition.validation.relaxng import CODE
+
+#: Longer command lines go through a java @argfile (Windows allows 32767 characters).
+_MAX_COMMAND_LINE = 30_000
 
 #: ``path:line:column: error: message`` as jing prints it (``fatal`` for malformed XML).
 _LINE = re.compile(
@@ -46,6 +50,11 @@ def available() -> bool:
     return java() is not None and jar() is not None
 
 
+def _quoted(argument: str) -> str:
+    escaped = argument.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
 def check(schema: Path, files: Mapping[Path, str], *hints: str) -> dict[str, list[Diagnostic]]:
     """Validate every file in one JVM; diagnostics by shown path.
 
@@ -58,11 +67,17 @@ def check(schema: Path, files: Mapping[Path, str], *hints: str) -> dict[str, lis
     results: dict[str, list[Diagnostic]] = {shown: [] for shown in files.values()}
     if not files:
         return results
-    command = [runner, "-jar", str(jing_jar)]
-    if schema.suffix == ".rnc":
-        command.append("-c")
-    command += [str(schema), *(str(path) for path in files)]
-    done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", check=False)
+    arguments = ["-jar", str(jing_jar), *(["-c"] if schema.suffix == ".rnc" else [])]
+    arguments += [str(schema), *(str(path) for path in files)]
+    with tempfile.TemporaryDirectory(prefix="edition-jing-") as folder:
+        if sum(len(a) + 1 for a in arguments) > _MAX_COMMAND_LINE:
+            # Too long for a command line: the java launcher (9+) reads arguments from @file.
+            argfile = Path(folder) / "arguments"
+            argfile.write_text("\n".join(map(_quoted, arguments)) + "\n", encoding="utf-8")
+            arguments = [f"@{argfile}"]
+        done = subprocess.run(
+            [runner, *arguments], capture_output=True, text=True, encoding="utf-8", check=False
+        )
     by_path = {str(path): shown for path, shown in files.items()}
     schema_problems: list[Diagnostic] = []
     for raw in done.stdout.splitlines():

@@ -13,7 +13,7 @@ from lxml import etree
 
 from edition.cli import main
 from edition.diagnostics import Reporter
-from edition.validation import Settings, relaxng, run, schematron
+from edition.validation import Settings, jing, relaxng, run, schematron
 
 BROKEN = "tei/1975-01-13_telegram_tokyo-00458.xml"
 
@@ -164,8 +164,10 @@ def test_any_schema_and_schematron_outside_an_edition(tmp_path: Path, monkeypatc
 
 
 @needs_jing
-def test_jing_maps_paths_with_spaces(tmp_path: Path) -> None:
-    folder = tmp_path / "my documents"
+@pytest.mark.parametrize("limit", [30_000, 0], ids=["command-line", "argfile"])
+def test_jing_maps_paths_with_spaces(tmp_path: Path, monkeypatch, limit: int) -> None:
+    monkeypatch.setattr(jing, "_MAX_COMMAND_LINE", limit)
+    folder = tmp_path / 'my "documents"'
     folder.mkdir()
     source = FIXTURES / "invalid" / "V430-iso-date" / "tei" / "doc.xml"
     shutil.copy(source, folder / "a doc.xml")
