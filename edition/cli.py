@@ -192,6 +192,7 @@ def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | No
       edition validate tei/letter-01.xml
       edition validate --format github     # annotations in a GitHub pull request
       edition validate --schema tei_all.rng ../corpus/frus/
+
     Every problem of every file is reported, as path:line:column lines.
     Exit status: 0 valid, 1 invalid, 2 usage or configuration error.
     """

@@ -134,3 +134,16 @@ def test_closed_value_lists(snippet: str, accepted: bool) -> None:
     document = document.replace("<p>Text.</p>", f"<p>Text {snippet}.</p>")
     rng = etree.RelaxNG(etree.parse(str(SCHEMA)))
     assert rng.validate(etree.fromstring(document.encode())) is accepted
+
+
+def test_demo_documents_point_editors_at_both_schemas() -> None:
+    """Every TEI file the tool writes names the .rng and the .sch in <?xml-model?>."""
+    for path in sorted((REPO / "tei").glob("*.xml")):
+        models = {
+            pi.get("schematypens"): (path.parent / pi.get("href")).resolve()
+            for pi in etree.parse(str(path)).xpath("/processing-instruction('xml-model')")
+        }
+        assert models == {
+            "http://relaxng.org/ns/structure/1.0": SCHEMA,
+            "http://purl.oclc.org/dsdl/schematron": SCHEMATRON,
+        }, path.name
