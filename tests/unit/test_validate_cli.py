@@ -204,3 +204,20 @@ def test_build_without_validation_says_so_on_the_site(broken: Path) -> None:
 def test_validated_build_has_no_notice(demo: Path) -> None:
     assert main(["build", "--project", str(demo)]) == 0
     assert "published without validation" not in (demo / "site" / "index.html").read_text()
+
+
+def test_unusable_schematron_and_rnc_without_jing_are_config_errors(demo: Path, capsys) -> None:
+    not_schematron = demo / "rules.sch"
+    not_schematron.write_text("<rules/>", encoding="utf-8")
+    assert main(["validate", "--project", str(demo), "--schematron", str(not_schematron)]) == 2
+    assert "error[C021]: the Schematron cannot be used" in capsys.readouterr().err
+    rnc = str(SCHEMA.with_suffix(".rnc"))
+    assert main(["validate", "--project", str(demo), "--engine", "lxml", "--schema", rnc]) == 2
+    assert "error[C022]: lxml cannot read compact-syntax RELAX NG (.rnc)" in capsys.readouterr().err
+
+
+@needs_jing
+def test_jing_reads_the_compact_syntax(demo: Path, capsys) -> None:
+    rnc = str(SCHEMA.with_suffix(".rnc"))
+    assert main(["validate", "--project", str(demo), "--engine", "jing", "--schema", rnc]) == 0
+    assert capsys.readouterr().out == "3 file(s) checked with jing: valid\n"
