@@ -15,9 +15,22 @@ from edition.tei import parse_xml
 CODE = "V310"
 
 
-@lru_cache(maxsize=8)
 def compiled(schema: Path) -> etree.RelaxNG:
-    """The compiled schema (cached: tei_all takes seconds to compile)."""
+    """The compiled schema, cached per process until the file changes (tei_all takes seconds)."""
+    return _compiled(schema, file_stamp(schema))
+
+
+def file_stamp(path: Path) -> tuple[int, int]:
+    """Modification time and size: a changed file (``edition serve``) is compiled again."""
+    try:
+        status = path.stat()
+    except OSError:
+        return (0, 0)
+    return (status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=8)
+def _compiled(schema: Path, stamp: tuple[int, int]) -> etree.RelaxNG:
     if schema.suffix == ".rnc":
         raise ConfigError(
             error(

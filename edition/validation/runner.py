@@ -85,6 +85,7 @@ def run(
     ``edition_files`` are the other files pointers may resolve to (documents,
     register); they are read but not reported on.
     """
+    files = list(dict.fromkeys(files))  # a file named twice is checked once
     engine, notes = choose_engine(settings.engine)
     reporter.extend(notes)
     problems: dict[str, list[Diagnostic]] = {shown: [] for _, shown in files}

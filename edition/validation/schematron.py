@@ -10,15 +10,20 @@ from lxml import etree, isoschematron
 from edition.diagnostics import Diagnostic, Location, error, warning
 from edition.errors import ConfigError, EditionError
 from edition.tei import parse_xml
+from edition.validation.relaxng import file_stamp
 
 SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
 #: Schematron diagnostics are ``V400-<assert id>``.
 CODE = "V400"
 
 
-@lru_cache(maxsize=8)
 def compiled(path: Path) -> isoschematron.Schematron:
-    """The compiled Schematron (cached per process)."""
+    """The compiled Schematron, cached per process until the file changes."""
+    return _compiled(path, file_stamp(path))
+
+
+@lru_cache(maxsize=8)
+def _compiled(path: Path, stamp: tuple[int, int]) -> isoschematron.Schematron:
     try:
         return isoschematron.Schematron(
             parse_xml(path),

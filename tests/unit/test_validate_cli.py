@@ -179,11 +179,23 @@ def test_jing_maps_paths_with_spaces(tmp_path: Path, monkeypatch, limit: int) ->
 def test_schemas_are_compiled_once_per_process(demo: Path) -> None:
     files = [(p, p.name) for p in sorted((demo / "tei").glob("*.xml"))]
     run(files, Settings(SCHEMA, SCHEMATRON, "lxml"), Reporter())
-    rng_misses = relaxng.compiled.cache_info().misses
-    sch_misses = schematron.compiled.cache_info().misses
+    rng_misses = relaxng._compiled.cache_info().misses
+    sch_misses = schematron._compiled.cache_info().misses
     run(files, Settings(SCHEMA, SCHEMATRON, "lxml"), Reporter())
-    assert relaxng.compiled.cache_info().misses == rng_misses
-    assert schematron.compiled.cache_info().misses == sch_misses
+    assert relaxng._compiled.cache_info().misses == rng_misses
+    assert schematron._compiled.cache_info().misses == sch_misses
+
+
+def test_a_changed_schema_is_compiled_again(tmp_path: Path, demo: Path) -> None:
+    schema = tmp_path / "schema.rng"
+    shutil.copy(SCHEMA, schema)
+    files = [(p, p.name) for p in sorted((demo / "tei").glob("*.xml"))]
+    reporter = Reporter()
+    run(files, Settings(schema, None, "lxml", False), reporter)
+    assert not reporter.diagnostics
+    schema.write_text(SCHEMA.read_text().replace(">main<", ">principal<"), encoding="utf-8")
+    run(files, Settings(schema, None, "lxml", False), reporter)
+    assert len(reporter.diagnostics) == 3  # title type="main" is no longer allowed
 
 
 def test_build_refuses_an_invalid_edition(broken: Path, capsys) -> None:
