@@ -20,10 +20,10 @@ from typing import Any, TypeVar
 import click
 
 from edition import __version__, api, scaffold
-from edition.validation import ENGINES, FORMATS, formats
 from edition.diagnostics import Reporter, Severity
 from edition.errors import ConfigError, EditionError
 from edition.project import Project
+from edition.validation import ENGINES, FORMATS, formats
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
