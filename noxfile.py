@@ -49,3 +49,10 @@ def demo(session: nox.Session) -> None:
     session.run("edition", "validate")
     session.run("edition", "build")
     session.log("Open site/index.html in a browser, or run: .nox/demo/bin/edition serve")
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Benchmark validation (jing against lxml, files/s) on the FRUS volumes and the demo."""
+    install(session, "test")
+    session.run("python", "benchmarks/bench_validation.py", *session.posargs)

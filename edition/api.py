@@ -6,13 +6,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from edition.deposit import DepositResult, check_deposit, write_deposit
-from edition.diagnostics import Reporter
+from edition.diagnostics import Reporter, relative_path
 from edition.importer import ImportOutcome, import_sources
 from edition.project import Project
 from edition.site.builder import BuildResult, build_site
-from edition.validate import Validator, validate_files
+from edition.validation import Settings, Summary, run
 
 Advance = Callable[[str], None]
+
+#: Shown with RELAX NG errors against the edition's own schema.
+SCHEMA_HINT = "docs/encoding.md lists what the edition's schema allows, and where"
 
 
 def _noop(name: str) -> None:
@@ -35,22 +38,54 @@ def convert(
 
 
 def validate(
-    project: Project,
+    project: Project | None,
     paths: Sequence[Path] | None = None,
     reporter: Reporter | None = None,
     *,
     schema: Path | None = None,
     schematron: Path | None = None,
+    engine: str = "auto",
+    cross_checks: bool | None = None,
     advance: Advance = _noop,
-) -> int:
-    """Validate TEI files (default: the edition's documents); returns how many were checked."""
+) -> Summary:
+    """Validate TEI files (default: the edition's documents and its register).
+
+    With ``schema`` (any RELAX NG) the project's Schematron and the
+    cross-document checks are off unless asked for; ``project`` may then be
+    ``None`` (files outside any edition, such as the FRUS volumes).
+    """
     reporter = reporter if reporter is not None else Reporter()
-    files = list(paths) if paths else project.tei_files()
-    validator = Validator(
-        schema or project.schema_path,
-        schematron if schematron is not None else (None if schema else project.schematron_path),
+    edition = _edition_files(project) if project is not None else []
+    files = list(paths) if paths else edition
+    own_schema = schema is None
+    if schema is None:
+        if project is None:
+            raise ValueError("validate() needs a project or a schema")
+        schema = project.schema_path
+        if schematron is None and project.schematron_path.is_file():
+            schematron = project.schematron_path
+    checks = own_schema and project is not None if cross_checks is None else cross_checks
+    hints = (SCHEMA_HINT,) if own_schema else ()
+    settings = Settings(schema, schematron, engine, checks, hints)
+
+    def shown(path: Path) -> str:
+        return project.shown(path) if project is not None else relative_path(path, Path.cwd())
+
+    return run(
+        [(p, shown(p)) for p in files],
+        settings,
+        reporter,
+        edition_files=[(p, shown(p)) for p in edition],
+        advance=advance,
     )
-    return validate_files(((p, project.shown(p)) for p in files), validator, reporter, advance)
+
+
+def _edition_files(project: Project) -> list[Path]:
+    """The edition's documents and, when it exists, its register."""
+    files = project.tei_files()
+    if project.register_path.is_file():
+        files.append(project.register_path)
+    return files
 
 
 def build(

@@ -21,15 +21,16 @@ import click
 
 from edition import __version__, api, scaffold
 from edition.diagnostics import Reporter, Severity
-from edition.errors import EditionError
+from edition.errors import ConfigError, EditionError
 from edition.project import Project
+from edition.validation import ENGINES, FORMATS, formats
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _report_options(func: F) -> F:
+def _report_options(func: F, formats: Sequence[str] = ("text", "json")) -> F:
     """Options every subcommand shares: project folder, output format, ignore, strict."""
     options = [
         click.option(
@@ -42,10 +43,10 @@ def _report_options(func: F) -> F:
         click.option(
             "--format",
             "fmt",
-            type=click.Choice(["text", "json"]),
+            type=click.Choice(list(formats)),
             default="text",
             show_default=True,
-            help="How diagnostics are printed: text lines or JSON lines.",
+            help="How diagnostics are printed: " + ", ".join(formats) + ".",
         ),
         click.option("--ignore", multiple=True, metavar="CODE", help="Silence a diagnostic code."),
         click.option("--strict", is_flag=True, help="Treat warnings as errors."),
@@ -167,42 +168,86 @@ def import_(sources: tuple[Path, ...], profile: str | None, force: bool, **optio
     return session.finish()
 
 
+def _validation_options(func: F) -> F:
+    return _report_options(func, FORMATS)
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--schema", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Validate against this RELAX NG schema instead of the edition's.")
+              help="Validate against this RELAX NG schema (.rng, or .rnc with jing) instead of the "
+                   "edition's; the edition's Schematron and cross-document checks are then off.")
 @click.option("--schematron", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Also check this ISO Schematron (XPath 1.0).")
+              help="Also check this ISO Schematron (queryBinding xslt, XPath 1.0).")
+@click.option("--engine", type=click.Choice(list(ENGINES)), default="auto", show_default=True,
+              help="RELAX NG validator: jing (needs Java), lxml, or auto (jing if Java is found).")
+@click.option("--cross-checks/--no-cross-checks", default=None,
+              help="Check ids, pointers, dates, page order and empty apparatus across the files "
+                   "(default: on with the edition's schema, off with --schema).")
 @click.option("--deposit", "deposit_ready", is_flag=True,
               help="Also check that every header is complete enough to deposit.")
-@_report_options
-def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | None,
-             deposit_ready: bool, **options: Any) -> int:
-    """Check TEI files against the schema and the Schematron rules.
+@_validation_options
+def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | None, engine: str,
+             cross_checks: bool | None, deposit_ready: bool, **options: Any) -> int:
+    """Check TEI files: RELAX NG, Schematron and cross-document checks.
 
     \b
     Examples:
-      edition validate                     # every document in tei/
+      edition validate                     # every document in tei/ and the register
       edition validate tei/letter-01.xml
-      edition validate --schema tei_all.rng other/*.xml
+      edition validate --format github     # annotations in a GitHub pull request
+      edition validate --schema tei_all.rng ../corpus/frus/
       edition validate --deposit           # also: is every header complete for a repository?
 
     Every problem of every file is reported, as path:line:column lines.
+    Exit status: 0 valid, 1 invalid, 2 usage or configuration error.
     """
     session = _Session(**_split(options))
-    project = session.project
-    files = [p.resolve() for p in paths] or project.tei_files()
-    with progress("Validating", len(files)) as advance:
-        count = api.validate(project, files, session.reporter, schema=schema, schematron=schematron,
-                             advance=advance)
-    if deposit_ready:
+    files = _xml_files(paths)
+    project = session.project if schema is None or _in_project(session) else None
+    count = len(files) or (len(project.tei_files()) + 1 if project else 0)
+    with progress("Validating", count) as advance:
+        summary = api.validate(project, files or None, session.reporter, schema=schema,
+                               schematron=schematron, engine=engine, cross_checks=cross_checks,
+                               advance=advance)
+    if deposit_ready and project is not None:
         from edition.deposit.readiness import check_files, rules_path
 
-        check_files(((p, project.shown(p)) for p in files), rules_path(project), session.reporter)
-    status = session.finish()
+        checked = files or project.tei_files()
+        check_files(((p, project.shown(p)) for p in checked), rules_path(project), session.reporter)
     errors = session.reporter.count(Severity.ERROR)
-    click.echo(f"{count} file(s) checked: " + (f"{errors} error(s)" if errors else "valid"))
+    line = (f"{len(summary.files)} file(s) checked with {summary.engine}: "
+            + (f"{errors} error(s)" if errors else "valid"))
+    if session.fmt in ("junit", "github"):
+        diagnostics = list(session.reporter)
+        out = (formats.junit(summary.files, diagnostics) if session.fmt == "junit"
+               else formats.github(diagnostics))
+        if out:
+            click.echo(out)
+        click.echo(line, err=True)
+        return EXIT_INPUT if errors else EXIT_OK
+    status = session.finish()
+    click.echo(line)
     return status
+
+
+def _xml_files(paths: Sequence[Path]) -> list[Path]:
+    """The files named, with folders replaced by the .xml files inside them (sorted)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p.resolve() for p in path.rglob("*.xml") if p.is_file()))
+        else:
+            files.append(path.resolve())
+    return files
+
+
+def _in_project(session: _Session) -> bool:
+    """Whether there is an edition here (validating with --schema needs none)."""
+    try:
+        return session.project is not None
+    except ConfigError:
+        return False
 
 
 @cli.command()

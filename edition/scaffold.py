@@ -36,23 +36,48 @@ templates = "templates"
 site = "site"
 """
 
+# TEI allows no empty list: the new register holds one example entry per list,
+# to show editors the shape; replace or delete them.
 REGISTER = """\
 <?xml version="1.0" encoding="UTF-8"?>
-<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="register">
+<?xml-model href="schema/edition.rng" type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"?>
+<?xml-model href="schema/edition.sch" type="application/xml" schematypens="http://purl.oclc.org/dsdl/schematron"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="register" xml:lang="en">
   <teiHeader>
     <fileDesc>
-      <titleStmt><title>Register of persons, places and organisations</title></titleStmt>
-      <publicationStmt><p>Part of {title}.</p></publicationStmt>
-      <sourceDesc><p>Compiled by the editors.</p></sourceDesc>
+      <titleStmt>
+        <title type="main">Register of persons, places and organisations</title>
+        <title type="collection">{title}</title>
+      </titleStmt>
+      <publicationStmt>
+        <publisher>{title}</publisher>
+      </publicationStmt>
+      <sourceDesc>
+        <p>Compiled by the editors.</p>
+      </sourceDesc>
     </fileDesc>
   </teiHeader>
-  <text>
-    <body>
-      <div type="persons"><head>Persons</head><p>No entries yet: add a listPerson here.</p></div>
-      <div type="places"><head>Places</head><p>No entries yet: add a listPlace here.</p></div>
-      <div type="organisations"><head>Organisations</head><p>No entries yet: add a listOrg here.</p></div>
-    </body>
-  </text>
+  <standOff>
+    <listPerson>
+      <person xml:id="pers-example">
+        <persName>Example Person</persName>
+        <persName type="variant">E. Person</persName>
+        <note>An example entry: replace or delete it. Documents point here with ref="register.xml#pers-example".</note>
+      </person>
+    </listPerson>
+    <listPlace>
+      <place xml:id="place-example">
+        <placeName>Example Place</placeName>
+        <note>An example entry: replace or delete it.</note>
+      </place>
+    </listPlace>
+    <listOrg>
+      <org xml:id="org-example">
+        <orgName>Example Organisation</orgName>
+        <note>An example entry: replace or delete it.</note>
+      </org>
+    </listOrg>
+  </standOff>
 </TEI>
 """
 

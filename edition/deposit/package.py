@@ -22,7 +22,7 @@ from edition.diagnostics import Location, Reporter, Severity, error, warning
 from edition.errors import EditionError
 from edition.fsutil import safe_name, staged_directory
 from edition.project import Project
-from edition.tei import XML_ID, parse_xml, serialize
+from edition.tei import parse_xml, serialize
 
 
 @dataclass
@@ -101,7 +101,6 @@ def _tei_files(
     for path in (schema, schema.with_suffix(".rnc"), project.schematron_path, rules):
         if path.is_file():
             payload.setdefault(f"tei/schema/{path.name}", path.read_bytes())
-    _report_shared_ids(documents, reporter)
     payload["corpus.xml"] = tei_corpus(project.settings, [d.tree for d in documents])
     return payload
 
@@ -146,27 +145,6 @@ def _records(project: Project, documents: list[_Document], reporter: Reporter) -
     released = time.strftime("%Y-%m-%d", time.gmtime(epoch)) if epoch is not None else ""
     payload["CITATION.cff"] = citation_cff(settings, keywords, released).encode("utf-8")
     return payload
-
-
-def _report_shared_ids(documents: list[_Document], reporter: Reporter) -> None:
-    """Warn about xml:ids used by two documents: the teiCorpus would repeat them."""
-    first: dict[str, _Document] = {}
-    for doc in documents:
-        for element in doc.tree.iter():
-            ident = element.get(XML_ID) if isinstance(element.tag, str) else None
-            if ident is None:
-                continue
-            if ident in first and first[ident] is not doc:
-                reporter.report(
-                    warning(
-                        "D613",
-                        f'xml:id "{ident}" is also used in {first[ident].shown}; '
-                        "the teiCorpus repeats it",
-                        Location(doc.shown, element.sourceline),
-                        "prefix ids inside a document with the document's id",
-                    )
-                )
-            first.setdefault(ident, doc)
 
 
 def bag_info(project: Project) -> dict[str, str]:

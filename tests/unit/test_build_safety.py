@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from edition.cli import main
-from tests.unit.test_tei_parsing import BILLION_LAUGHS, XXE
+from test_tei_parsing import BILLION_LAUGHS, XXE
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:

@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 
 from edition import config
-from tests.conftest import REPO
+from conftest import REPO
 
 
 def test_reference_page_is_generated_from_the_code() -> None:

@@ -12,7 +12,7 @@ import pytest
 import xmlschema
 from lxml import etree
 
-from edition import api
+from edition import api, scaffold
 from edition.cli import main
 from edition.deposit.datacite import DATACITE_NS, missing_fields
 from edition.deposit.dublincore import OAI_DC_XSD
@@ -213,12 +213,7 @@ def test_include_site(demo: Path, monkeypatch) -> None:
 
 def test_register_goes_into_the_bag_but_not_the_corpus(demo: Path) -> None:
     register = demo / "tei/register.xml"
-    register.write_text(
-        f'<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title>Register</title>'
-        "</titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc>"
-        "</fileDesc></teiHeader><standOff><listPerson/></standOff></TEI>",
-        encoding="utf-8",
-    )
+    register.write_text(scaffold.REGISTER.format(title="Demo"), encoding="utf-8")
     result = api.deposit(Project.load(demo), Reporter(), output=demo / "bag")
     assert result is not None
     assert "data/tei/register.xml" in result.files
@@ -247,17 +242,15 @@ def test_missing_manifest_is_a_bag_error(bag_dir: Path, demo: Path, capsys) -> N
     assert "error[D606]: the bag is not valid: No manifest files found" in capsys.readouterr().err
 
 
-def test_shared_xml_ids_are_a_warning(demo: Path, capsys) -> None:
+def test_ids_shared_between_documents_stop_the_deposit(demo: Path, capsys) -> None:
+    # The teiCorpus would repeat them; validation (run first) refuses them.
     for path in sorted((demo / "tei").glob("*.xml"))[:2]:
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("<body>", '<body xml:id="body">', 1), encoding="utf-8")
-    assert main(["deposit", "--project", str(demo), "-o", str(demo / "bag")]) == 0
+    assert main(["deposit", "--project", str(demo), "-o", str(demo / "bag")]) == 1
     err = capsys.readouterr().err
-    assert (
-        "tei/1960-05-10_record-of-conversation_khrushchev-fukuda-takasaki.xml:47: warning[D613]: "
-        'xml:id "body" is also used in tei/1954-03-30_cia-information-report_ussr-japan.xml; '
-        "the teiCorpus repeats it"
-    ) in err
+    assert 'error[V420]: xml:id "body" is also used in tei/' in err
+    assert not (demo / "bag").exists()
 
 
 def test_deposit_is_part_of_the_facade() -> None:

@@ -1,0 +1,13 @@
+"""Validation of TEI files: well-formedness, RELAX NG (jing or lxml), Schematron, cross-checks.
+
+Modules: ``runner`` (one run over many files), ``jing`` and ``relaxng`` (the two
+RELAX NG engines), ``schematron``, ``crossdoc`` (checks across files and on
+values), ``formats`` (JUnit and GitHub output).
+"""
+
+from __future__ import annotations
+
+from edition.validation.formats import FORMATS
+from edition.validation.runner import ENGINES, Settings, Summary, run
+
+__all__ = ["ENGINES", "FORMATS", "Settings", "Summary", "run"]

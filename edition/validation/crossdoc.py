@@ -1,0 +1,305 @@
+"""Checks no schema can make: across the edition's files, and on values and order within one.
+
+Codes: V420 duplicate xml:id, V421 unresolved pointer, V422 URI scheme not allowed,
+V430 invalid ISO 8601 date, V431 reversed date range, V432 document date outside the
+header's range, V433 date later than the document, V440 page numbers out of order,
+V450 empty apparatus element.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from edition.diagnostics import Diagnostic, Location, error, warning
+from edition.tei import TEI_NS, XML_ID, local_name
+
+POINTER_ATTRIBUTES = ("ref", "corresp", "who", "hand", "resp", "target")
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "doi", "urn", "hdl", "info"})
+DATE_ATTRIBUTES = ("when", "notBefore", "notAfter", "from", "to")
+#: Elements of the transcription apparatus that mean nothing when empty.
+APPARATUS = frozenset({"supplied", "sic", "add", "unclear", "hi", "note", "fw", "label", "quote"})
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+_ISO = re.compile(
+    r"^(?P<year>-?\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
+    r"(?:T(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
+    r"(?:Z|[+\-]\d{2}:\d{2})?)?)?)?$"
+)
+_ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m*(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.I)
+
+
+@dataclass
+class Document:
+    """One parsed file of the edition, as the checks see it."""
+
+    path: Path
+    shown: str
+    tree: etree._ElementTree
+    #: Every xml:id and its line.
+    ids: dict[str, int | None] = field(default_factory=dict)
+    #: The xml:ids outside the teiHeader, which must be unique across the edition.
+    global_ids: dict[str, int | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for element in self.tree.iter():
+            ident = element.get(XML_ID) if isinstance(element.tag, str) else None
+            if ident is not None:
+                self.ids.setdefault(ident, element.sourceline)
+                if not _in(element, "teiHeader"):
+                    self.global_ids.setdefault(ident, element.sourceline)
+
+    def at(self, element: etree._Element) -> Location:
+        """Where an element is, for a diagnostic."""
+        return Location(self.shown, element.sourceline)
+
+
+def check(checked: list[Document], edition: Mapping[Path, Document]) -> dict[str, list[Diagnostic]]:
+    """All cross-document and value checks on ``checked``; ``edition`` is every file by path."""
+    owners: dict[str, list[Document]] = {}
+    for doc in sorted(edition.values(), key=lambda d: d.shown):
+        for ident in doc.global_ids:
+            owners.setdefault(ident, []).append(doc)
+    results: dict[str, list[Diagnostic]] = {doc.shown: [] for doc in checked}
+    for doc in checked:
+        out = results[doc.shown]
+        out.extend(_duplicate_ids(doc, owners))
+        out.extend(_pointers(doc, edition))
+        out.extend(_dates(doc))
+        out.extend(_pages(doc))
+        out.extend(_empty_apparatus(doc))
+    return results
+
+
+def _elements(doc: Document) -> Iterator[etree._Element]:
+    for element in doc.tree.iter():
+        if isinstance(element.tag, str):
+            yield element
+
+
+def _duplicate_ids(doc: Document, owners: Mapping[str, list[Document]]) -> Iterator[Diagnostic]:
+    """xml:ids of texts, documents and register entries are unique across files.
+
+    Header ids (``#translator``, ``#hand-1``) are local to their document by
+    the encoding contract, and duplicates within one file are the schema's job.
+    """
+    for ident, line in doc.global_ids.items():
+        other = next((d for d in owners.get(ident, []) if d.path != doc.path), None)
+        if other is not None:
+            elsewhere = Location(other.shown, other.global_ids[ident])
+            yield error(
+                "V420",
+                f'xml:id "{ident}" is also used in {elsewhere}',
+                Location(doc.shown, line),
+                "xml:ids must be unique across the edition: rename one of them "
+                "and update the pointers to it",
+            )
+
+
+def _pointers(doc: Document, edition: Mapping[Path, Document]) -> Iterator[Diagnostic]:
+    """Every pointer names an id of this file, a file of the edition, or an allowed URI."""
+    for element in _elements(doc):
+        for name in POINTER_ATTRIBUTES:
+            for token in (element.get(name) or "").split():
+                problem = _resolve(token, doc, edition)
+                if problem is not None:
+                    code, reason, hint = problem
+                    where = f'@{name}="{token}" on <{local_name(element)}>'
+                    yield error(code, f"{where}: {reason}", doc.at(element), hint)
+
+
+def _resolve(
+    token: str, doc: Document, edition: Mapping[Path, Document]
+) -> tuple[str, str, str] | None:
+    """None when the pointer resolves, else (code, reason, hint)."""
+    scheme = _SCHEME.match(token)
+    if scheme:
+        if scheme[1].lower() in ALLOWED_SCHEMES:
+            return None
+        allowed = ", ".join(sorted(ALLOWED_SCHEMES))
+        return (
+            "V422",
+            f'the URI scheme "{scheme[1]}" is not allowed',
+            f'use {allowed}, or a pointer into the edition ("register.xml#pers-x", "#id")',
+        )
+    target, _, fragment = token.partition("#")
+    if not target:
+        if fragment in doc.ids:
+            return None
+        return (
+            "V421",
+            f'no xml:id "{fragment}" in this file',
+            f'add xml:id="{fragment}" to the element meant, or correct the pointer',
+        )
+    other = edition.get((doc.path.parent / target).resolve())
+    if other is None:
+        return (
+            "V421",
+            f'"{target}" is not a file of the edition',
+            "point into the register (register.xml#pers-x) or to another document of the edition",
+        )
+    if fragment and fragment not in other.ids:
+        return (
+            "V421",
+            f'no xml:id "{fragment}" in {other.shown}',
+            f"add the entry to {other.shown}, or correct the pointer",
+        )
+    return None
+
+
+def iso_interval(value: str) -> tuple[dt.date, dt.date] | None:
+    """First and last day an ISO 8601 date (YYYY, YYYY-MM, YYYY-MM-DD, dateTime) covers."""
+    match = _ISO.match(value)
+    if match is None:
+        return None
+    year = int(match["year"])
+    if not 1 <= year <= 9999:
+        return None
+    try:
+        if match["day"]:
+            if match["hour"] and (
+                int(match["hour"]) > 24
+                or int(match["minute"]) > 59
+                or int(match["second"] or 0) > 59
+            ):
+                return None
+            day = dt.date(year, int(match["month"]), int(match["day"]))
+            return day, day
+        if match["month"]:
+            first = dt.date(year, int(match["month"]), 1)
+            following = dt.date(year + (first.month == 12), first.month % 12 + 1, 1)
+            return first, following - dt.timedelta(days=1)
+    except ValueError:
+        return None
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _dates(doc: Document) -> Iterator[Diagnostic]:
+    """Dates are real ISO 8601 dates, ranges run forwards, and they fit the document's own date."""
+    spans: dict[etree._Element, tuple[dt.date, dt.date]] = {}
+    for element in _elements(doc):
+        values: dict[str, tuple[dt.date, dt.date]] = {}
+        for name in DATE_ATTRIBUTES:
+            value = element.get(name)
+            if value is None:
+                continue
+            interval = iso_interval(value)
+            if interval is None:
+                yield error(
+                    "V430",
+                    f'@{name}="{value}" is not a valid ISO 8601 date',
+                    doc.at(element),
+                    "write YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date)",
+                )
+            else:
+                values[name] = interval
+        for low, high in (("from", "to"), ("notBefore", "notAfter")):
+            if low in values and high in values and values[low][0] > values[high][1]:
+                yield error(
+                    "V431",
+                    f'@{low}="{element.get(low)}" is after @{high}="{element.get(high)}"',
+                    doc.at(element),
+                    "swap the two values or correct one of them",
+                )
+        if values:
+            spans[element] = (
+                min(v[0] for v in values.values()),
+                max(v[1] for v in values.values()),
+            )
+    header = [span for el, span in spans.items() if _in_header_date(el)]
+    if not header:
+        return
+    start, end = min(s[0] for s in header), max(s[1] for s in header)
+    for element, (first, last) in spans.items():
+        if not _in(element, "text"):
+            continue
+        if _in(element, "dateline"):
+            if last < start or first > end:
+                yield error(
+                    "V432",
+                    f"the document's date {_describe(element)} is outside the range "
+                    f"{_span(start, end)} its header gives",
+                    doc.at(element),
+                    "correct the date here or the date in sourceDesc/correspDesc",
+                )
+        elif first > end:
+            yield warning(
+                "V433",
+                f"date {_describe(element)} is later than the document ({_span(start, end)})",
+                doc.at(element),
+                "check the date; a document rarely mentions a later date",
+            )
+
+
+def _in_header_date(element: etree._Element) -> bool:
+    return local_name(element) == "date" and (
+        _in(element, "sourceDesc") or _in(element, "correspDesc")
+    )
+
+
+def _in(element: etree._Element, name: str) -> bool:
+    return any(local_name(a) == name for a in element.iterancestors())
+
+
+def _describe(element: etree._Element) -> str:
+    return " ".join(
+        f'@{name}="{element.get(name)}"' for name in DATE_ATTRIBUTES if element.get(name)
+    )
+
+
+def _span(first: dt.date, last: dt.date) -> str:
+    return first.isoformat() if first == last else f"{first.isoformat()}–{last.isoformat()}"
+
+
+def _page_number(value: str) -> tuple[str, int] | None:
+    if value.isdigit():
+        return "arabic", int(value)
+    if _ROMAN.match(value):
+        numerals = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+        digits = [numerals[c] for c in value.lower()]
+        total = sum(
+            -d if i + 1 < len(digits) and d < digits[i + 1] else d for i, d in enumerate(digits)
+        )
+        return "roman", total
+    return None
+
+
+def _pages(doc: Document) -> Iterator[Diagnostic]:
+    """Numbered page breaks (arabic or roman) increase through the document."""
+    last: dict[str, tuple[int, str, int | None]] = {}
+    for pb in doc.tree.iter(f"{{{TEI_NS}}}pb"):
+        value = pb.get("n") or ""
+        number = _page_number(value)
+        if number is None:
+            continue
+        kind, n = number
+        if kind in last and n <= last[kind][0]:
+            before = last[kind]
+            yield error(
+                "V440",
+                f'page break n="{value}" comes after n="{before[1]}" '
+                f"(line {before[2]}): page numbers must increase",
+                doc.at(pb),
+                "correct the @n values or move the page break",
+            )
+        last[kind] = (n, value, pb.sourceline)
+
+
+def _empty_apparatus(doc: Document) -> Iterator[Diagnostic]:
+    """Apparatus elements hold something: an empty one is a leftover."""
+    for element in _elements(doc):
+        name = local_name(element)
+        if element.tag != f"{{{TEI_NS}}}{name}" or name not in APPARATUS:
+            continue
+        if len(element) == 0 and not (element.text or "").strip():
+            yield error(
+                "V450",
+                f"empty <{name}>",
+                doc.at(element),
+                f"put the text it marks inside it, or remove the <{name}> element",
+            )

@@ -1,0 +1,235 @@
+"""``edition validate`` end to end: engines, Java fallback, formats, exit statuses, any schema,
+and the build gate."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, SCHEMA, SCHEMATRON, TEI_ALL, needs_jing, needs_tei_all
+from lxml import etree
+
+from edition.cli import main
+from edition.diagnostics import Reporter
+from edition.validation import Settings, jing, relaxng, run, schematron
+
+BROKEN = "tei/1975-01-13_telegram_tokyo-00458.xml"
+
+
+@pytest.fixture
+def broken(demo: Path) -> Path:
+    """The demo edition with an unknown element and a malformed file."""
+    path = demo / BROKEN
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("<body>\n      <p>", "<body>\n      <p><blink/>", 1), encoding="utf-8"
+    )
+    (demo / "tei" / "zz-malformed.xml").write_text("<TEI>\n  <p>\n</TEI>\n", encoding="utf-8")
+    return demo
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+@needs_jing
+def test_jing_reports_every_file_with_columns(broken: Path, capsys) -> None:
+    assert main(["validate", "--project", str(broken), "--engine", "jing"]) == 1
+    out, err = capsys.readouterr()
+    line = _line_of(broken / BROKEN, "<blink/>")
+    assert err.splitlines() == [
+        f'{BROKEN}:{line}:18: error[V310]: element "blink" not allowed anywhere; expected the '
+        'element end-tag, text or element "add", "date", "fw", "gap", "hi", "label", "lb", '
+        '"name", "note", "orgName", "pb", "persName", "placeName", "quote", "sic", "supplied", '
+        '"title" or "unclear"',
+        "  hint: docs/encoding.md lists what the edition's schema allows, and where",
+        "tei/zz-malformed.xml:3:7: error[V303]: malformed XML: Opening and ending tag mismatch: "
+        "p line 2 and TEI",
+        "  hint: fix the markup at this position; the XML must be well-formed",
+    ]
+    assert out == "4 file(s) checked with jing: 2 error(s)\n"
+
+
+def test_lxml_reports_lines_without_columns(broken: Path, capsys) -> None:
+    assert main(["validate", "--project", str(broken), "--engine", "lxml"]) == 1
+    err = capsys.readouterr().err
+    line = _line_of(broken / BROKEN, "<blink/>")
+    assert f"{BROKEN}:{line}: error[V310]: Did not expect element blink there" in err.splitlines()
+    assert "tei/zz-malformed.xml:3:7: error[V303]" in err
+
+
+def test_missing_java_falls_back_to_lxml_and_says_so_once(demo: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("JAVA", str(demo / "no-such-java"))
+    assert main(["validate", "--project", str(demo)]) == 0
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [
+        "warning[V320]: Java not found: RELAX NG validation uses lxml, which reports no columns "
+        "and can miss errors",
+        "  hint: install Java (17 or later) so that jing, the reference validator, is used",
+    ]
+    assert out == "3 file(s) checked with lxml: valid\n"
+
+
+def test_missing_java_with_engine_jing_is_a_usage_error(demo: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("PATH", str(demo))
+    monkeypatch.delenv("JAVA", raising=False)
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    assert main(["validate", "--project", str(demo), "--engine", "jing"]) == 2
+    assert "error[V322]: --engine jing needs Java" in capsys.readouterr().err
+
+
+@needs_jing
+def test_json_format(broken: Path, capsys) -> None:
+    assert main(["validate", "--project", str(broken), "--format", "json"]) == 1
+    out, err = capsys.readouterr()
+    records = [json.loads(line) for line in err.splitlines()]
+    assert [(r["code"], r["path"], r["column"]) for r in records] == [
+        ("V310", BROKEN, 18),
+        ("V303", "tei/zz-malformed.xml", 7),
+    ]
+    assert out == "4 file(s) checked with jing: 2 error(s)\n"
+
+
+@needs_jing
+def test_junit_format(broken: Path, capsys) -> None:
+    assert main(["validate", "--project", str(broken), "--format", "junit"]) == 1
+    out, err = capsys.readouterr()
+    suite = etree.fromstring(out.encode()).find("testsuite")
+    assert (suite.get("tests"), suite.get("failures")) == ("4", "2")
+    failed = {
+        case.get("name"): case.find("failure").get("type")
+        for case in suite.iter("testcase")
+        if case.find("failure") is not None
+    }
+    assert failed == {BROKEN: "V310", "tei/zz-malformed.xml": "V303"}
+    assert err == "4 file(s) checked with jing: 2 error(s)\n"
+
+
+@needs_jing
+def test_github_format(broken: Path, capsys) -> None:
+    assert main(["validate", "--project", str(broken), "--format", "github"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == (
+        "::error file=tei/zz-malformed.xml,line=3,col=7,title=error[V303]::malformed XML: "
+        "Opening and ending tag mismatch: p line 2 and TEI%0Ahint: fix the "
+        "markup at this "
+        "position; the XML must be well-formed"
+    )
+    assert lines[0].startswith(f"::error file={BROKEN},line=")
+
+
+def test_usage_errors_exit_2(demo: Path, capsys) -> None:
+    assert main(["validate", "--project", str(demo), "tei/nothing-here.xml"]) == 2
+    assert main(["validate", "--project", str(demo), "--format", "yaml"]) == 2
+    not_a_schema = demo / "not-a-schema.rng"
+    not_a_schema.write_text("<grammar/>", encoding="utf-8")
+    assert (
+        main(
+            ["validate", "--project", str(demo), "--engine", "lxml", "--schema", str(not_a_schema)]
+        )
+        == 2
+    )
+    assert "error[C020]: the RELAX NG schema cannot be used" in capsys.readouterr().err
+
+
+@needs_jing
+@needs_tei_all
+def test_any_schema_and_schematron_outside_an_edition(tmp_path: Path, monkeypatch, capsys) -> None:
+    """The FRUS documents: tei_all plus a project's own Schematron, same command and output."""
+    shutil.copy(FIXTURES / "frus" / "frus1964-68v23_d120.xml", tmp_path / "d120.xml")
+    rules = tmp_path / "frus.sch"
+    rules.write_text(
+        '<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt">'
+        '<ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/><pattern>'
+        '<rule context="tei:pb"><assert id="pb-facs-number" test="number(@facs) = @facs">'
+        "pb/@facs is not a number. Fix: give the scan number.</assert></rule>"
+        '<rule context="tei:note[@type=\'source\']"><report id="source-note" test="true()">'
+        "A source note. Fix: nothing.</report></rule></pattern></schema>",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    status = main(["validate", "--schema", str(TEI_ALL), "--schematron", str(rules), "d120.xml"])
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert [line for line in err.splitlines() if not line.startswith("  ")] == [
+        'd120.xml:18:174: error[V310]: attribute "frus:doc-dateTime-min" not allowed here; '
+        + err.split("not allowed here; ", 1)[1].split("\n", 1)[0],
+        'd120.xml:18:174: error[V310]: attribute "frus:doc-dateTime-max" not allowed here; '
+        + err.split("not allowed here; ", 2)[2].split("\n", 1)[0],
+        "d120.xml:25: error[V400-source-note]: A source note.",
+    ]
+    assert out == "1 file(s) checked with jing: 3 error(s)\n"
+
+
+@needs_jing
+@pytest.mark.parametrize("limit", [30_000, 0], ids=["command-line", "argfile"])
+def test_jing_maps_paths_with_spaces(tmp_path: Path, monkeypatch, limit: int) -> None:
+    monkeypatch.setattr(jing, "_MAX_COMMAND_LINE", limit)
+    folder = tmp_path / 'my "documents"'
+    folder.mkdir()
+    source = FIXTURES / "invalid" / "V430-iso-date" / "tei" / "doc.xml"
+    shutil.copy(source, folder / "a doc.xml")
+    reporter = Reporter()
+    run([(folder / "a doc.xml", "a doc.xml")], Settings(SCHEMA, None, "jing", False), reporter)
+    assert [(d.code, str(d.location)) for d in reporter] == [("V310", "a doc.xml:17:37")]
+
+
+def test_schemas_are_compiled_once_per_process(demo: Path) -> None:
+    files = [(p, p.name) for p in sorted((demo / "tei").glob("*.xml"))]
+    run(files, Settings(SCHEMA, SCHEMATRON, "lxml"), Reporter())
+    rng_misses = relaxng._compiled.cache_info().misses
+    sch_misses = schematron._compiled.cache_info().misses
+    run(files, Settings(SCHEMA, SCHEMATRON, "lxml"), Reporter())
+    assert relaxng._compiled.cache_info().misses == rng_misses
+    assert schematron._compiled.cache_info().misses == sch_misses
+
+
+def test_a_changed_schema_is_compiled_again(tmp_path: Path, demo: Path) -> None:
+    schema = tmp_path / "schema.rng"
+    shutil.copy(SCHEMA, schema)
+    files = [(p, p.name) for p in sorted((demo / "tei").glob("*.xml"))]
+    reporter = Reporter()
+    run(files, Settings(schema, None, "lxml", False), reporter)
+    assert not reporter.diagnostics
+    schema.write_text(SCHEMA.read_text().replace(">main<", ">principal<"), encoding="utf-8")
+    run(files, Settings(schema, None, "lxml", False), reporter)
+    assert len(reporter.diagnostics) == 3  # title type="main" is no longer allowed
+
+
+def test_build_refuses_an_invalid_edition(broken: Path, capsys) -> None:
+    (broken / "tei" / "zz-malformed.xml").unlink()
+    assert main(["build", "--project", str(broken)]) == 1
+    out, err = capsys.readouterr()
+    assert "error[V310]" in err
+    assert "Not built" in out
+    assert not (broken / "site").exists()
+
+
+def test_build_without_validation_says_so_on_the_site(broken: Path) -> None:
+    (broken / "tei" / "zz-malformed.xml").unlink()
+    assert main(["build", "--project", str(broken), "--no-validate"]) == 0
+    assert "published without validation" in (broken / "site" / "index.html").read_text()
+
+
+def test_validated_build_has_no_notice(demo: Path) -> None:
+    assert main(["build", "--project", str(demo)]) == 0
+    assert "published without validation" not in (demo / "site" / "index.html").read_text()
+
+
+def test_unusable_schematron_and_rnc_without_jing_are_config_errors(demo: Path, capsys) -> None:
+    not_schematron = demo / "rules.sch"
+    not_schematron.write_text("<rules/>", encoding="utf-8")
+    assert main(["validate", "--project", str(demo), "--schematron", str(not_schematron)]) == 2
+    assert "error[C021]: the Schematron cannot be used" in capsys.readouterr().err
+    rnc = str(SCHEMA.with_suffix(".rnc"))
+    assert main(["validate", "--project", str(demo), "--engine", "lxml", "--schema", rnc]) == 2
+    assert "error[C022]: lxml cannot read compact-syntax RELAX NG (.rnc)" in capsys.readouterr().err
+
+
+@needs_jing
+def test_jing_reads_the_compact_syntax(demo: Path, capsys) -> None:
+    rnc = str(SCHEMA.with_suffix(".rnc"))
+    assert main(["validate", "--project", str(demo), "--engine", "jing", "--schema", rnc]) == 0
+    assert capsys.readouterr().out == "3 file(s) checked with jing: valid\n"
