@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from edition.diagnostics import Location, error
+from edition.errors import ConfigError
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -111,7 +114,7 @@ RULES: dict[str, list[Rule]] = {
     "l": [Rule("block", params={"tag": "div"})],
     "figure": [Rule("block", params={"tag": "div"})],
     "figDesc": [Rule("inline", params={"tag": "span"})],
-    "graphic": [Rule("graphic")],
+    "graphic": [Rule("inline", params={"tag": "span"})],  # images are not fetched: URL kept as data
     # letters, telegrams, dialogue
     "opener": [Rule("block", params={"tag": "div"})],
     "closer": [Rule("block", params={"tag": "div"})],
@@ -200,9 +203,22 @@ BLOCK_ELEMENTS = frozenset(
 
 def rules_from_config(elements: Mapping[str, Any]) -> dict[str, list[Rule]]:
     """Rules from ``[render.elements.<name>]``: ``rules = [{behaviour, predicate, params}]``."""
+    from edition.render.behaviours import BEHAVIOURS
+
     table: dict[str, list[Rule]] = {}
     for name, entry in elements.items():
         rules = entry.get("rules", []) if isinstance(entry, Mapping) else []
+        for rule in rules:
+            if not isinstance(rule, Mapping) or rule.get("behaviour") not in BEHAVIOURS:
+                found = rule.get("behaviour") if isinstance(rule, Mapping) else rule
+                raise ConfigError(
+                    error(
+                        "C030",
+                        f"render.elements.{name}: unknown behaviour {found!r}",
+                        Location("edition.toml"),
+                        f"known behaviours: {', '.join(sorted(BEHAVIOURS))}",
+                    )
+                )
         table[name] = [
             Rule(
                 str(rule["behaviour"]),
