@@ -143,6 +143,10 @@ def omit(
     return Markup("")
 
 
+#: HTML elements that may not appear inside phrasing content.
+_FLOW_TAGS = frozenset({"div", "section", "ul", "ol", "li", "blockquote", "p", "dl", "table"})
+
+
 def block(
     ctx: RenderContext,
     element: etree._Element,
@@ -150,8 +154,10 @@ def block(
     children: Markup,
     tag: str = "div",
 ) -> Markup:
-    """A block-level HTML element around the children."""
+    """A block-level HTML element around the children (a block-styled span inside a paragraph)."""
     classes = (*classes, *_rend_classes(element))
+    if tag in _FLOW_TAGS and in_phrase(element):
+        classes, tag = (*classes, "as-block"), "span"
     return Markup(f"<{tag}{_class_attr(classes)}{attributes_as_data(element)}>{children}</{tag}>")
 
 
@@ -246,7 +252,7 @@ def apparatus_element(
     classes = (*classes, "app", *extra, *_rend_classes(element))
     return Markup(
         f"<{tag}{_class_attr(classes)}{attributes_as_data(element)}>"
-        f'<span class="app-text">{content}</span>{sign}</{tag}>'
+        f'<{tag} class="app-text">{content}</{tag}>{sign}</{tag}>'
     )
 
 
@@ -333,7 +339,7 @@ def forme_work(
     classes = (*classes, "app", f"app-{kind}", "dipl-only", *_rend_classes(element))
     return Markup(
         f"<{tag}{_class_attr(classes)}{attributes_as_data(element)}>"
-        f'<span class="app-text">{children}</span>{sign}</{tag}>'
+        f'<{tag} class="app-text">{children}</{tag}>{sign}</{tag}>'
     )
 
 
@@ -431,10 +437,17 @@ def table(
             rows.append(ctx.render_element(child))
         else:
             other.append(ctx.render_element(child))
+    classes = (*classes, *_rend_classes(element))
+    if in_phrase(element):  # HTML tables cannot sit in a paragraph: spans styled as a table
+        cap = f'<span class="as-caption">{"".join(caption)}</span>' if caption else ""
+        return Markup(
+            f'<span class="table-wrap">{"".join(other)}{cap}'
+            f"<span{_class_attr((*classes, 'as-table'))}{_id_attr(element)}>"
+            f"{''.join(rows)}</span></span>"
+        )
     cap = f"<caption>{''.join(caption)}</caption>" if caption else ""
     body = f"<tbody>{''.join(rows)}</tbody>" if rows else ""
-    classes = (*classes, *_rend_classes(element))
-    tag = "span" if in_phrase(element) else "div"
+    tag = "div"
     return Markup(
         f'<{tag} class="table-wrap">{"".join(other)}'
         f"<table{_class_attr(classes)}{_id_attr(element)}>{cap}{body}</table></{tag}>"

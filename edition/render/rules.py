@@ -49,7 +49,6 @@ RULES: dict[str, list[Rule]] = {
     "div": [Rule("block", params={"tag": "section"})],
     "p": [
         Rule("block", _HAS_BLOCK, {"tag": "div"}),
-        Rule("block", _IN_PHRASE, {"tag": "span"}),
         Rule("block", None, {"tag": "p"}),
     ],
     "ab": [
@@ -97,16 +96,20 @@ RULES: dict[str, list[Rule]] = {
     "cit": [Rule("block", None, {"tag": "div"})],
     "bibl": [Rule("inline", params={"tag": "span"})],
     "list": [
-        Rule("block", "tei:label or " + _IN_PHRASE, {"tag": "div"}),
+        Rule("block", "*[not(self::tei:item)] or " + _IN_PHRASE, {"tag": "div"}),
         Rule("block", None, {"tag": "ul"}),
     ],
     "item": [
-        Rule("block", "parent::tei:list[tei:label] or " + _IN_PHRASE, {"tag": "div"}),
+        Rule("block", "parent::tei:list[*[not(self::tei:item)]] or " + _IN_PHRASE, {"tag": "div"}),
         Rule("block", None, {"tag": "li"}),
     ],
     "table": [Rule("table")],
-    "row": [Rule("block", params={"tag": "tr"})],
+    "row": [
+        Rule("block", _IN_PHRASE, {"tag": "span"}, ("as-row",)),
+        Rule("block", None, {"tag": "tr"}),
+    ],
     "cell": [
+        Rule("block", _IN_PHRASE, {"tag": "span"}, ("as-cell",)),
         Rule("block", "@role='label'", {"tag": "th"}),
         Rule("block", None, {"tag": "td"}),
     ],

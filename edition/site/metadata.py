@@ -181,7 +181,7 @@ def read_meta(
     )
     return DocumentMeta(
         title=title,
-        date=date[:10] if re.match(r"^\d{4}-\d\d-\d\d", date) else date,
+        date=_iso_date(date),
         kind=kind_of(title, declared_kind),
         archive=archive,
         classification=(fw_class.upper() if fw_class and classification_of(fw_class) else "")
@@ -219,3 +219,9 @@ def _division_date(division: etree._Element) -> str:
         return stamp[:10]
     found = division.xpath(".//tei:dateline//tei:date/@when", namespaces=NSMAP)
     return str(found[0])[:10] if found else ""
+
+
+def _iso_date(value: str) -> str:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` from a TEI date value; '' for anything else."""
+    match = re.match(r"^(\d{4})(-\d\d)?(-\d\d)?", value.strip())
+    return match.group(0) if match else ""

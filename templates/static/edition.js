@@ -5,7 +5,8 @@
   var KEY = "edition-view";
 
   function ready(fn) {
-    if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn);
+    // DOMContentLoaded fires after every deferred script (pagefind-ui.js too) has run.
+    if (document.readyState === "complete") fn(); else document.addEventListener("DOMContentLoaded", fn);
   }
 
   function setupViews() {
@@ -94,10 +95,18 @@
       processResult: function (result) {
         // Link to the passage: a text fragment with the first matched word of the excerpt.
         var match = /<mark>([^<]+)<\/mark>/.exec(result.excerpt || "");
-        if (match && result.url.indexOf("#") < 0) result.url += "#:~:text=" + encodeURIComponent(match[1]);
+        var word = match ? match[1].replace(/[^\p{L}\p{N}\s'-]/gu, "").trim() : "";
+        if (word && result.url.indexOf("#") < 0) result.url += "#:~:text=" + encodeURIComponent(word);
         return result;
       }
     });
+    // Pagefind's input carries only a title; give it an accessible name.
+    var name = function () {
+      var input = box.querySelector("input[type=text], input[type=search]");
+      if (input && !input.hasAttribute("aria-label")) input.setAttribute("aria-label", "Search the texts");
+    };
+    name();
+    new MutationObserver(name).observe(box, { childList: true, subtree: true });
   }
 
   ready(function () { setupViews(); setupPopovers(); setupCopy(); setupFilter(); setupSearch(); });
