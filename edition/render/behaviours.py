@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from edition.render import apparatus
 from edition.render.legend import SIGNS
-from edition.tei import XML_ID, local_name
+from edition.tei import XML_ID, XML_LANG, local_name
 
 
 @dataclass
@@ -113,6 +113,8 @@ def attributes_as_data(element: etree._Element) -> str:
         if name == XML_ID:
             parts.append(f' id="{escape(value)}"')
             continue
+        if name == XML_LANG:
+            parts.append(f' lang="{escape(value)}"')
         local = name.rsplit("}", 1)[-1]
         if name.startswith("{http://www.w3.org/XML/1998/namespace}"):
             local = "xml-" + local
@@ -276,7 +278,7 @@ def choice(
         for c in element
         if isinstance(c.tag, str)
     )
-    content = Markup(" ".join(parts))
+    content = Markup("".join(parts))
     _, sign = _sign(ctx, element, "choice", content, f"Alternative readings — {summary}.")
     return Markup(
         f"<span{_class_attr((*classes, 'app', 'app-choice'))}{attributes_as_data(element)}>"
