@@ -26,6 +26,8 @@ def option(default: Any, doc: str) -> Any:
     """Declare a config option with its default and one-line documentation."""
     if isinstance(default, list):
         return field(default_factory=lambda: list(default), metadata={"doc": doc})
+    if isinstance(default, dict):
+        return field(default_factory=lambda: dict(default), metadata={"doc": doc})
     if is_dataclass(default):
         factory = type(default)
         return field(default_factory=factory, metadata={"doc": doc})
@@ -89,12 +91,40 @@ class DepositSettings:
 
 
 @dataclass
+class RenderSettings:
+    """How TEI elements become HTML (see docs/configuration.md, "Rendering overrides")."""
+
+    elements: dict[str, Any] = option(
+        {},
+        "Per-element rule lists replacing the built-in ones: "
+        "[render.elements.NAME] rules = [{behaviour, predicate, params, classes}].",
+    )
+
+
+@dataclass
+class SiteSettings:
+    """What the static site contains."""
+
+    split: str = option(
+        "auto",
+        "Split TEI files into one page per document division: 'auto' (files holding two or "
+        "more such divisions, as FRUS volumes), 'always' or 'never'.",
+    )
+    document_xpath: str = option(
+        "//tei:div[@type='document']", "XPath (prefix tei:) of the divisions a file is split into."
+    )
+    search: bool = option(True, "Build the Pagefind full-text search index and the search page.")
+
+
+@dataclass
 class Settings:
     """All settings of an edition project."""
 
     edition: EditionSettings = option(EditionSettings(), "About the edition.")
     paths: PathSettings = option(PathSettings(), "Where files live.")
     deposit: DepositSettings = option(DepositSettings(), "Deposit packages.")
+    render: RenderSettings = option(RenderSettings(), "Rendering overrides.")
+    site: SiteSettings = option(SiteSettings(), "The static site.")
 
 
 T = TypeVar("T")

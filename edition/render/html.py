@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from lxml import etree
 from markupsafe import Markup, escape
 
 from edition.render import behaviours
-from edition.render.rules import BLOCK_ELEMENTS, RULES, Rule
-from edition.tei import local_name
+from edition.render.rules import BLOCK_ELEMENTS, KNOWN_VALUES, RULES, Rule
+from edition.tei import NSMAP, XML_ID, local_name
+
+_HYPHEN = re.compile(r"[-\u00ad¬]$")
 
 
 class HTMLRenderer:
@@ -17,21 +20,83 @@ class HTMLRenderer:
 
     def __init__(self, rules: Mapping[str, list[Rule]] | None = None) -> None:
         self.rules = {**RULES, **(rules or {})}
+        self._compiled: dict[str, etree.XPath] = {}
 
     def render(self, element: etree._Element, ctx: behaviours.RenderContext) -> Markup:
         """Render an element, its children and text (not its tail)."""
-        children = self._children(element, ctx)
+        ctx.render_children = lambda el: self._children(el, ctx)
+        ctx.render_element = lambda el: self._element(el, ctx)
+        if not ctx.local_ids:
+            ctx.local_ids = ids_in(element)
+        return self._element(element, ctx)
+
+    def _element(self, element: etree._Element, ctx: behaviours.RenderContext) -> Markup:
         name = local_name(element)
+        if not name:  # comments and processing instructions
+            return Markup("")
         for rule in self.rules.get(name, ()):
-            if rule.predicate is None or element.xpath(f"boolean({rule.predicate})"):
+            if rule.predicate is None or self._test(rule.predicate, element):
+                self._check_values(element, name, ctx)
+                children = (
+                    Markup("")
+                    if rule.behaviour in behaviours.SELF_RENDERING
+                    else self._children(element, ctx)
+                )
                 classes = (f"tei-{name}", *rule.classes)
-                return behaviours.call(rule.behaviour, ctx, element, classes, children, **rule.params)
+                return behaviours.call(
+                    rule.behaviour, ctx, element, classes, children, **rule.params
+                )
+        children = self._children(element, ctx)
         return behaviours.passthrough(ctx, element, (), children, block=name in BLOCK_ELEMENTS)
 
+    def _test(self, predicate: str, element: etree._Element) -> bool:
+        compiled = self._compiled.get(predicate)
+        if compiled is None:
+            compiled = self._compiled[predicate] = etree.XPath(
+                f"boolean({predicate})", namespaces=NSMAP
+            )
+        return bool(compiled(element))
+
+    def _check_values(
+        self, element: etree._Element, name: str, ctx: behaviours.RenderContext
+    ) -> None:
+        for attr, value in element.attrib.items():
+            known = KNOWN_VALUES.get((name, attr))
+            if known is None:
+                continue
+            for token in value.split():
+                if token not in known:
+                    key = f'{name}/@{attr}="{token}"'
+                    ctx.fallbacks[key] = ctx.fallbacks.get(key, 0) + 1
+
     def _children(self, element: etree._Element, ctx: behaviours.RenderContext) -> Markup:
-        parts: list[str] = [escape(element.text or "")]
-        for child in element:
+        """Children and text; a hyphen before ``lb[@break='no']`` shows in diplomatic view only."""
+        parts: list[str] = []
+        self._text(parts, element.text or "", element[0] if len(element) else None)
+        for index, child in enumerate(element):
             if isinstance(child.tag, str):
-                parts.append(self.render(child, ctx))
-            parts.append(escape(child.tail or ""))
+                parts.append(self._element(child, ctx))
+            following = element[index + 1] if index + 1 < len(element) else None
+            self._text(parts, child.tail or "", following)
         return Markup("".join(parts))
+
+    @staticmethod
+    def _text(parts: list[str], text: str, following: etree._Element | None) -> None:
+        if (
+            following is not None
+            and local_name(following) == "lb"
+            and following.get("break") == "no"
+        ):
+            stripped = text.rstrip()
+            match = _HYPHEN.search(stripped)
+            if match:
+                parts.append(escape(stripped[: match.start()]))
+                parts.append(f'<span class="hyphen dipl-only">{escape(match.group())}</span>')
+                return
+            text = stripped
+        parts.append(escape(text))
+
+
+def ids_in(element: etree._Element) -> set[str]:
+    """Every ``xml:id`` in an element's subtree (the anchors a page will have)."""
+    return {str(e.get(XML_ID)) for e in element.iter() if isinstance(e.tag, str) and e.get(XML_ID)}

@@ -28,7 +28,9 @@ def snapshot(folders: Iterable[Path]) -> dict[Path, float]:
 class Watcher(threading.Thread):
     """Polls the inputs and calls ``rebuild`` after a change (polling needs no extra library)."""
 
-    def __init__(self, folders: list[Path], rebuild: Callable[[], None], interval: float = 0.5) -> None:
+    def __init__(
+        self, folders: list[Path], rebuild: Callable[[], None], interval: float = 0.5
+    ) -> None:
         super().__init__(daemon=True)
         self.folders, self.rebuild, self.interval = folders, rebuild, interval
         self.stopped = threading.Event()
@@ -43,7 +45,7 @@ class Watcher(threading.Thread):
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

@@ -58,7 +58,7 @@ def _template_frame(name: str) -> tuple[str | None, int | None]:
     found: tuple[str | None, int | None] = (None, None)
     for frame, line in traceback.walk_tb(tb):
         filename = frame.f_code.co_filename
-        if filename.endswith(".html") or filename.endswith(".xml") or filename == f"<template>":
+        if filename.endswith(".html") or filename.endswith(".xml") or filename == "<template>":
             found = (filename, line)
     return found
 

@@ -1,0 +1,227 @@
+"""What the pages show about a document, read from its teiHeader (and, for FRUS, its division)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from edition.tei import NSMAP, XML_ID, local_name
+
+_KINDS = (
+    ("record of conversation", "record of conversation"),
+    ("memorandum of conversation", "memorandum of conversation"),
+    ("telephone conversation", "telephone conversation"),
+    ("information report", "information report"),
+    ("telegram", "telegram"),
+    ("memorandum", "memorandum"),
+    ("letter", "letter"),
+    ("despatch", "despatch"),
+    ("dispatch", "despatch"),
+    ("instruction", "instruction"),
+    ("note", "note"),
+    ("report", "report"),
+    ("minutes", "minutes"),
+    ("circular", "circular"),
+    ("paper", "paper"),
+    ("editorial note", "editorial note"),
+    ("statement", "statement"),
+    ("address", "address"),
+)
+_CLASSIFICATIONS = (
+    "top secret",
+    "secret",
+    "confidential",
+    "limited official use",
+    "unclassified",
+    "restricted",
+)
+
+
+@dataclass
+class DocumentMeta:
+    """Metadata of one document for lists, panels, citations and search filters."""
+
+    title: str
+    date: str = ""
+    kind: str = ""
+    archive: str = ""
+    classification: str = ""
+    abstract: str = ""
+    collection: str = ""
+    editors: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    source: str = ""
+    uri: str = ""
+    sender: str = ""
+    recipient: str = ""
+    hands: dict[str, str] = field(default_factory=dict)
+    responsible: dict[str, str] = field(default_factory=dict)
+    method: list[str] = field(default_factory=list)
+
+    @property
+    def year(self) -> str:
+        return self.date[:4] if re.match(r"^\d{4}", self.date) else ""
+
+
+def _text(node: etree._Element | None) -> str:
+    if node is None:
+        return ""
+    return " ".join("".join(node.itertext()).split())
+
+
+def _first(root: etree._Element, xpath: str) -> str:
+    found = root.xpath(xpath, namespaces=NSMAP)
+    if not found:
+        return ""
+    value = found[0]
+    if isinstance(value, etree._Element):
+        return _text(value)
+    return " ".join(str(value).split())
+
+
+def _all(root: etree._Element, xpath: str) -> list[str]:
+    out = []
+    for value in root.xpath(xpath, namespaces=NSMAP):
+        text = _text(value) if isinstance(value, etree._Element) else " ".join(str(value).split())
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
+def kind_of(title: str, declared: str = "") -> str:
+    """The document kind: declared in the header, else the first known word in the title."""
+    if declared:
+        return declared.lower()
+    lowered = title.lower()
+    for needle, kind in _KINDS:
+        if re.search(rf"\b{re.escape(needle)}s?\b", lowered):
+            return kind
+    return "document"
+
+
+def classification_of(*texts: str) -> str:
+    """The highest security classification named in the texts ('' when none)."""
+    for level in _CLASSIFICATIONS:
+        for text in texts:
+            if re.search(rf"\b{level}\b", text, re.IGNORECASE):
+                return level.upper()
+    return ""
+
+
+def read_meta(
+    tree: etree._ElementTree, fallback_title: str, body: etree._Element | None = None
+) -> DocumentMeta:
+    """Metadata from the teiHeader; ``body`` (a FRUS document division) overrides title and date."""
+    root = tree.getroot()
+    header = "/tei:TEI/tei:teiHeader"
+    title = (
+        _first(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:title[@type='main']")
+        or _first(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:title[@type='document']")
+        or _first(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:title")
+        or fallback_title
+    )
+    date = _first(
+        root,
+        f"{header}/tei:profileDesc/tei:correspDesc/tei:correspAction[@type='sent']/tei:date/@when",
+    ) or _first(root, f"{header}/tei:fileDesc/tei:sourceDesc//tei:date/@when")
+    collection = _first(
+        root, f"{header}/tei:fileDesc/tei:titleStmt/tei:title[@type='collection']"
+    ) or _first(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:title[@type='volume']")
+    text_root = body if body is not None else root.find("{http://www.tei-c.org/ns/1.0}text")
+    if body is not None:
+        head = body.find("{http://www.tei-c.org/ns/1.0}head")
+        title = _division_title(head) or title
+        date = _division_date(body) or date
+    elif not date and text_root is not None:
+        date = _division_date(text_root)
+    repository = _all(root, f"{header}/tei:fileDesc/tei:sourceDesc/tei:msDesc/tei:msIdentifier/*")
+    archive = ", ".join(repository) or _first(
+        root, f"{header}/tei:fileDesc/tei:sourceDesc/tei:bibl/tei:publisher"
+    )
+    if not archive and collection:
+        archive = collection
+    declared_kind = _first(
+        root, f"{header}/tei:profileDesc/tei:textClass/tei:keywords[@scheme='kind']/tei:term"
+    )
+    fw_class = (
+        _first(text_root, ".//tei:fw[@type='classification']") if text_root is not None else ""
+    )
+    source_note = _first(text_root, ".//tei:note[@type='source']") if text_root is not None else ""
+    keywords = _all(
+        root, f"{header}/tei:profileDesc/tei:textClass/tei:keywords[not(@scheme='kind')]/tei:term"
+    )
+    hands = {
+        str(n.get(XML_ID)): _text(n) or str(n.get(XML_ID))
+        for n in root.xpath(
+            f"{header}/tei:profileDesc/tei:handNotes/tei:handNote[@xml:id]", namespaces=NSMAP
+        )
+    }
+    responsible: dict[str, str] = {}
+    for resp in root.xpath(
+        f"{header}/tei:fileDesc/tei:titleStmt/tei:respStmt[@xml:id]", namespaces=NSMAP
+    ):
+        name = _first(resp, "tei:name|tei:persName|tei:orgName")
+        role = _first(resp, "tei:resp")
+        responsible[str(resp.get(XML_ID))] = f"{name} ({role})" if role else name
+    for editor in root.xpath(
+        f"{header}/tei:fileDesc/tei:titleStmt/tei:editor[@xml:id]", namespaces=NSMAP
+    ):
+        responsible[str(editor.get(XML_ID))] = _text(editor)
+    method = _all(root, f"{header}/tei:encodingDesc/tei:editorialDecl//tei:p")
+    sent = _all(
+        root,
+        f"{header}/tei:profileDesc/tei:correspDesc/tei:correspAction[@type='sent']/*[not(self::tei:date)]",
+    )
+    received = _all(
+        root,
+        f"{header}/tei:profileDesc/tei:correspDesc/tei:correspAction[@type='received']/*[not(self::tei:date)]",
+    )
+    return DocumentMeta(
+        title=title,
+        date=_iso_date(date),
+        kind=kind_of(title, declared_kind),
+        archive=archive,
+        classification=(fw_class.upper() if fw_class and classification_of(fw_class) else "")
+        or classification_of(source_note, *keywords),
+        abstract=_first(root, f"{header}/tei:profileDesc/tei:abstract"),
+        collection=collection,
+        editors=_all(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:editor"),
+        languages=_all(root, f"{header}/tei:profileDesc/tei:langUsage/tei:language"),
+        keywords=keywords,
+        source=_first(root, f"{header}/tei:fileDesc/tei:sourceDesc/tei:bibl"),
+        uri=_first(root, f"{header}/tei:fileDesc/tei:publicationStmt/tei:idno[@type='URI']"),
+        sender=", ".join(sent),
+        recipient=", ".join(received),
+        hands=hands,
+        responsible=responsible,
+        method=method,
+    )
+
+
+def _division_title(head: etree._Element | None) -> str:
+    """A heading's text without its notes."""
+    if head is None:
+        return ""
+    parts = [head.text or ""]
+    for child in head:
+        if isinstance(child.tag, str) and local_name(child) != "note":
+            parts.append(_text(child))
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
+def _division_date(division: etree._Element) -> str:
+    stamp = next((v for k, v in division.attrib.items() if k.endswith("doc-dateTime-min")), "")
+    if stamp:
+        return stamp[:10]
+    found = division.xpath(".//tei:dateline//tei:date/@when", namespaces=NSMAP)
+    return str(found[0])[:10] if found else ""
+
+
+def _iso_date(value: str) -> str:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` from a TEI date value; '' for anything else."""
+    match = re.match(r"^(\d{4})(-\d\d)?(-\d\d)?", value.strip())
+    return match.group(0) if match else ""

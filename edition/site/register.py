@@ -1,0 +1,70 @@
+"""The register of persons, places and organisations (``tei/register.xml``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from edition.diagnostics import Reporter
+from edition.errors import EditionError
+from edition.fsutil import safe_name
+from edition.tei import NSMAP, XML_ID, parse_xml
+
+KINDS = {"person": "persons", "place": "places", "org": "organisations"}
+
+
+@dataclass
+class Entity:
+    """One entry of the register."""
+
+    id: str
+    kind: str  # person, place, org
+    name: str
+    variants: list[str] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def slug(self) -> str:
+        return safe_name(self.id, "entity")
+
+    @property
+    def folder(self) -> str:
+        return KINDS[self.kind]
+
+
+def _text(node: object) -> str:
+    return " ".join("".join(node.itertext()).split()) if hasattr(node, "itertext") else ""
+
+
+def read_register(path: Path, shown: str, reporter: Reporter) -> dict[str, Entity]:
+    """Entities by id; an absent register is an empty one."""
+    if not path.is_file():
+        return {}
+    try:
+        tree = parse_xml(path, shown)
+    except EditionError as err:
+        reporter.extend(err.diagnostics)
+        return {}
+    entities: dict[str, Entity] = {}
+    for kind, element, name_el in (
+        ("person", "person", "persName"),
+        ("place", "place", "placeName"),
+        ("org", "org", "orgName"),
+    ):
+        for node in tree.xpath(f"//tei:{element}[@xml:id]", namespaces=NSMAP):
+            names = node.xpath(f"tei:{name_el}", namespaces=NSMAP)
+            main = [n for n in names if n.get("type") != "variant"] or names
+            ident = str(node.get(XML_ID))
+            entities[ident] = Entity(
+                ident,
+                kind,
+                _text(main[0]) if main else ident,
+                [_text(n) for n in names if n.get("type") == "variant"],
+                " ".join(
+                    _text(n)
+                    for n in node.xpath(
+                        "tei:note|tei:desc|tei:occupation|tei:birth|tei:death", namespaces=NSMAP
+                    )
+                ),
+            )
+    return entities

@@ -1,0 +1,69 @@
+"""Splitting volumes (FRUS and the like) into one standalone TEI document per division."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+from lxml import etree
+
+from edition.fsutil import safe_name
+from edition.tei import NSMAP, XML_ID, tei
+
+
+@dataclass
+class Piece:
+    """One document of a file: its id, its standalone TEI tree and its division (or None)."""
+
+    id: str
+    tree: etree._ElementTree
+    division: etree._Element | None
+
+
+def divisions(tree: etree._ElementTree, xpath: str) -> list[etree._Element]:
+    """The document divisions of a file, outermost only."""
+    found = [e for e in tree.xpath(xpath, namespaces=NSMAP) if isinstance(e, etree._Element)]
+    inside = set()
+    for element in found:
+        for ancestor in element.iterancestors():
+            if ancestor in found:
+                inside.add(element)
+                break
+    return [e for e in found if e not in inside]
+
+
+def split(tree: etree._ElementTree, file_id: str, mode: str, xpath: str) -> list[Piece]:
+    """``[Piece]`` for a file: itself, or one per division when ``mode`` asks for splitting."""
+    parts = divisions(tree, xpath) if mode != "never" else []
+    if mode == "auto" and len(parts) < 2:
+        parts = []
+    if not parts:
+        return [Piece(file_id, tree, None)]
+    pieces: list[Piece] = []
+    seen: set[str] = set()
+    for number, division in enumerate(parts, start=1):
+        local = division.get(XML_ID) or f"d{number}"
+        ident = safe_name(f"{file_id}-{local}", f"{file_id}-{number}")
+        while ident in seen:
+            ident += "-x"
+        seen.add(ident)
+        pieces.append(Piece(ident, standalone(tree, division, ident), division))
+    return pieces
+
+
+def standalone(
+    tree: etree._ElementTree, division: etree._Element, ident: str
+) -> etree._ElementTree:
+    """A TEI document: the volume's header (copied) and the division as its body."""
+    root = tree.getroot()
+    new_root = etree.Element(root.tag, nsmap=root.nsmap)
+    new_root.set(XML_ID, ident)
+    header = root.find(tei("teiHeader"))
+    if header is not None:
+        new_root.append(copy.deepcopy(header))
+    text = etree.SubElement(new_root, tei("text"))
+    body = etree.SubElement(text, tei("body"))
+    piece = copy.deepcopy(division)
+    piece.tail = None
+    body.append(piece)
+    return new_root.getroottree()

@@ -1,0 +1,123 @@
+"""The built site in headless Chromium: pages, popovers, views, search, citation, accessibility."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import D1960, PAGE_KINDS, RICH
+
+
+@pytest.mark.parametrize("kind", sorted(PAGE_KINDS))
+def test_page_loads_without_console_errors(page, base_url, kind):
+    response = page.goto(base_url + PAGE_KINDS[kind])
+    assert response is not None and response.ok
+    page.wait_for_load_state("networkidle")
+    assert page.errors == []
+    assert page.locator("footer").inner_text().count("version 0.1.0") == 1
+
+
+def test_popover_opens_by_click_and_by_keyboard_and_escape_closes(page, base_url):
+    page.goto(base_url + RICH)
+    sign = page.locator("button.app-sign.sign-gap").first
+    tip = page.locator("#" + sign.get_attribute("aria-describedby"))
+    assert tip.get_attribute("role") == "tooltip" and not tip.is_visible()
+    sign.click()
+    assert tip.is_visible() and "2 words illegible" in tip.inner_text()
+    assert sign.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Escape")
+    assert not tip.is_visible() and sign.get_attribute("aria-expanded") == "false"
+    # keyboard only: Tab from the link before the sign focuses it and opens the popover
+    page.locator("a.mention", has_text="Foreign Ministry").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == sign.get_attribute("id")
+    assert tip.is_visible()
+    page.keyboard.press("Escape")
+    assert not tip.is_visible()
+    page.keyboard.press("Enter")
+    assert tip.is_visible()
+    page.keyboard.press("Tab")
+    assert not tip.is_visible()
+
+
+def test_view_switch_changes_what_is_shown_and_is_remembered(page, base_url):
+    page.goto(base_url + RICH)
+    forme_work = page.locator(".app-fw").first
+    deletion = page.locator(".app-del").first
+    assert not forme_work.is_visible() and not deletion.is_visible()
+    page.locator("label[for=view-diplomatic]").click()
+    assert forme_work.is_visible() and deletion.is_visible()
+    assert (
+        page.locator(".ocr-low .app-text").evaluate("el => getComputedStyle(el).backgroundColor")
+        != "rgba(0, 0, 0, 0)"
+    )
+    page.goto(base_url + D1960)  # remembered on the next page (localStorage)
+    assert page.locator("#view-diplomatic").is_checked()
+    page.locator("label[for=view-reading]").click()
+    page.goto(base_url + RICH)
+    assert page.locator("#view-reading").is_checked() and not forme_work.is_visible()
+
+
+def test_view_switch_works_without_javascript(browser, base_url):
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(base_url + RICH)
+    assert not tab.locator(".app-fw").first.is_visible()
+    tab.locator("label[for=view-diplomatic]").click()
+    assert tab.locator(".app-fw").first.is_visible()
+    tab.locator("button.app-sign.sign-gap").first.focus()  # popover by CSS :focus without scripts
+    assert tab.locator("#tip-3").is_visible()
+    context.close()
+
+
+def test_search_finds_a_word_from_1960_and_the_year_filter_narrows(page, base_url):
+    page.goto(base_url + "search/")
+    page.fill(".pagefind-ui__search-input", "Japan")
+    page.wait_for_selector(".pagefind-ui__result")
+    page.wait_for_function("document.querySelectorAll('.pagefind-ui__result').length > 1")
+    before = page.locator(".pagefind-ui__result").count()
+    titles = page.locator(".pagefind-ui__result-title").all_inner_texts()
+    assert any("khrushchev" in t.lower() for t in titles)
+    page.locator("summary.pagefind-ui__filter-name", has_text="Year").click()
+    page.locator("label.pagefind-ui__filter-label", has_text="1960").click()
+    page.wait_for_function(f"document.querySelectorAll('.pagefind-ui__result').length < {before}")
+    assert page.locator(".pagefind-ui__result").count() == 1
+    assert "khrushchev" in page.locator(".pagefind-ui__result-title").first.inner_text().lower()
+    href = page.locator(".pagefind-ui__result-link").first.get_attribute("href")
+    assert href.startswith("/" + D1960) and "#:~:text=" in href  # links to the passage
+    assert page.errors == []
+
+
+def test_citation_copy_button_copies_the_citation(page, base_url):
+    page.goto(base_url + RICH)
+    expected = page.locator("#cite-text").inner_text().strip()
+    page.locator("button.copy-button").click()
+    page.wait_for_function("document.querySelector('.copy-status').textContent.length > 0")
+    assert page.locator(".copy-status").inner_text() == "Citation copied."
+    assert page.evaluate("navigator.clipboard.readText()") == expected
+
+
+def test_documents_list_filters_without_javascript_and_by_words(page, base_url):
+    page.goto(base_url + "documents/")
+    rows = page.locator("#doc-table tbody tr")
+    assert rows.count() == 4
+    page.locator("label", has_text="telegram").first.click()
+    visible = [r for r in rows.all() if r.is_visible()]
+    assert len(visible) == 2
+    page.locator("input[name=kind][value='']").check()
+    page.fill("#doc-filter", "khrushchev")
+    assert len([r for r in rows.all() if r.is_visible()]) == 1
+
+
+@pytest.mark.parametrize("kind", sorted(PAGE_KINDS))
+def test_no_serious_or_critical_accessibility_violations(page, base_url, kind):
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    page.goto(base_url + PAGE_KINDS[kind])
+    if kind == "search":
+        page.fill(".pagefind-ui__search-input", "Japan")
+        page.wait_for_selector(".pagefind-ui__result")
+    results = axe_module.Axe().run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert bad == []
