@@ -223,6 +223,14 @@ def test_unusable_schematron_and_rnc_without_jing_are_config_errors(demo: Path, 
     not_schematron.write_text("<rules/>", encoding="utf-8")
     assert main(["validate", "--project", str(demo), "--schematron", str(not_schematron)]) == 2
     assert "error[C021]: the Schematron cannot be used" in capsys.readouterr().err
+    not_schematron.write_text(
+        '<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt">'
+        '<pattern><rule context="*"><assert id="x2" test="matches(., \'a\')">XPath 2.</assert>'
+        "</rule></pattern></schema>",
+        encoding="utf-8",
+    )
+    assert main(["validate", "--project", str(demo), "--schematron", str(not_schematron)]) == 2
+    assert "Unregistered function" in capsys.readouterr().err
     rnc = str(SCHEMA.with_suffix(".rnc"))
     assert main(["validate", "--project", str(demo), "--engine", "lxml", "--schema", rnc]) == 2
     assert "error[C022]: lxml cannot read compact-syntax RELAX NG (.rnc)" in capsys.readouterr().err
