@@ -13,6 +13,7 @@ from lxml import etree
 
 from edition.cli import main
 from edition.diagnostics import Reporter
+from edition.errors import UsageError
 from edition.validation import Settings, jing, relaxng, run, schematron
 
 BROKEN = "tei/1975-01-13_telegram_tokyo-00458.xml"
@@ -241,3 +242,17 @@ def test_jing_reads_the_compact_syntax(demo: Path, capsys) -> None:
     rnc = str(SCHEMA.with_suffix(".rnc"))
     assert main(["validate", "--project", str(demo), "--engine", "jing", "--schema", rnc]) == 0
     assert capsys.readouterr().out == "3 file(s) checked with jing: valid\n"
+
+
+def test_a_broken_java_is_a_configuration_error(demo: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("JAVA", "false")  # runs, prints nothing, exits 1
+    assert main(["validate", "--project", str(demo), "--engine", "jing"]) == 2
+    assert capsys.readouterr().err.splitlines() == ["error[C024]: jing failed: exit status 1"]
+
+
+def test_unknown_engine_from_python(demo: Path) -> None:
+    with pytest.raises(UsageError) as raised:
+        run([], Settings(SCHEMA, None, "xmllint"), Reporter())
+    assert [d.render() for d in raised.value.diagnostics] == [
+        "error[V321]: unknown validation engine 'xmllint'\n  hint: choose one of auto, jing, lxml"
+    ]
