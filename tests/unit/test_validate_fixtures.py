@@ -97,3 +97,44 @@ def test_register_is_validated_by_default(tmp_path: Path, capsys) -> None:
     captured = capsys.readouterr()
     assert "tei/register.xml:18: error[V400-register-org-id]" in captured.err
     assert "2 file(s) checked with jing: 1 error(s)" in captured.out
+
+
+@pytest.mark.parametrize(
+    ("value", "interval"),
+    [
+        ("1975", ("1975-01-01", "1975-12-31")),
+        ("1960-02", ("1960-02-01", "1960-02-29")),
+        ("1975-12", ("1975-12-01", "1975-12-31")),
+        ("1975-01-13", ("1975-01-13", "1975-01-13")),
+        ("1975-01-13Z", ("1975-01-13", "1975-01-13")),
+        ("1975-01-13T10:15:00+09:00", ("1975-01-13", "1975-01-13")),
+        ("1975-02-29", None),
+        ("1975-13", None),
+        ("75-01-13", None),
+        ("1975-01-13T25:00", None),
+        ("13 January 1975", None),
+    ],
+)
+def test_iso_dates(value: str, interval: tuple[str, str] | None) -> None:
+    found = crossdoc.iso_interval(value)
+    assert (tuple(d.isoformat() for d in found) if found else None) == interval
+
+
+def _page_problems(body: str) -> list[str]:
+    xml = f'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>{body}</body></text></TEI>'
+    doc = crossdoc.Document(Path("/x/doc.xml"), "doc.xml", etree.ElementTree(etree.fromstring(xml)))
+    return [d.message for d in crossdoc.check([doc], {doc.path: doc})["doc.xml"]]
+
+
+def test_page_numbers_roman_then_arabic_and_per_section() -> None:
+    assert _page_problems('<pb n="i"/><pb n="ii"/><pb n="1"/><pb n="2"/><pb n="iv"/>') == []
+    assert _page_problems('<pb n="ii"/><pb n="i"/>') == [
+        'page break n="i" comes after n="ii" (line 1): page numbers must increase'
+    ]
+    sections = (
+        '<div type="section"><pb n="1"/><pb n="2"/></div><div type="section"><pb n="1"/></div>'
+    )
+    assert _page_problems(sections) == []
+    assert _page_problems('<div><pb n="2"/></div><div><pb n="2"/></div>') == [
+        'page break n="2" comes after n="2" (line 1): page numbers must increase'
+    ]
