@@ -266,3 +266,12 @@ def test_unknown_engine_from_python(demo: Path) -> None:
 def test_a_new_edition_validates(tmp_path: Path) -> None:
     assert main(["new", str(tmp_path / "fresh")]) == 0
     assert main(["validate", "--project", str(tmp_path / "fresh"), "--engine", "lxml"]) == 0
+
+
+def test_junit_keeps_run_warnings_and_passing_files(demo: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("JAVA", str(demo / "no-such-java"))
+    assert main(["validate", "--project", str(demo), "--format", "junit"]) == 0
+    suite = etree.fromstring(capsys.readouterr().out.encode()).find("testsuite")
+    assert (suite.get("tests"), suite.get("failures")) == ("3", "0")
+    assert "warning[V320]" in suite.findtext("system-out")
+    assert all(case.find("failure") is None for case in suite.iter("testcase"))
