@@ -19,7 +19,7 @@ from lxml import etree
 from edition.diagnostics import Diagnostic, Location, error, warning
 from edition.tei import TEI_NS, XML_ID, local_name
 
-POINTER_ATTRIBUTES = ("ref", "corresp", "who", "hand", "resp", "target")
+POINTER_ATTRIBUTES = ("ref", "corresp", "who", "hand", "resp", "target", "next", "prev")
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "doi", "urn", "hdl", "info"})
 DATE_ATTRIBUTES = ("when", "notBefore", "notAfter", "from", "to")
 #: Elements of the transcription apparatus that mean nothing when empty.
@@ -28,8 +28,8 @@ APPARATUS = frozenset({"supplied", "sic", "add", "unclear", "hi", "note", "fw", 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _ISO = re.compile(
     r"^(?P<year>-?\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
-    r"(?:T(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
-    r"(?:Z|[+\-]\d{2}:\d{2})?)?)?)?$"
+    r"(?:T(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?)?)?)?"
+    r"(?:Z|[+\-]\d{2}:\d{2})?$"
 )
 _ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m*(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.I)
 
@@ -218,6 +218,8 @@ def _dates(doc: Document) -> Iterator[Diagnostic]:
     for element, (first, last) in spans.items():
         if not _in(element, "text"):
             continue
+        if _in(element, "closer") or _in(element, "note"):
+            continue  # signing and registry dates, editorial comment: later dates are normal
         if _in(element, "dateline"):
             if last < start or first > end:
                 yield error(
@@ -270,16 +272,23 @@ def _page_number(value: str) -> tuple[str, int] | None:
 
 
 def _pages(doc: Document) -> Iterator[Diagnostic]:
-    """Numbered page breaks (arabic or roman) increase through the document."""
-    last: dict[str, tuple[int, str, int | None]] = {}
+    """Numbered page breaks (arabic or roman) increase through the document.
+
+    Each ``div[@type='section']`` (a telegram's section) has its own pagination.
+    """
+    last: dict[tuple[etree._Element | None, str], tuple[int, str, int | None]] = {}
     for pb in doc.tree.iter(f"{{{TEI_NS}}}pb"):
+        section = next(
+            (a for a in pb.iterancestors(f"{{{TEI_NS}}}div") if a.get("type") == "section"), None
+        )
         value = pb.get("n") or ""
         number = _page_number(value)
         if number is None:
             continue
         kind, n = number
-        if kind in last and n <= last[kind][0]:
-            before = last[kind]
+        key = (section, kind)
+        if key in last and n <= last[key][0]:
+            before = last[key]
             yield error(
                 "V440",
                 f'page break n="{value}" comes after n="{before[1]}" '
@@ -287,7 +296,7 @@ def _pages(doc: Document) -> Iterator[Diagnostic]:
                 doc.at(pb),
                 "correct the @n values or move the page break",
             )
-        last[kind] = (n, value, pb.sourceline)
+        last[key] = (n, value, pb.sourceline)
 
 
 def _empty_apparatus(doc: Document) -> Iterator[Diagnostic]:

@@ -46,8 +46,18 @@ def _compiled(path: Path, stamp: tuple[int, int]) -> isoschematron.Schematron:
 def check(path: Path, tree: etree._ElementTree, shown: str) -> list[Diagnostic]:
     """Every failed assert and successful report, located at the element it fired on."""
     schematron = compiled(path)
-    if schematron.validate(tree):
-        return []
+    try:
+        if schematron.validate(tree):
+            return []
+    except (etree.XSLTApplyError, etree.XPathError) as err:
+        raise ConfigError(
+            error(
+                "C021",
+                f"the Schematron failed on {shown}: {err}",
+                Location(str(path)),
+                "its rules must be XPath 1.0 (lxml runs XSLT 1.0 Schematron only)",
+            )
+        ) from err
     problems = []
     report = schematron.validation_report
     if report is None:
