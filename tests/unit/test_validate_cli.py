@@ -258,11 +258,6 @@ def test_unknown_engine_from_python(demo: Path) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scaffold.REGISTER still uses text/body/div; the schema wants standOff lists "
-    "(docs/schema.md): scaffold.py is outside the validation area",
-)
 def test_a_new_edition_validates(tmp_path: Path) -> None:
     assert main(["new", str(tmp_path / "fresh")]) == 0
     assert main(["validate", "--project", str(tmp_path / "fresh"), "--engine", "lxml"]) == 0
