@@ -161,6 +161,9 @@ def import_(sources: tuple[Path, ...], profile: str | None, force: bool, **optio
     for outcome in outcomes:
         detail = f" (profile {outcome.profile}: {outcome.reason})" if outcome.profile else ""
         click.echo(f"{outcome.status:>16}  {outcome.source} → {outcome.target}{detail}")
+    reports = [o.report() for o in outcomes if o.profile]
+    if reports:
+        click.echo("\nImport report\n" + "\n".join(reports))
     return session.finish()
 
 

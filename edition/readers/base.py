@@ -81,7 +81,9 @@ def _load_sidecar(path: Path, shown: str) -> dict[str, object]:
             error(
                 "S105",
                 f"the metadata sidecar {sidecar.name} is not valid TOML: {err}",
-                Location(shown.rsplit("/", 1)[0] + "/" + sidecar.name if "/" in shown else sidecar.name),
+                Location(
+                    shown.rsplit("/", 1)[0] + "/" + sidecar.name if "/" in shown else sidecar.name
+                ),
             )
         ) from err
 
@@ -97,6 +99,19 @@ class Metadata:
     source_idno: str = ""
     language: str = "en"
     keywords: list[str] = field(default_factory=list)
+    original_language: str = ""  # of a translation (ISO 639-1)
+    citation: str = ""
+    url: str = ""
+    idnos: list[tuple[str, str]] = field(default_factory=list)  # (type, value)
+    repository: str = ""
+    collection: str = ""
+    locus: str = ""
+    responsibilities: list[tuple[str, str, str]] = field(default_factory=list)  # (id, resp, name)
+    funders: list[str] = field(default_factory=list)
+    abstract: str = ""
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (type, text) about the source
+    correspondence: list[tuple[str, str, str]] = field(default_factory=list)  # (type, name, when)
+    hands: dict[str, str] = field(default_factory=dict)  # hand id → description
 
 
 @dataclass
@@ -108,6 +123,9 @@ class Reading:
     profile: str
     reason: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    consumed: list[str] = field(default_factory=list)  # source markup read as apparatus
+    quality: float = 1.0  # OCR quality score of the source text
+    source_text: str = ""  # the text the reader encoded, when it is not the file's text (HTML)
 
 
 class Reader(Protocol):

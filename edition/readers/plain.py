@@ -12,7 +12,7 @@ from edition.tei import make, sub
 _STEM = re.compile(r"^(?P<date>\d{4}(?:-\d{2}(?:-\d{2})?)?)[_ -]+(?P<rest>.+)$")
 
 
-def metadata_from_name(transcription: Transcription) -> Metadata:
+def metadata_from_name(transcription: Transcription, *, apply_sidecar: bool = True) -> Metadata:
     """Guess date and title from a file name like ``1954-03-30_cia-report_ussr-japan``."""
     stem = transcription.path.stem
     meta = Metadata(title=stem)
@@ -20,7 +20,7 @@ def metadata_from_name(transcription: Transcription) -> Metadata:
         meta.date = match["date"]
         words = re.split(r"[_-]+", match["rest"])
         meta.title = " ".join(words).capitalize()
-    sidecar = transcription.sidecar
+    sidecar = transcription.sidecar if apply_sidecar else {}
     for key in ("title", "date", "kind", "source_description", "source_idno", "language"):
         if isinstance(sidecar.get(key), str):
             setattr(meta, key, sidecar[key])
