@@ -61,15 +61,43 @@ def text_quality(text: str) -> float:
     return good / total if total else 1.0
 
 
-def is_noise_line(line: str) -> bool:
-    """A line that is not text: stamps, margin marks, scanner garbage."""
+def meaningful(token: str, shortest: int = 4) -> bool:
+    """A token that carries sense on its own: a common word, a long number, initials.
+
+    ``shortest`` is the shortest word that counts (common 3-letter words count
+    only inside running text).
+    """
+    core = _CORE.match(token)
+    word = core.group(1) if core else token
+    if re.fullmatch(r"\d{4,}", word) or re.fullmatch(r"(?:[A-Z]\.)+", token.strip(",;")):
+        return True
+    if len(word) < shortest or not _WORDISH.match(word) or token_score(token) < 1.0:
+        return False
+    floor = 3.5 if len(word) >= 4 else 4.5
+    return all(zipf_frequency(part, "en") >= floor for part in re.split(r"['’-]", word) if part)
+
+
+def is_noise_line(line: str, *, in_text: bool = False) -> bool:
+    """A line that is not text: stamps, margin marks, scanner garbage.
+
+    Noise has (almost) no word that means something alone, or is mostly
+    symbols; a line holding only a number (a page count, a form value) is not.
+    Inside running text (``in_text``) a line is noise only if nothing in it
+    makes sense.
+    """
     tokens = _TOKEN.findall(line)
     if not tokens:
         return False
-    score = line_score(line)
-    letters = sum(c.isalpha() for c in line)
-    if letters < 0.4 * len(line.strip()) and not _NUMBER.match(line.strip()):
+    stripped = line.strip()
+    if re.fullmatch(r"\d{1,4}", stripped):
+        return False
+    alnum = sum(c.isalnum() for c in stripped)
+    if alnum < 0.4 * len(stripped):
         return True
-    if len(tokens) <= 2:
-        return score < 0.6
-    return score < 0.45
+    in_text = in_text or len(tokens) >= 8  # a long line is running text, however garbled
+    sense = sum(meaningful(t, 3 if in_text else 4) for t in tokens)
+    if in_text:
+        return sense == 0
+    if len(tokens) <= 4:
+        return sense == 0
+    return sense / len(tokens) < 0.15

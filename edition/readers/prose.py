@@ -298,7 +298,7 @@ class ProseBuilder:
                 previous = "".join(parent.itertext()).rstrip(" \t")
                 joined = re.search(r"[a-z]-$", previous) and line.lstrip()[:1].islower()
                 parent.append(make("lb", line=number, break_="no" if joined else None))
-            if ocr.is_noise_line(line):
+            if ocr.is_noise_line(line, in_text=True):
                 fw = make("fw", type="margin", line=number)
                 parent.append(fw)
                 fw.append(make("unclear", line, reason="ocr", cert="low", line=number))
@@ -354,20 +354,24 @@ def split_margins(line: str) -> tuple[str, str, str]:
     if len(segments[body_index].split()) < 3:
         return "", line, ""
 
-    def marginal(segment: str) -> bool:
+    def marginal(segment: str, right: bool = False) -> bool:
         stripped = segment.strip()
-        return len(stripped) <= 16 and (
-            not stripped
-            or ocr.line_score(stripped) < 0.75
-            or not any(c.isalpha() for c in stripped)
-        )
+        if len(stripped) > 20 or not any(c.isalnum() for c in stripped):
+            return not stripped
+        if right and not re.search(r"[\d()<>\[\]{}=+*#|_-]", stripped):
+            return False  # a right column of letters is more likely the text's own words
+        return not any(ocr.meaningful(t) for t in stripped.split())
 
     start = 0
     while start < body_index and marginal(segments[start]):
         start += 1
     end = len(segments)
-    while end - 1 > body_index and marginal(segments[end - 1]):
+    while end - 1 > body_index and marginal(segments[end - 1], right=True):
         end -= 1
+    if not "".join(segments[:start]).strip():
+        start = 0
+    if not "".join(segments[end:]).strip():
+        end = len(segments)
     left = "\t".join(segments[:start]) + ("\t" if start else "")
     right = ("\t" if end < len(segments) else "") + "\t".join(segments[end:])
     return left, "\t".join(segments[start:end]), right
