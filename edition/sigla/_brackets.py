@@ -30,8 +30,8 @@ def bracket_rule(md: MarkdownIt, name: str, token_type: str, classify: Classifie
         if state.src[start] != "[":
             return False
         end = closing_bracket(state.src, start)
-        if end < 0:
-            return False
+        if end < 0 or state.src[end + 1 : end + 2] in ("(", "["):
+            return False  # unclosed, nested, or a Markdown link: not a siglum
         meta = classify(state.src[start + 1 : end])
         if meta is None:
             return False
