@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from edition import generated, lossless
+from edition import generated, lossless, profiles
 from edition.diagnostics import Location, Reporter, error, info
 from edition.entities import Mentions, Register, tag_mentions
 from edition.errors import EditionError
@@ -190,7 +190,9 @@ def import_sources(
     force: bool = False,
     advance: Callable[[str], None] = lambda name: None,
 ) -> list[ImportOutcome]:
-    """Import every source, continuing past bad ones."""
+    """Import every source, continuing past bad ones; an unknown ``profile`` is a usage error."""
+    if profile:
+        profiles.load(profile)
     outcomes = []
     for source in sources:
         advance(source.name)

@@ -39,49 +39,23 @@ class InlineContext:
 
 
 def check_brackets(src: str, first_line: int, ctx: InlineContext) -> None:
-    """Report unclosed, nested and stray brackets with their line and column."""
-    depth_open: list[int] = []
+    """Report unclosed, nested and stray brackets with their line and column (one pass)."""
+    open_at: list[int] = []
     for index, char in enumerate(src):
         if char == "[":
-            depth_open.append(index)
+            if open_at and len(open_at) == 1:
+                _warn(ctx, src, open_at[0], first_line, "S122", "nested brackets are kept as text",
+                      "editorial brackets cannot nest; write the inner note separately")
+            open_at.append(index)
         elif char == "]":
-            if depth_open:
-                depth_open.pop()
+            if open_at:
+                open_at.pop()
             else:
-                _warn(
-                    ctx,
-                    src,
-                    index,
-                    first_line,
-                    "S121",
-                    'stray closing bracket "]"',
-                    'add the opening "[" or escape it as "\\]"',
-                )
-    for index in depth_open:
-        _warn(
-            ctx,
-            src,
-            index,
-            first_line,
-            "S120",
-            f'unclosed bracket "{src[index : index + 20]}"',
-            'close it with "]" or escape it as "\\["; the text is kept as it is',
-        )
-    for index, char in enumerate(src):
-        if (
-            char == "["
-            and closing_bracket(src, index) < 0 < src.find("]", index)
-            and src.find("[", index + 1) < src.find("]", index)
-        ):
-            _warn(
-                ctx,
-                src,
-                index,
-                first_line,
-                "S122",
-                "nested brackets are kept as text",
-                "editorial brackets cannot nest; write the inner note separately",
-            )
+                _warn(ctx, src, index, first_line, "S121", 'stray closing bracket "]"',
+                      'add the opening "[" or escape it as "\\]"')
+    for index in open_at:
+        _warn(ctx, src, index, first_line, "S120", f'unclosed bracket "{src[index:index + 20]}"',
+              'close it with "]" or escape it as "\\["; the text is kept as it is')
 
 
 def _warn(
@@ -296,18 +270,17 @@ class _Renderer:
 
 
 def _last_text(element: etree._Element) -> str:
-    children = list(element)
-    if children:
-        return children[-1].tail or ""
-    return element.text or ""
+    last = next(element.iterchildren(reversed=True), None)
+    return (last.tail or "") if last is not None else (element.text or "")
 
 
 def _append_text(element: etree._Element, value: str) -> None:
+    """Append text after the last child (or as the element's text); O(1) on long paragraphs."""
     if not value:
         return
-    children = list(element)
-    if children:
-        children[-1].tail = (children[-1].tail or "") + value
+    last = next(element.iterchildren(reversed=True), None)
+    if last is not None:
+        last.tail = (last.tail or "") + value
     else:
         element.text = (element.text or "") + value
 

@@ -346,8 +346,11 @@ def _attribute_block(block: Block, div: etree._Element, ctx: InlineContext, meta
 
 
 def _text(element: etree._Element, value: str) -> None:
-    children = list(element)
-    if children:
-        children[-1].tail = (children[-1].tail or "") + value
+    """Append text after the last child (or as the element's text); O(1) on long paragraphs."""
+    if not value:
+        return
+    last = next(element.iterchildren(reversed=True), None)
+    if last is not None:
+        last.tail = (last.tail or "") + value
     else:
         element.text = (element.text or "") + value
