@@ -184,13 +184,16 @@ def unregistered(text: etree._Element, register: Register) -> Counter[str]:
             continue
         for value in (element.text, *(c.tail for c in element)):
             for match in _CAPITALISED.finditer(value or ""):
-                name = match.group()
+                words = match.group().split()
+                while words and zipf_frequency(words[0].lower(), "en") >= 4.0:
+                    words.pop(0)  # titles and common words: "Ambassador Zabrodin"
+                while words and zipf_frequency(words[-1].lower(), "en") >= 4.0:
+                    words.pop()
+                name = " ".join(words)
                 before = (value or "")[: match.start()].rstrip()
-                if not before or before[-1] in '.!?:"“':
-                    continue  # sentence start: capitalised anyway
-                if name in register.names or any(
-                    zipf_frequency(w.lower(), "en") >= 4.0 for w in name.split()
-                ):
+                if not name or (name == match.group() and (not before or before[-1] in ".!?:\"“")):
+                    continue  # nothing rare left, or a sentence start: capitalised anyway
+                if name in register.names:
                     continue
                 candidates[name] += 1
     return candidates

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,9 @@ from lxml import etree
 
 from edition.diagnostics import Diagnostic, Location, error
 from edition.errors import SourceError
+
+#: Characters XML 1.0 cannot hold (C0 controls except tab and newline, surrogates, U+FFFE/F).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 #: Transcriptions larger than this are refused (a book-length text is about 2 MB).
 MAX_SOURCE_BYTES = 50 * 1024 * 1024
@@ -67,6 +71,18 @@ class Transcription:
                 error("S104", "the transcription is empty", Location(shown), "add its text")
             )
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if match := NOT_XML.search(text):
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            raise SourceError(
+                error(
+                    "S106",
+                    f"the file contains the control character U+{ord(match.group()):04X}, "
+                    "which XML cannot hold",
+                    Location(shown, line, column),
+                    "remove it or replace it with what the source shows (it is not imported)",
+                )
+            )
         return cls(path, shown, text, _load_sidecar(path, shown))
 
 

@@ -49,6 +49,8 @@ def test_unbalanced_and_nested_brackets_are_located(project: Project) -> None:
         (b"\x00\x01binary", "sources/x.txt: error[S102]: the file is binary, not a text transcription"),
         (b"caf\xe9", "sources/x.txt:1:4: error[S103]: the file is not UTF-8 text "
                      "(byte 0xe9 cannot be decoded)"),
+        (b"ab\n c\x08d", "sources/x.txt:2:3: error[S106]: the file contains the control "
+                         "character U+0008, which XML cannot hold"),
     ],
 )
 def test_unreadable_files_are_located(project: Project, data: bytes, line: str) -> None:
