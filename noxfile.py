@@ -49,3 +49,10 @@ def demo(session: nox.Session) -> None:
     session.run("edition", "validate")
     session.run("edition", "build")
     session.log("Open site/index.html in a browser, or run: .nox/demo/bin/edition serve")
+
+
+@nox.session(python=PYTHON)
+def accuracy(session: nox.Session) -> None:
+    """Score the importer against the hand-written answer keys (P/R/F1 per apparatus kind)."""
+    install(session, "test")
+    session.run("python", "tests/accuracy.py")
