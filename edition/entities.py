@@ -191,7 +191,7 @@ def unregistered(text: etree._Element, register: Register) -> Counter[str]:
                     words.pop()
                 name = " ".join(words)
                 before = (value or "")[: match.start()].rstrip()
-                if not name or (name == match.group() and (not before or before[-1] in ".!?:\"“")):
+                if not name or (name == match.group() and (not before or before[-1] in '.!?:"“')):
                     continue  # nothing rare left, or a sentence start: capitalised anyway
                 if name in register.names:
                     continue

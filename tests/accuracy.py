@@ -52,7 +52,7 @@ class Score:
 
 
 def found_items(tree: etree._ElementTree, kind: str) -> list[dict[str, str | int]]:
-    """Apparatus elements of one kind in the TEI text, as line + attributes (noise: one per line)."""
+    """Apparatus elements of one kind as line + attributes (noise: one item per line)."""
     text = tree.getroot()
     items: list[dict[str, str | int]] = []
     seen: set[int] = set()
@@ -112,7 +112,10 @@ def main() -> int:
     print(f"{'kind':<10} {'P':>6} {'R':>6} {'F1':>6}   tp  fp  fn")
     worst = 1.0
     for kind, s in totals.items():
-        print(f"{kind:<10} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}  {s.tp:3d} {s.fp:3d} {s.fn:3d}")
+        print(
+            f"{kind:<10} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}"
+            f"  {s.tp:3d} {s.fp:3d} {s.fn:3d}"
+        )
         worst = min(worst, s.f1)
     return 0 if worst >= 0.95 else 1
 

@@ -16,7 +16,6 @@ from markdown_it.token import Token
 
 from edition import ocr
 from edition.diagnostics import Diagnostic, Location, warning
-from edition.sigla._brackets import closing_bracket
 from edition.tei import make, stamp_line
 
 _HYPHENATED = re.compile(r"[A-Za-z]-$")
@@ -44,18 +43,39 @@ def check_brackets(src: str, first_line: int, ctx: InlineContext) -> None:
     for index, char in enumerate(src):
         if char == "[":
             if open_at and len(open_at) == 1:
-                _warn(ctx, src, open_at[0], first_line, "S122", "nested brackets are kept as text",
-                      "editorial brackets cannot nest; write the inner note separately")
+                _warn(
+                    ctx,
+                    src,
+                    open_at[0],
+                    first_line,
+                    "S122",
+                    "nested brackets are kept as text",
+                    "editorial brackets cannot nest; write the inner note separately",
+                )
             open_at.append(index)
         elif char == "]":
             if open_at:
                 open_at.pop()
             else:
-                _warn(ctx, src, index, first_line, "S121", 'stray closing bracket "]"',
-                      'add the opening "[" or escape it as "\\]"')
+                _warn(
+                    ctx,
+                    src,
+                    index,
+                    first_line,
+                    "S121",
+                    'stray closing bracket "]"',
+                    'add the opening "[" or escape it as "\\]"',
+                )
     for index in open_at:
-        _warn(ctx, src, index, first_line, "S120", f'unclosed bracket "{src[index:index + 20]}"',
-              'close it with "]" or escape it as "\\["; the text is kept as it is')
+        _warn(
+            ctx,
+            src,
+            index,
+            first_line,
+            "S120",
+            f'unclosed bracket "{src[index : index + 20]}"',
+            'close it with "]" or escape it as "\\["; the text is kept as it is',
+        )
 
 
 def _warn(

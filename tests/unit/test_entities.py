@@ -22,8 +22,11 @@ def tagged(register: Register, sentence: str, *, fuzzy: bool = False) -> tuple[l
     text = make("text")
     text.append(make("p", sentence))
     found = tag_mentions(text, register, fuzzy=fuzzy)
-    names = [(etree.QName(e).localname, e.text, e.get("ref"), e.get("cert"))
-             for e in text.iter() if e.get("ref")]
+    names = [
+        (etree.QName(e).localname, e.text, e.get("ref"), e.get("cert"))
+        for e in text.iter()
+        if e.get("ref")
+    ]
     return names, found
 
 

@@ -1,4 +1,4 @@
-"""Hostile and broken sources give located diagnostics, never a traceback, and never stop a batch."""
+"""Hostile and broken sources: located diagnostics, no traceback, a batch never stops."""
 
 from __future__ import annotations
 
@@ -46,11 +46,20 @@ def test_unbalanced_and_nested_brackets_are_located(project: Project) -> None:
     ("data", "line"),
     [
         (b"", "sources/x.txt: error[S104]: the transcription is empty"),
-        (b"\x00\x01binary", "sources/x.txt: error[S102]: the file is binary, not a text transcription"),
-        (b"caf\xe9", "sources/x.txt:1:4: error[S103]: the file is not UTF-8 text "
-                     "(byte 0xe9 cannot be decoded)"),
-        (b"ab\n c\x08d", "sources/x.txt:2:3: error[S106]: the file contains the control "
-                         "character U+0008, which XML cannot hold"),
+        (
+            b"\x00\x01binary",
+            "sources/x.txt: error[S102]: the file is binary, not a text transcription",
+        ),
+        (
+            b"caf\xe9",
+            "sources/x.txt:1:4: error[S103]: the file is not UTF-8 text "
+            "(byte 0xe9 cannot be decoded)",
+        ),
+        (
+            b"ab\n c\x08d",
+            "sources/x.txt:2:3: error[S106]: the file contains the control "
+            "character U+0008, which XML cannot hold",
+        ),
     ],
 )
 def test_unreadable_files_are_located(project: Project, data: bytes, line: str) -> None:

@@ -13,20 +13,63 @@ from edition.readers.base import NOT_XML
 from edition.tei import parse_xml, serialize
 
 WORDS = st.sampled_from(
-    ["Japan", "the", "FUSANO", "word", "Pavlyehee", "1954", "N.S.", "Khrushchev.", "INTER-",
-     "PlineglirM7111=11", "a)", "*", "**", "_", "#", "^1", "&nbsp;", "\\", "`", "<b>", "—", "é"]
+    [
+        "Japan",
+        "the",
+        "FUSANO",
+        "word",
+        "Pavlyehee",
+        "1954",
+        "N.S.",
+        "Khrushchev.",
+        "INTER-",
+        "PlineglirM7111=11",
+        "a)",
+        "*",
+        "**",
+        "_",
+        "#",
+        "^1",
+        "&nbsp;",
+        "\\",
+        "`",
+        "<b>",
+        "—",
+        "é",
+    ]
 )
 SIGLA = st.sampled_from(
-    ["[illegible]", "[2 words illegible]", "[text not declassified]", "[is heading]", "[word?]",
-     "[sic]", "[Handwritten]", "[Handwritten at the bottom of page one]", "[signature]", "[^1]",
-     "[", "]", "[a [b] c]", "[x](y)", "\t", "  \n", "\n", "\n\n", "Signature: ", "PAGE 01 X 1"]
+    [
+        "[illegible]",
+        "[2 words illegible]",
+        "[text not declassified]",
+        "[is heading]",
+        "[word?]",
+        "[sic]",
+        "[Handwritten]",
+        "[Handwritten at the bottom of page one]",
+        "[signature]",
+        "[^1]",
+        "[",
+        "]",
+        "[a [b] c]",
+        "[x](y)",
+        "\t",
+        "  \n",
+        "\n",
+        "\n\n",
+        "Signature: ",
+        "PAGE 01 X 1",
+    ]
 )
 TEXTS = st.lists(st.one_of(WORDS, SIGLA), min_size=1, max_size=40).map(" ".join)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=TEXTS, profile=st.sampled_from(["transcription", "telegram", "archive", "ocr"]))
-def test_nothing_is_lost_and_the_tei_is_well_formed(tmp_path_factory, text: str, profile: str) -> None:
+def test_nothing_is_lost_and_the_tei_is_well_formed(
+    tmp_path_factory, text: str, profile: str
+) -> None:
     if not text.strip():
         return
     path = Path(tmp_path_factory.mktemp("prop")) / "x.txt"

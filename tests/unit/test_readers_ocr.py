@@ -48,7 +48,11 @@ def test_text_lines_are_not_noise(line: str) -> None:
 
 def test_left_margin_column_is_split_off() -> None:
     line = "2 2 0\t • completely incompetent And was returned o tvoscow"
-    assert split_margins(line) == ("2 2 0\t", " • completely incompetent And was returned o tvoscow", "")
+    assert split_margins(line) == (
+        "2 2 0\t",
+        " • completely incompetent And was returned o tvoscow",
+        "",
+    )
 
 
 def test_text_before_a_tab_is_not_a_margin() -> None:

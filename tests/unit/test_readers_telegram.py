@@ -46,7 +46,10 @@ def test_quoted_text_spans_both_sections(reading) -> None:
 def test_paragraph_runs_on_across_the_page_header(reading) -> None:
     (p,) = xp(reading, "//t:p[@n='3'][starts-with(., '3) BEFORE')]")
     assert [el.get("type") for el in xp(reading, "//t:p[@n='3'][starts-with(., '3)')]/t:fw")] == [
-        "classification", "classification", "header"]
+        "classification",
+        "classification",
+        "header",
+    ]
     assert "QOYU" in "".join(p.itertext())
 
 
