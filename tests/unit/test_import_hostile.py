@@ -128,3 +128,25 @@ def test_unknown_profile_is_a_usage_error(project: Project, capsys) -> None:
     (project.sources_dir / "x.txt").write_text("text\n")
     assert main(["import", "--project", str(project.root), "--profile", "fax"]) == 2
     assert "error[C010]: unknown profile 'fax'" in capsys.readouterr().err
+
+
+def test_a_bug_on_one_source_is_reported_and_the_batch_goes_on(monkeypatch, project) -> None:
+    from edition.readers import text as text_reader
+
+    original = text_reader.ProfileReader.read
+
+    def broken(self, transcription):
+        if transcription.shown.endswith("a.txt"):
+            raise ValueError("boom")
+        return original(self, transcription)
+
+    monkeypatch.setattr(text_reader.ProfileReader, "read", broken)
+    for name in ("a.txt", "b.txt"):
+        (project.sources_dir / name).write_text("Some text.\n")
+    reporter = Reporter()
+    sources = sorted(project.sources_dir.glob("*.txt"))
+    outcomes = import_sources(project, sources, reporter)
+    assert [o.status for o in outcomes] == ["failed", "written"]
+    assert rendered(reporter) == [
+        "sources/a.txt: error[S199]: internal error while importing: ValueError: boom"
+    ]
