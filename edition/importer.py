@@ -9,9 +9,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from edition import generated, lossless, profiles
+from edition import generated, lossless, profiles, transforms
 from edition.diagnostics import Location, Reporter, error, info
-from edition.entities import Mentions, Register, tag_mentions
+from edition.entities import Mentions, Register
 from edition.errors import EditionError
 from edition.fsutil import backup_path, write_atomic
 from edition.header import build_header, document_id
@@ -122,7 +122,10 @@ def import_one(
     reading.reason = reason
     reporter.extend(reading.diagnostics)
     register = Register.load(project.register_path, project.shown(project.register_path))
-    mentions = tag_mentions(reading.text, register, fuzzy=reading.quality < 0.8)
+    context = transforms.Context(register, reading.quality)
+    disabled = frozenset(profiles.load(reading.profile).transforms_disabled)
+    transforms.run(reading.text, context, disabled)
+    mentions = context.mentions
     lost = lossless.check(
         reading.source_text or transcription.text, reading.consumed, reading.text, shown
     )
@@ -131,6 +134,7 @@ def import_one(
         return ImportOutcome(shown, target_shown, "failed", reading.profile, reason)
     outcome = _outcome(shown, target_shown, reading, reason, mentions)
     tree = assemble(project, reading, document_id(source.stem), shown, target)
+    transforms.run(tree.getroot(), context, disabled | {"mentions"})
     data = generated.stamp(serialize(tree), shown)
 
     state = generated.state(target)

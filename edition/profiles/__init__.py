@@ -29,6 +29,7 @@ class Profile:
     options: dict[str, Any] = field(default_factory=dict)
     header: dict[str, Any] = field(default_factory=dict)
     detect: dict[str, Any] = field(default_factory=dict)
+    transforms_disabled: tuple[str, ...] = ()
 
     def option(self, key: str, default: Any = None) -> Any:
         """An option's value, or ``default``."""
@@ -82,6 +83,7 @@ def load(name: str) -> Profile:
         options=dict(data.get("options", {})),
         header=dict(data.get("header", {})),
         detect=dict(data.get("detect", {})),
+        transforms_disabled=tuple(data.get("transforms", {}).get("disabled", ())),
     )
 
 
