@@ -140,8 +140,11 @@ def new(directory: Path, title: str | None) -> None:
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--profile", help="Use this source profile instead of detecting one.")
 @click.option("--force", is_flag=True, help="Replace TEI files edited by hand (a .bak copy is kept).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the import report as JSON to this file.")
 @_report_options
-def import_(sources: tuple[Path, ...], profile: str | None, force: bool, **options: Any) -> int:
+def import_(sources: tuple[Path, ...], profile: str | None, force: bool, report_path: Path | None,
+            **options: Any) -> int:
     """Encode transcriptions as TEI: sources/NAME.txt → tei/NAME.xml.
 
     \b
@@ -164,6 +167,12 @@ def import_(sources: tuple[Path, ...], profile: str | None, force: bool, **optio
     reports = [o.report() for o in outcomes if o.profile]
     if reports:
         click.echo("\nImport report\n" + "\n".join(reports))
+    if report_path is not None:
+        import dataclasses
+        import json
+
+        data = [dataclasses.asdict(o) for o in outcomes]
+        report_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return session.finish()
 
 

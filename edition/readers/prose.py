@@ -21,6 +21,7 @@ BANNER = re.compile(
     r"^(?:TOP SECRET|SECRET|CONFIDENTIAL|LIMITED OFFICIAL USE|UNCLASSIFIED|RESTRICTED)"
     r"(?:[/ ][A-Z0-9 .,/-]*)?$"
 )
+PAGE_NUMBER = re.compile(r"^\s*(?:-\s*(\d{1,4})\s*-|\[?(?:Page|p\.) (\d{1,4})\]?)\s*$", re.I)
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 NUMBERED = re.compile(r"^\s*(\d{1,3}|[A-Z](?=\. [A-Z]{2,}\b))[.)]\s+\S")
 SIGNATURE = re.compile(r"^(?:Signature|Signed)\s*:", re.I)
@@ -165,6 +166,10 @@ class ProseBuilder:
         first = block.lines[0].strip()
         if len(block.lines) == 1 and BANNER.match(first) and first.upper() == first:
             self.banner(block)
+            return
+        if len(block.lines) == 1 and (page := PAGE_NUMBER.match(first)):
+            self.furniture(make("pb", n=page[1] or page[2], line=block.start))
+            self.furniture(make("fw", block.lines[0], type="pageNum", line=block.start))
             return
         open_p = self.open_p
         if open_p is not None and self._continues(block):

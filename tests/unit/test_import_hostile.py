@@ -97,6 +97,19 @@ def test_one_bad_file_does_not_stop_the_others(project: Project, capsys) -> None
     assert "apparatus: gap 1" in out
 
 
+def test_import_report_as_json(project: Project) -> None:
+    import json
+
+    (project.sources_dir / "letter.txt").write_text("Dear Sir, we met Fukuda in [illegible].\n")
+    report = project.root / "report.json"
+    assert main(["import", "--project", str(project.root), "--report", str(report)]) == 0
+    (entry,) = json.loads(report.read_text())
+    assert entry["profile"] == "transcription"
+    assert entry["reason"] == "no more specific profile matched"
+    assert entry["counts"]["gap"] == 1
+    assert entry["linked"] == 1 and entry["quality"] > 0.9
+
+
 def test_nothing_lost_check_names_the_lost_words(monkeypatch, project: Project) -> None:
     from edition.readers import text as text_reader
 

@@ -66,3 +66,11 @@ def test_footnote_without_definition_is_reported() -> None:
 def test_handwritten_additions_declare_a_hand() -> None:
     _, reading = encode("Sent [Handwritten]\n")
     assert reading.metadata.hands == {"hand-1": "handwritten additions"}
+
+
+def test_page_numbers_are_page_breaks_inside_a_running_paragraph() -> None:
+    xml, _ = encode("The talks went on until\n\n- 2 -\n\nthe evening.\n\n[Page 3]\n\nEnd.\n")
+    assert xml == (
+        '<body><p>The talks went on until<pb n="2"/><fw type="pageNum">- 2 -</fw>\n'
+        'the evening.</p><pb n="3"/><fw type="pageNum">[Page 3]</fw><p>End.</p></body>'
+    )
