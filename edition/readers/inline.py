@@ -143,7 +143,7 @@ def _group(tokens: list[Token], ctx: InlineContext) -> list[Token]:
                 after = body[index + 1 :]
                 if (
                     words_before
-                    and not any(t.content.strip() for t in after if t.type == "text")
+                    and all(t.type == "text" and not t.content.strip() for t in after)
                     and _balanced(result)
                 ):
                     add = Token("add", "", 0, children=_strip_space(result), meta=token.meta)
@@ -154,9 +154,13 @@ def _group(tokens: list[Token], ctx: InlineContext) -> list[Token]:
                     leading = after[0] if after and after[0].type == "text" else None
                     if leading is not None and leading.content.startswith(" "):
                         leading.content = leading.content.lstrip(" ")
-                        if result:
+                        last = result[-1] if result else None
+                        if last is not None and not (
+                            last.type == "text" and last.content.endswith(" ")
+                        ):
                             result.append(Token("text", "", 0, content=" "))
-                    result.append(Token("add", "", 0, children=after, meta=token.meta))
+                    children = _group(after, ctx)
+                    result.append(Token("add", "", 0, children=children, meta=token.meta))
                     index = len(body)
                     continue
                 result.append(Token("add", "", 0, children=[], meta=token.meta))
