@@ -34,6 +34,7 @@ _SKIP = {
     "gap",
     "note",
 }
+_NOT_NAMES = {"unclear", "fw", "label"}
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*\b")
 _TOKEN = re.compile(r"\b[A-Z][A-Za-z-]{4,}\b")
 
@@ -182,6 +183,11 @@ def unregistered(text: etree._Element, register: Register) -> Counter[str]:
     for element in text.iter():
         if not isinstance(element.tag, str) or local_name(element) in _SKIP:
             continue
+        if any(
+            local_name(a) in _NOT_NAMES or a.get("type") == "noise"
+            for a in (element, *element.iterancestors())
+        ):
+            continue  # OCR garbage and page furniture are no source of names
         for value in (element.text, *(c.tail for c in element)):
             for match in _CAPITALISED.finditer(value or ""):
                 words = match.group().split()
