@@ -67,6 +67,12 @@ class ProfileReader:
             if not len(body):
                 body.append(make("p", line=1))
         meta.hands = dict(ctx.hands)
+        supplied = body.find(".//{*}supplied[@resp='#translator']") is not None
+        if supplied and not any(r[0] == "translator" for r in meta.responsibilities):
+            # @resp must point somewhere: name the transcriber when no translator is credited
+            meta.responsibilities.append(
+                ("translator", "Words supplied in the transcription", "the transcriber (unnamed)")
+            )
         meta.title = meta.title or guessed_title
         meta.date = meta.date or guessed_date
         apply_sidecar(meta, transcription.sidecar)

@@ -78,3 +78,12 @@ def test_demo_tei_files_are_the_reviewed_import(imported: Path) -> None:
     """tei/*.xml in the repository are the import's output (reviewed, not hand-edited)."""
     for stem in STEMS:
         assert canonical(REPO / "tei" / f"{stem}.xml") == canonical(imported / f"{stem}.xml")
+
+
+def test_every_generated_file_is_valid_against_the_project_schema(imported: Path) -> None:
+    from edition.tei import parse_xml
+
+    schema = etree.RelaxNG(parse_xml(REPO / "tei" / "schema" / "edition.rng"))
+    for stem in STEMS:
+        document = parse_xml(imported / f"{stem}.xml")
+        assert schema.validate(document), f"{stem}: {schema.error_log}"

@@ -74,3 +74,10 @@ def test_page_numbers_are_page_breaks_inside_a_running_paragraph() -> None:
         '<body><p>The talks went on until<pb n="2"/><fw type="pageNum">- 2 -</fw>\n'
         'the evening.</p><pb n="3"/><fw type="pageNum">[Page 3]</fw><p>End.</p></body>'
     )
+
+
+def test_supplied_words_point_at_a_declared_responsibility() -> None:
+    _, reading = encode("He [is heading] it.\n")
+    assert reading.metadata.responsibilities == [
+        ("translator", "Words supplied in the transcription", "the transcriber (unnamed)")
+    ]
