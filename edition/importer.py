@@ -122,9 +122,10 @@ def import_one(
     reading.reason = reason
     reporter.extend(reading.diagnostics)
     register = Register.load(project.register_path, project.shown(project.register_path))
-    context = transforms.Context(register, reading.quality)
+    context = transforms.Context(register, reading.quality, shown)
     disabled = frozenset(profiles.load(reading.profile).transforms_disabled)
     transforms.run(reading.text, context, disabled)
+    reporter.extend(context.diagnostics)
     mentions = context.mentions
     lost = lossless.check(
         reading.source_text or transcription.text, reading.consumed, reading.text, shown
@@ -134,7 +135,7 @@ def import_one(
         return ImportOutcome(shown, target_shown, "failed", reading.profile, reason)
     outcome = _outcome(shown, target_shown, reading, reason, mentions)
     tree = assemble(project, reading, document_id(source.stem), shown, target)
-    transforms.run(tree.getroot(), context, disabled | {"mentions"})
+    transforms.run(tree.getroot(), context, disabled | {"mentions", "speakers"})
     data = generated.stamp(serialize(tree), shown)
 
     state = generated.state(target)

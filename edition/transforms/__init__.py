@@ -13,8 +13,9 @@ from types import ModuleType
 
 from lxml import etree
 
+from edition.diagnostics import Diagnostic
 from edition.entities import Mentions, Register
-from edition.transforms import header_names, mentions
+from edition.transforms import header_names, mentions, speakers
 
 
 @dataclass
@@ -23,12 +24,14 @@ class Context:
 
     register: Register
     quality: float
+    shown: str = ""  # the source, as diagnostics show it
     mentions: Mentions = field(default_factory=Mentions)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 Apply = Callable[[etree._Element, Context], None]
 
-TRANSFORMS: list[ModuleType] = sorted([mentions, header_names], key=lambda m: m.priority)
+TRANSFORMS: list[ModuleType] = sorted([mentions, header_names, speakers], key=lambda m: m.priority)
 
 
 def run(root: etree._Element, context: Context, disabled: frozenset[str] = frozenset()) -> None:
