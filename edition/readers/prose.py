@@ -205,6 +205,7 @@ class ProseBuilder:
     def heading(self, block: Block, match: re.Match[str]) -> None:
         """A Markdown heading: ``head`` opening a division (``ab`` inside a quotation)."""
         self.ctx.consumed.append(match[1])
+        self.closer = self.open_sp = None
         if local_name(self.container) == "quote":
             element = make("ab", type="heading", line=block.start)
             self.container.append(element)

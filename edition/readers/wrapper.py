@@ -12,7 +12,7 @@ from lxml import etree
 
 from edition.readers.base import Metadata
 from edition.readers.inline import InlineContext, fill
-from edition.readers.prose import Block, iso_date
+from edition.readers.prose import HEADING, Block, iso_date
 from edition.tei import make
 
 LABEL = re.compile(r"^\*\*(?P<label>[^*]+?):\*\*\s*$")
@@ -21,7 +21,7 @@ ARCHIVAL = re.compile(
     r"(?P<repo>[A-Z][A-Za-z]{2,}), (?P<ref>f\. ?[\w-]+, op\. ?[\w-]+, d\. ?[\w-]+)\s*,?\s*"
     r"(?P<locus>ll?\. ?[\d\w-]+)?"
 )
-TRANSLATOR = re.compile(r"translated by (?P<name>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)+)")
+TRANSLATOR = re.compile(r"(?i:translated by) (?P<name>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)+)")
 CONTRIBUTOR = re.compile(r"[Cc]ontributed by (?P<name>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)+)")
 URL = re.compile(r"<?(?P<url>https?://[^\s>]+)>?")
 FUNDER = re.compile(r"support from (?:the )?(?P<name>[A-Z][^.,;]+)")
@@ -72,6 +72,17 @@ def encode(blocks: list[Block], ctx: InlineContext, meta: Metadata) -> etree._El
                 _wrapper_fact(label["label"], "\n".join(value.lines), meta)
             index += 2
             continue
+        heading = HEADING.match(first) if len(block.lines) == 1 else None
+        if heading:
+            ctx.consumed.append(heading[1])
+            element = make("head" if not len(div) else "ab", line=block.start)
+            if len(div):
+                element.set("type", "heading")
+            div.append(element)
+            fill(element, [heading[2]], block.start, ctx)
+            meta.title = meta.title or heading[2].strip()
+            index += 1
+            continue
         p = make("p", line=block.start)
         div.append(p)
         fill(p, block.lines, block.start, ctx)
@@ -108,6 +119,8 @@ def _wrapper_fact(label: str, value: str, meta: Metadata) -> None:
             meta.responsibilities.append(
                 ("contributor", "Contributed by", contributor["name"].rstrip("."))
             )
+    elif key == "date" and (when := iso_date(flat)):
+        meta.date = meta.date or when
     elif key == "summary":
         meta.abstract = flat.replace("&nbsp;", " ").strip()
     elif key == "credits":

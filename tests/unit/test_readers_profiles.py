@@ -95,3 +95,21 @@ def test_sidecar_wins_over_guesses(tmp_path: Path) -> None:
     meta = reader.read(load(source)).metadata
     assert meta.title == "Fusano letter on Japanese–Soviet exchanges"
     assert meta.date == "1975-01-14"
+
+
+def test_html_wrapper_fields_become_metadata(tmp_path: Path) -> None:
+    source = tmp_path / "memo.htm"
+    source.write_text(
+        "<html><body><nav>menu</nav><main><h1>Memo on Fish</h1><dl><dt>Date</dt>"
+        "<dd>June 3, 1958</dd><dt>Citation</dt><dd>Translated by Ann Lee.</dd>"
+        "<dt>Original Language</dt><dd>Russian</dd></dl><p>Text.</p></main></body></html>"
+    )
+    reading = get_reader("html").read(load(source))
+    meta = reading.metadata
+    assert (meta.title, meta.date, meta.original_language) == ("Memo on Fish", "1958-06-03", "ru")
+    assert meta.responsibilities == [("translator", "Translation", "Ann Lee")]
+    assert (
+        reading.text.xpath("string(//*[local-name()='div'][@type='wrapper']/*[1])")
+        == "Memo on Fish"
+    )
+    assert "menu" not in "".join(reading.text.itertext())

@@ -41,8 +41,10 @@ def test_dialogue_turns_and_their_continuation() -> None:
     )
     xml, _ = encode(text)
     assert xml.count("<sp ") == 4
-    assert '<sp who="register.xml#pers-smith"><speaker>Smith.</speaker> <p>I doubt it.</p>' \
+    assert (
+        '<sp who="register.xml#pers-smith"><speaker>Smith.</speaker> <p>I doubt it.</p>'
         "<p>We must wait, I think.</p></sp>" in xml
+    )
     assert xml.endswith("</sp><p>The talk ended.</p></body>")
 
 
@@ -81,3 +83,8 @@ def test_supplied_words_point_at_a_declared_responsibility() -> None:
     assert reading.metadata.responsibilities == [
         ("translator", "Words supplied in the transcription", "the transcriber (unnamed)")
     ]
+
+
+def test_a_heading_after_the_closer_starts_new_text() -> None:
+    xml, _ = encode("Text.\n\nSignature: J. Doe\n\n## Appendix\n\nA table.\n")
+    assert xml.endswith('<div type="section"><head>Appendix</head><p>A table.</p></div></body>')
