@@ -87,3 +87,14 @@ def test_plain_words_survive_any_characters(tmp_path_factory, text: str) -> None
     assume(text.strip() and not NOT_XML.search(text))  # those are refused at load (S106)
     reading = get_reader("transcription").read(Transcription(path, "x.txt", text))
     assert lossless.lost_words(text, reading.consumed, reading.text) == {}
+
+
+@settings(max_examples=30, deadline=None)
+@given(text=TEXTS, tag=st.sampled_from(["p", "dd", "li", "h2", "blockquote"]))
+def test_html_pages_lose_nothing_of_their_text(tmp_path_factory, text: str, tag: str) -> None:
+    import html
+
+    page = f"<html><body><main><{tag}>{html.escape(text)}</{tag}></main></body></html>"
+    path = Path(tmp_path_factory.mktemp("prop")) / "x.html"
+    reading = get_reader("html").read(Transcription(path, "x.html", page))
+    assert lossless.lost_words(reading.source_text, reading.consumed, reading.text) == {}
