@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from accuracy import KINDS, Score, compare, evaluate  # noqa: E402
+from accuracy import KINDS, Score, compare, evaluate
 
 
 def test_compare_counts_matches_misses_and_extras() -> None:
