@@ -114,63 +114,60 @@ def _balanced(tokens: list[Token]) -> bool:
 
 
 def _group(tokens: list[Token], ctx: InlineContext) -> list[Token]:
-    """Attach ``[sic]`` to the word before it and ``[Handwritten]`` to its text."""
+    """Attach ``[sic]`` to the word before it and ``[Handwritten]`` to its text, line by line."""
     out: list[Token] = []
     for line in _line_groups(tokens):
         breaks = [t for t in line if t.type in ("softbreak", "hardbreak")]
         body = [t for t in line if t.type not in ("softbreak", "hardbreak")]
         result: list[Token] = []
-        index = 0
-        while index < len(body):
-            token = body[index]
+        for index, token in enumerate(body):
             if token.type == "sic_marker":
                 ctx.consumed.append(token.markup)
-                previous = result[-1] if result else None
-                if previous is not None and previous.type == "text" and previous.content.strip():
-                    before, _, word = previous.content.rstrip().rpartition(" ")
-                    previous.content = before + (" " if before else "")
-                    if not previous.content:
-                        result.remove(previous)
-                    word_token = Token("text", "", 0, content=word)
-                    result.append(Token("sic", "", 0, children=[word_token]))
-                else:
-                    result.append(Token("sic", "", 0, children=[]))
-                index += 1
-                continue
-            if token.type == "add_marker":
+                _attach_sic(result)
+            elif token.type == "add_marker":
                 ctx.consumed.append(token.markup)
-                words_before = [t for t in result if t.type != "text" or t.content.strip()]
-                after = body[index + 1 :]
-                if (
-                    words_before
-                    and all(t.type == "text" and not t.content.strip() for t in after)
-                    and _balanced(result)
-                ):
-                    add = Token("add", "", 0, children=_strip_space(result), meta=token.meta)
-                    result = [add]
-                    index = len(body)
-                    continue
-                if _balanced(after):
-                    leading = after[0] if after and after[0].type == "text" else None
-                    if leading is not None and leading.content.startswith(" "):
-                        leading.content = leading.content.lstrip(" ")
-                        last = result[-1] if result else None
-                        if last is not None and not (
-                            last.type == "text" and last.content.endswith(" ")
-                        ):
-                            result.append(Token("text", "", 0, content=" "))
-                    children = _group(after, ctx)
-                    result.append(Token("add", "", 0, children=children, meta=token.meta))
-                    index = len(body)
-                    continue
-                result.append(Token("add", "", 0, children=[], meta=token.meta))
-                index += 1
-                continue
-            result.append(token)
-            index += 1
+                result, rest_taken = _attach_add(result, body[index + 1 :], token, ctx)
+                if rest_taken:
+                    break
+            else:
+                result.append(token)
         out.extend(result)
         out.extend(breaks)
     return out
+
+
+def _attach_sic(result: list[Token]) -> None:
+    """Wrap the last word before the marker in ``sic`` (an empty ``sic`` when there is none)."""
+    previous = result[-1] if result else None
+    if previous is None or previous.type != "text" or not previous.content.strip():
+        result.append(Token("sic", "", 0, children=[]))
+        return
+    before, _, word = previous.content.rstrip().rpartition(" ")
+    previous.content = before + (" " if before else "")
+    if not previous.content:
+        result.remove(previous)
+    result.append(Token("sic", "", 0, children=[Token("text", "", 0, content=word)]))
+
+
+def _attach_add(
+    result: list[Token], after: list[Token], marker: Token, ctx: InlineContext
+) -> tuple[list[Token], bool]:
+    """Wrap the text the marker describes in ``add``; True when the rest of the line was taken."""
+    words_before = [t for t in result if t.type != "text" or t.content.strip()]
+    nothing_after = all(t.type == "text" and not t.content.strip() for t in after)
+    if words_before and nothing_after and _balanced(result):
+        return [Token("add", "", 0, children=_strip_space(result), meta=marker.meta)], True
+    if not _balanced(after):
+        result.append(Token("add", "", 0, children=[], meta=marker.meta))
+        return result, False
+    leading = after[0] if after and after[0].type == "text" else None
+    if leading is not None and leading.content.startswith(" "):
+        leading.content = leading.content.lstrip(" ")
+        last = result[-1] if result else None
+        if last is not None and not (last.type == "text" and last.content.endswith(" ")):
+            result.append(Token("text", "", 0, content=" "))
+    result.append(Token("add", "", 0, children=_group(after, ctx), meta=marker.meta))
+    return result, True
 
 
 def _strip_space(tokens: list[Token]) -> list[Token]:
