@@ -96,182 +96,227 @@ def encode(
     lines: list[str], ctx: InlineContext, builder: ProseBuilder, meta: Metadata
 ) -> etree._Element:
     """The telegram's ``body``."""
-    body = make("body", line=1)
-    blocks = split_blocks(lines)
-    banners = {
-        b.lines[0].strip()
-        for b in blocks
-        if len(b.lines) == 1 and BANNER.match(b.lines[0].strip()) and not SECTION.search(b.lines[0])
-    }
-    blocks = _furniture_lines(blocks, banners)
-    last_nnn = max((i for i, b in enumerate(blocks) if b.lines[0].strip() == "NNN"), default=-1)
-    document = make("div", type="document", line=1)
-    attributes: etree._Element | None = None
-    section: etree._Element | None = None
-    opener: etree._Element | None = None
-    quote: etree._Element | None = None
-    quote_count = 0
-    builder.container = document
-    body.append(document)
+    return _Cable(lines, ctx, builder, meta).encode()
 
-    def new_section(start: int) -> etree._Element:
+
+def _has_head(section: etree._Element) -> bool:
+    return bool(section.xpath("./*[local-name()='head']"))
+
+
+class _Cable:
+    """Walks a cable's blocks: each rule method returns True when it placed the block."""
+
+    def __init__(
+        self, lines: list[str], ctx: InlineContext, builder: ProseBuilder, meta: Metadata
+    ) -> None:
+        self.ctx, self.builder, self.meta = ctx, builder, meta
+        blocks = split_blocks(lines)
+        self.banners = {
+            b.lines[0].strip()
+            for b in blocks
+            if len(b.lines) == 1
+            and BANNER.match(b.lines[0].strip())
+            and not SECTION.search(b.lines[0])
+        }
+        self.blocks = _furniture_lines(blocks, self.banners)
+        self.last_nnn = max(
+            (i for i, b in enumerate(self.blocks) if b.lines[0].strip() == "NNN"), default=-1
+        )
+        self.body = make("body", line=1)
+        self.document = make("div", type="document", line=1)
+        self.body.append(self.document)
+        self.attributes: etree._Element | None = None
+        self.section: etree._Element | None = None
+        self.opener: etree._Element | None = None
+        self.quote: etree._Element | None = None
+        self.quotes = 0
+        builder.container = self.document
+
+    def encode(self) -> etree._Element:
+        """Place every block, then the pending furniture."""
+        for index, block in enumerate(self.blocks):
+            first = block.lines[0].strip()
+            if self.attributes is not None:
+                _attribute_block(block, self.attributes, self.ctx, self.meta)
+            elif not (self.heading(block, first) or self.furniture(block, first)):
+                section = self.section
+                if section is None:  # (an empty lxml element is falsy)
+                    section = self.new_section(block.start)
+                placed = (
+                    self.header_line(block, first, section)
+                    or self.end_quote(block, first, section)
+                    or self.signature(block, first, section, index)
+                )
+                if not placed:
+                    self.text(block, first, section)
+        self.builder.flush()
+        return self.body
+
+    def new_section(self, start: int) -> etree._Element:
+        """A ``div[@type="section"]`` for the next SECTION n OF m."""
         div = make("div", type="section", line=start)
-        document.append(div)
-        builder.container, builder.open_p, builder.pending = div, None, []
+        self.document.append(div)
+        self.builder.container, self.builder.open_p, self.builder.pending = div, None, []
+        self.section = div
         return div
 
-    for index, block in enumerate(blocks):
-        first = block.lines[0].strip()
-        if attributes is not None:
-            _attribute_block(block, attributes, ctx, meta)
-            continue
+    def heading(self, block: Block, first: str) -> bool:
+        """``## Message Text`` heads the document; ``## Message Attributes`` opens their div."""
         heading = HEADING.match(first)
-        if heading and len(block.lines) == 1 and "attributes" in heading[2].lower():
-            builder.flush()
-            ctx.consumed.append(heading[1])
-            attributes = make("div", type="attributes", line=block.start)
-            body.append(attributes)
-            head = make("head", line=block.start)
-            attributes.append(head)
-            fill(head, [heading[2]], block.start, ctx)
-            continue
-        if heading and len(block.lines) == 1 and section is None:
-            ctx.consumed.append(heading[1])
-            head = make("head", line=block.start)
-            document.append(head)
-            fill(head, [heading[2]], block.start, ctx)
-            continue
-        if section is None and (first in banners or PAGE.match(first)):
-            section = new_section(block.start)
-        if first in banners:
-            builder.banner(block)
-            continue
-        if page := PAGE.match(first):
-            builder.furniture(make("pb", n=str(int(page["n"])), line=block.start))
-            builder.furniture(make("fw", first, type="header", line=block.start))
-            continue
-        if first == "NNN":
-            builder.furniture(make("fw", first, type="routing", line=block.start))
-            builder.container = section if section is not None else document
-            builder.flush()
-            section, opener = None, None
-            continue
-        if section is None:
-            section = new_section(block.start)
-        in_header = opener is None or not section.xpath("./*[local-name()='head']")
-        if (
-            in_header
-            and len(block.lines) == 1
-            and ROUTING.match(first)
-            and not section.xpath("./*[local-name()='head']")
-        ):
-            builder.furniture(make("fw", block.lines[0], type="routing", line=block.start))
-            continue
-        if dtg := DTG.match(first):
-            builder.flush()
-            opener = make("opener", line=block.start)
-            section.append(opener)
+        if not heading or len(block.lines) != 1:
+            return False
+        if "attributes" in heading[2].lower():
+            self.builder.flush()
+            self.attributes = make("div", type="attributes", line=block.start)
+            self.body.append(self.attributes)
+            parent = self.attributes
+        elif self.section is None:
+            parent = self.document
+        else:
+            return False
+        self.ctx.consumed.append(heading[1])
+        head = make("head", line=block.start)
+        parent.append(head)
+        fill(head, [heading[2]], block.start, self.ctx)
+        return True
+
+    def furniture(self, block: Block, first: str) -> bool:
+        """Banners, page headers and ``NNN``: ``fw`` and ``pb``."""
+        if self.section is None and (first in self.banners or PAGE.match(first)):
+            self.new_section(block.start)
+        if first in self.banners:
+            self.builder.banner(block)
+        elif page := PAGE.match(first):
+            self.builder.furniture(make("pb", n=str(int(page["n"])), line=block.start))
+            self.builder.furniture(make("fw", first, type="header", line=block.start))
+        elif first == "NNN":
+            self.builder.furniture(make("fw", first, type="routing", line=block.start))
+            self.builder.container = self.section if self.section is not None else self.document
+            self.builder.flush()
+            self.section = self.opener = None
+        else:
+            return False
+        return True
+
+    def header_line(self, block: Block, first: str, section: etree._Element) -> bool:
+        """Routing, date-time group, FM/TO, SECTION head and E.O./TAGS/SUBJ/REF fields."""
+        if len(block.lines) != 1:
+            return False
+        if ROUTING.match(first) and not _has_head(section):
+            self.builder.furniture(make("fw", block.lines[0], type="routing", line=block.start))
+        elif dtg := DTG.match(first):
+            self.builder.flush()
+            self.opener = make("opener", line=block.start)
+            section.append(self.opener)
             dateline = make("dateline", line=block.start)
-            opener.append(dateline)
+            self.opener.append(dateline)
             date = make("date", when=dtg_date(dtg), line=block.start)
             dateline.append(date)
-            fill(date, block.lines, block.start, ctx)
-            if not meta.date:
-                meta.date = dtg_date(dtg)[:10]
-            continue
-        if (who := FROM_TO.match(first)) and opener is not None and len(block.lines) == 1:
-            _text(opener, "\n")
-            opener.append(make("lb", line=block.start))
-            fill(opener, block.lines, block.start, ctx)
+            fill(date, block.lines, block.start, self.ctx)
+            self.meta.date = self.meta.date or dtg_date(dtg)[:10]
+        elif (who := FROM_TO.match(first)) and self.opener is not None:
+            _text(self.opener, "\n")
+            self.opener.append(make("lb", line=block.start))
+            fill(self.opener, block.lines, block.start, self.ctx)
             kind = "sent" if who["kind"] == "FM" else "received"
             name = re.sub(r"\s+\d+$", "", who["who"].strip())
-            if not any(c[0] == kind for c in meta.correspondence):
-                meta.correspondence.append((kind, name, meta.date if kind == "sent" else ""))
-            continue
-        if (
-            (sec := SECTION.search(first))
-            and len(block.lines) == 1
-            and not section.xpath("./*[local-name()='head']")
-        ):
-            builder.flush()
+            if not any(c[0] == kind for c in self.meta.correspondence):
+                when = self.meta.date if kind == "sent" else ""
+                self.meta.correspondence.append((kind, name, when))
+        elif (sec := SECTION.search(first)) and not _has_head(section):
+            self.builder.flush()
             section.set("n", sec["n"])
             head = make("head", line=block.start)
             section.append(head)
-            fill(head, block.lines, block.start, ctx)
-            continue
-        if (field := FIELD.match(first)) and len(block.lines) == 1:
-            builder.flush()
+            fill(head, block.lines, block.start, self.ctx)
+        elif field := FIELD.match(first):
+            self.builder.flush()
             ab = make("ab", type="field", line=block.start)
             section.append(ab)
             ab.append(make("label", first[: first.index(":") + 1], line=block.start))
-            fill(ab, [first[first.index(":") + 1 :]], block.start, ctx)
-            _field_metadata(field["label"], field["value"], meta)
-            builder.open_p = None
-            continue
-        if END.match(first) and quote is not None:
-            holder = quote.getparent()
-            if holder is None:
-                holder = section
-            _text(holder, "\n")
-            fill(holder, block.lines, block.start, ctx)
+            fill(ab, [first[first.index(":") + 1 :]], block.start, self.ctx)
+            _field_metadata(field["label"], field["value"], self.meta)
+            self.builder.open_p = None
+        else:
+            return False
+        return True
+
+    def end_quote(self, block: Block, first: str, section: etree._Element) -> bool:
+        """``END TEXT``: close the quotation; the line stays in the paragraph holding it."""
+        if not END.match(first) or self.quote is None:
+            return False
+        holder = self.quote.getparent()
+        if holder is None:
+            holder = section
+        _text(holder, "\n")
+        fill(holder, block.lines, block.start, self.ctx)
+        self.builder.container, self.builder.open_p = section, holder
+        self.quote = None
+        return True
+
+    def signature(self, block: Block, first: str, section: etree._Element, index: int) -> bool:
+        """A name alone after the last text, before the final banners and ``NNN``."""
+        if not (SIGNATURE.match(first) and len(block.lines) == 1 and index < self.last_nnn):
+            return False
+        tail = self.blocks[index + 1 : self.last_nnn + 1]
+        if not all(b.lines[0].strip() in self.banners | {"NNN"} for b in tail):
+            return False
+        self.builder.flush()
+        closer = make("closer", line=block.start)
+        section.append(closer)
+        signed = make("signed", line=block.start)
+        closer.append(signed)
+        fill(signed, block.lines, block.start, self.ctx)
+        return True
+
+    def text(self, block: Block, first: str, section: etree._Element) -> None:
+        """Running text: into the open quotation (continued across sections) or the section."""
+        quote, builder = self.quote, self.builder
+        if quote is None:
             builder.container = section
-            builder.open_p = holder
-            quote = None
-            continue
-        if (
-            SIGNATURE.match(first)
-            and len(block.lines) == 1
-            and index < last_nnn
-            and all(
-                b.lines[0].strip() in banners or b.lines[0].strip() == "NNN"
-                for b in blocks[index + 1 : last_nnn + 1]
+        elif _section_of(quote) is section:
+            if builder.container is section:
+                builder.container = quote
+        else:
+            preamble = (
+                _has_head(section)
+                and not section.xpath(".//*[local-name()='p'][@n]")
+                and not NUMBERED_START.match(first)
             )
-        ):
-            builder.flush()
-            closer = make("closer", line=block.start)
-            section.append(closer)
-            signed = make("signed", line=block.start)
-            closer.append(signed)
-            fill(signed, block.lines, block.start, ctx)
-            continue
-        if quote is None and builder.container is not section:
-            builder.container = section
-        if quote is not None and _section_of(quote) is section and builder.container is section:
-            builder.container = quote
-        preamble = (
-            bool(section.xpath("./*[local-name()='head']"))
-            and not section.xpath(".//*[local-name()='p'][@n]")
-            and not NUMBERED_START.match(first)
-        )
-        if quote is not None and _section_of(quote) is not section and preamble:
-            builder.container = section
-        elif quote is not None and _section_of(quote) is not section:
-            # the quotation continues in a new section
-            quote_count += 1
-            holder = make("p", line=block.start)
-            section.append(holder)
-            builder.flush()
-            continued = make(
-                "quote",
-                line=block.start,
-                xml_id=f"quote-{quote_count}",
-                prev=f"#quote-{quote_count - 1}",
-            )
-            previous = quote
-            previous.set("next", f"#quote-{quote_count}")
-            holder.append(continued)
-            quote = continued
-            builder.container, builder.open_p = quote, None
+            if preamble:
+                builder.container = section
+            else:
+                self.continue_quote(block, section)
         builder.add(block)
-        if quote is None and BEGIN.search(" ".join(block.lines)):
-            holder = builder.open_p
-            if holder is not None:
-                quote_count += 1
-                quote = make("quote", line=block.start, xml_id=f"quote-{quote_count}")
-                holder.append(quote)
-                builder.container, builder.open_p = quote, None
-    builder.flush()
-    return body
+        if (
+            self.quote is None
+            and BEGIN.search(" ".join(block.lines))
+            and builder.open_p is not None
+        ):
+            self.quotes += 1
+            self.quote = make("quote", line=block.start, xml_id=f"quote-{self.quotes}")
+            builder.open_p.append(self.quote)
+            builder.container, builder.open_p = self.quote, None
+
+    def continue_quote(self, block: Block, section: etree._Element) -> None:
+        """The quotation goes on in a new section: a second ``quote`` linked by next/prev."""
+        previous = self.quote
+        if previous is None:
+            return
+        self.quotes += 1
+        holder = make("p", line=block.start)
+        section.append(holder)
+        self.builder.flush()
+        continued = make(
+            "quote",
+            line=block.start,
+            xml_id=f"quote-{self.quotes}",
+            prev=f"#quote-{self.quotes - 1}",
+        )
+        previous.set("next", f"#quote-{self.quotes}")
+        holder.append(continued)
+        self.quote = continued
+        self.builder.container, self.builder.open_p = continued, None
 
 
 def _section_of(element: etree._Element) -> etree._Element | None:
