@@ -69,15 +69,19 @@ class Register:
             return None
         alternatives = sorted(self.names, key=len, reverse=True)
         return re.compile(
-            r"(?<![\w.])(?:" + "|".join(re.escape(n) for n in alternatives) + r")(?!\w)"
+            r"(?<!\w)(?:" + "|".join(re.escape(n) for n in alternatives) + r")(?!\w)"
         )
 
     def surnames(self) -> dict[str, tuple[str, str]]:
-        """Single-word person names (for fuzzy matching of OCR slips)."""
+        """Single-word person and place names (for fuzzy matching of OCR slips)."""
         return {
             n: v
             for n, v in self.names.items()
-            if " " not in n and v[0] == "persName" and n[0].isupper() and not n.isupper()
+            if " " not in n
+            and v[0] in ("persName", "placeName")
+            and len(n) >= 5
+            and n[0].isupper()
+            and not n.isupper()
         }
 
 
@@ -160,7 +164,12 @@ def tag_mentions(text: etree._Element, register: Register, *, fuzzy: bool) -> Me
                 word = match.group()
                 if zipf_frequency(word.lower(), "en") >= 3.0:
                     continue
-                best = process.extractOne(word, list(surnames), scorer=fuzz.ratio, score_cutoff=75)
+                best = process.extractOne(
+                    word,
+                    [n for n in surnames if n[0] == word[0]],  # OCR keeps the capital
+                    scorer=fuzz.ratio,
+                    score_cutoff=75,
+                )
                 if best is None:
                     continue
                 tag, ident = surnames[best[0]]
