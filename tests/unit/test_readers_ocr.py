@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from edition import ocr
-from edition.readers.prose import match_form_label, split_margins
+from edition.readers.ocr_lines import match_form_label, split_margins
 
 LABELS = ["COUNTRY", "SUBJECT", "REPORT NO.", "DATE OF INFO.", "PLACE ACQUIRED", "NO. OF PAGES"]
 
