@@ -68,9 +68,7 @@ class Register:
         if not self.names:
             return None
         alternatives = sorted(self.names, key=len, reverse=True)
-        return re.compile(
-            r"(?<!\w)(?:" + "|".join(re.escape(n) for n in alternatives) + r")(?!\w)"
-        )
+        return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in alternatives) + r")(?!\w)")
 
     def surnames(self) -> dict[str, tuple[str, str]]:
         """Single-word person and place names (for fuzzy matching of OCR slips)."""

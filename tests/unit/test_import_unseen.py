@@ -48,8 +48,16 @@ def test_translation_apparatus(imported) -> None:
     _, outcomes = imported
     (translation,) = [o for o in outcomes if o.source.endswith("translation.md")]
     counts = {k: v for k, v in translation.counts.items() if v}
-    assert counts == {"gap": 3, "supplied": 1, "sic": 1, "add": 1, "signature": 1, "note": 1,
-                      "sp": 4, "field": 4}
+    assert counts == {
+        "gap": 3,
+        "supplied": 1,
+        "sic": 1,
+        "add": 1,
+        "signature": 1,
+        "note": 1,
+        "sp": 4,
+        "field": 4,
+    }
 
 
 @pytest.mark.slow
