@@ -7,7 +7,9 @@ Exit status: 0 clean; 1 the input has errors; 2 usage or configuration error;
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
+import json
 import os
 import sys
 import tempfile
@@ -168,9 +170,6 @@ def import_(sources: tuple[Path, ...], profile: str | None, force: bool, report_
     if reports:
         click.echo("\nImport report\n" + "\n".join(reports))
     if report_path is not None:
-        import dataclasses
-        import json
-
         data = [dataclasses.asdict(o) for o in outcomes]
         report_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return session.finish()
