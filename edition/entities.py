@@ -70,6 +70,10 @@ class Register:
         alternatives = sorted(self.names, key=len, reverse=True)
         return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in alternatives) + r")(?!\w)")
 
+    def people(self) -> dict[str, str]:
+        """Person names and variants → register id."""
+        return {n: v[1] for n, v in self.names.items() if v[0] == "persName"}
+
     def surnames(self) -> dict[str, tuple[str, str]]:
         """Single-word person and place names (for fuzzy matching of OCR slips)."""
         return {

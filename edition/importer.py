@@ -111,6 +111,8 @@ def import_one(
     target_shown = project.shown(target)
     try:
         transcription = Transcription.load(source, shown)
+        register = Register.load(project.register_path, project.shown(project.register_path))
+        transcription.people = register.people()
         if profile:
             reader, reason = get_reader(profile), "chosen with --profile"
         else:
@@ -121,7 +123,6 @@ def import_one(
         return ImportOutcome(shown, target_shown, "failed")
     reading.reason = reason
     reporter.extend(reading.diagnostics)
-    register = Register.load(project.register_path, project.shown(project.register_path))
     context = transforms.Context(register, reading.quality, shown)
     disabled = frozenset(profiles.load(reading.profile).transforms_disabled)
     transforms.run(reading.text, context, disabled)

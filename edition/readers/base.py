@@ -28,6 +28,7 @@ class Transcription:
     shown: str
     text: str
     sidecar: dict[str, object] = field(default_factory=dict)
+    people: dict[str, str] = field(default_factory=dict)  # registered person names → ids
 
     @classmethod
     def load(cls, path: Path, shown: str) -> Transcription:

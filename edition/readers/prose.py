@@ -85,14 +85,14 @@ class ProseBuilder:
         speaker_turns: bool,
         numbered: bool,
         form_labels: list[str] | None = None,
-        speakers: set[str] | None = None,
+        speakers: dict[str, str] | None = None,
     ) -> None:
         self.ctx = ctx
         self.infer_page_breaks = infer_page_breaks
         self.speaker_turns = speaker_turns
         self.numbered = numbered
         self.form_labels = form_labels or []
-        self.speakers = speakers or set()
+        self.speakers = speakers or {}  # name as written → register id
         self.container: etree._Element = make("body")
         self.open_p: etree._Element | None = None
         self.open_sp: etree._Element | None = None
@@ -197,7 +197,8 @@ class ProseBuilder:
             n = number[1]
         speaker = _SPEAKER.match(first) if self.speaker_turns else None
         if speaker and speaker["name"] in self.speakers:
-            sp = make("sp", line=block.start, who=f"register.xml#{speaker_id(speaker['name'])}")
+            ident = self.speakers[speaker["name"]]
+            sp = make("sp", line=block.start, who=f"register.xml#{ident}")
             self.container.append(sp)
             label = make("speaker", speaker.group()[: len(speaker["name"]) + 1], line=block.start)
             sp.append(label)
@@ -321,14 +322,23 @@ def speaker_id(name: str) -> str:
     return "pers-" + re.sub(r"[^a-z0-9]+", "-", last.lower()).strip("-")
 
 
-def find_speakers(text: str) -> set[str]:
-    """Names that open two or more paragraphs as ``Name. text``: the dialogue's speakers."""
+def find_speakers(text: str, people: dict[str, str] | None = None) -> dict[str, str]:
+    """The dialogue's speakers (name as written → register id).
+
+    A speaker is a name opening paragraphs as ``Name. text``, either twice or
+    more, or once when the register knows the person (``people``: name → id).
+    """
+    people = people or {}
     counts: dict[str, int] = {}
     for block in re.split(r"\n\s*\n", text):
         match = _SPEAKER.match(block.lstrip())
         if match and match["name"].split()[-1].rstrip(".") not in _NOT_SPEAKERS:
             counts[match["name"]] = counts.get(match["name"], 0) + 1
-    return {name for name, count in counts.items() if count >= 2}
+    return {
+        name: people.get(name, speaker_id(name))
+        for name, count in counts.items()
+        if count >= 2 or name in people
+    }
 
 
 def _text(element: etree._Element, value: str) -> None:

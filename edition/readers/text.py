@@ -42,9 +42,9 @@ class ProfileReader:
             speaker_turns=bool(profile.option("speaker_turns", True)),
             numbered=bool(profile.option("numbered_paragraphs", True)),
             form_labels=list(profile.option("form_labels", [])),
-            speakers=find_speakers(transcription.text)
+            speakers=find_speakers(transcription.text, transcription.people)
             if profile.option("speaker_turns")
-            else set(),
+            else {},
         )
         if profile.structure == "telegram":
             body = telegram.encode(lines, ctx, builder, meta)

@@ -88,3 +88,15 @@ def test_supplied_words_point_at_a_declared_responsibility() -> None:
 def test_a_heading_after_the_closer_starts_new_text() -> None:
     xml, _ = encode("Text.\n\nSignature: J. Doe\n\n## Appendix\n\nA table.\n")
     assert xml.endswith('<div type="section"><head>Appendix</head><p>A table.</p></div></body>')
+
+
+def test_a_registered_person_speaks_even_once() -> None:
+    text = "Ivanov. We agree.\n\nSmith. Fine.\n\nIvanov. Good.\n"
+    transcription = Transcription(Path("t.md"), "t.md", text, people={"Smith": "pers-john-smith"})
+    reading = get_reader("transcription").read(transcription)
+    whos = [sp.get("who") for sp in reading.text.iter("{*}sp")]
+    assert whos == [
+        "register.xml#pers-ivanov",
+        "register.xml#pers-john-smith",
+        "register.xml#pers-ivanov",
+    ]
