@@ -171,7 +171,8 @@ def import_(sources: tuple[Path, ...], profile: str | None, force: bool, report_
         click.echo("\nImport report\n" + "\n".join(reports))
     if report_path is not None:
         data = [dataclasses.asdict(o) for o in outcomes]
-        report_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        report_path.write_text(text, encoding="utf-8")
     return session.finish()
 
 
