@@ -56,3 +56,10 @@ def bench(session: nox.Session) -> None:
     """Benchmark validation (jing against lxml, files/s) on the FRUS volumes and the demo."""
     install(session, "test")
     session.run("python", "benchmarks/bench_validation.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def accuracy(session: nox.Session) -> None:
+    """Score the importer against the hand-written answer keys (P/R/F1 per apparatus kind)."""
+    install(session, "test")
+    session.run("python", "tests/accuracy.py")

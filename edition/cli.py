@@ -7,7 +7,9 @@ Exit status: 0 clean; 1 the input has errors; 2 usage or configuration error;
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
+import json
 import os
 import sys
 import tempfile
@@ -144,8 +146,11 @@ def new(directory: Path, title: str | None) -> None:
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--profile", help="Use this source profile instead of detecting one.")
 @click.option("--force", is_flag=True, help="Replace TEI files edited by hand (a .bak copy is kept).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the import report as JSON to this file.")
 @_report_options
-def import_(sources: tuple[Path, ...], profile: str | None, force: bool, **options: Any) -> int:
+def import_(sources: tuple[Path, ...], profile: str | None, force: bool, report_path: Path | None,
+            **options: Any) -> int:
     """Encode transcriptions as TEI: sources/NAME.txt → tei/NAME.xml.
 
     \b
@@ -165,6 +170,13 @@ def import_(sources: tuple[Path, ...], profile: str | None, force: bool, **optio
     for outcome in outcomes:
         detail = f" (profile {outcome.profile}: {outcome.reason})" if outcome.profile else ""
         click.echo(f"{outcome.status:>16}  {outcome.source} → {outcome.target}{detail}")
+    reports = [o.report() for o in outcomes if o.profile]
+    if reports:
+        click.echo("\nImport report\n" + "\n".join(reports))
+    if report_path is not None:
+        data = [dataclasses.asdict(o) for o in outcomes]
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        report_path.write_text(text, encoding="utf-8")
     return session.finish()
 
 

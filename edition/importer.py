@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from edition import generated
+from edition import generated, lossless, profiles, transforms
 from edition.diagnostics import Location, Reporter, error, info
+from edition.entities import Mentions, Register
 from edition.errors import EditionError
 from edition.fsutil import backup_path, write_atomic
 from edition.header import build_header, document_id
 from edition.project import Project
 from edition.readers import Reading, Transcription, choose_reader, get_reader
-from edition.tei import TEI_NS, XML_ID, XML_LANG, indent, serialize
+from edition.tei import NSMAP, TEI_NS, XML_ID, XML_LANG, indent, serialize
 
 
 @dataclass
@@ -29,6 +30,45 @@ class ImportOutcome:
     profile: str = ""
     reason: str = ""
     backup: str = ""
+    counts: dict[str, int] = field(default_factory=dict)  # apparatus kind → how many
+    quality: float = 1.0  # OCR quality score of the source
+    linked: int = 0  # mentions tagged with a register id
+    fuzzy: int = 0  # of which matched fuzzily
+    unlinked: list[str] = field(default_factory=list)  # unregistered name candidates
+
+    def report(self) -> str:
+        """One paragraph of the import report for this source."""
+        counts = ", ".join(f"{kind} {n}" for kind, n in self.counts.items() if n) or "none"
+        lines = [
+            f"{self.source}: profile {self.profile} ({self.reason})",
+            f"  apparatus: {counts}",
+            f"  OCR quality: {self.quality:.2f}",
+            f"  entities: {self.linked} linked ({self.fuzzy} fuzzy), "
+            f"{len(self.unlinked)} unregistered candidate(s)"
+            + (f": {', '.join(self.unlinked[:12])}" if self.unlinked else ""),
+        ]
+        return "\n".join(lines)
+
+
+#: Apparatus kinds counted in the report: kind → XPath on the TEI text.
+APPARATUS = {
+    "gap": ".//tei:gap[not(@reason='signature')]",
+    "supplied": ".//tei:supplied",
+    "sic": ".//tei:sic",
+    "add": ".//tei:add",
+    "signature": ".//tei:signed",
+    "note": ".//tei:note",
+    "pb": ".//tei:pb",
+    "sp": ".//tei:sp",
+    "noise": ".//tei:ab[@type='noise'] | .//tei:fw[@type='margin']",
+    "unclear": ".//tei:unclear",
+    "field": ".//tei:ab[@type='field']",
+}
+
+
+def count_apparatus(text: etree._Element) -> dict[str, int]:
+    """How many elements of each apparatus kind the TEI text holds."""
+    return {kind: len(text.xpath(path, namespaces=NSMAP)) for kind, path in APPARATUS.items()}
 
 
 def xml_model_pis(project: Project, tei_path: Path) -> list[etree._ProcessingInstruction]:
@@ -45,7 +85,9 @@ def xml_model_pis(project: Project, tei_path: Path) -> list[etree._ProcessingIns
     return pis
 
 
-def assemble(project: Project, reading: Reading, doc_id: str, source_shown: str, tei_path: Path) -> etree._ElementTree:
+def assemble(
+    project: Project, reading: Reading, doc_id: str, source_shown: str, tei_path: Path
+) -> etree._ElementTree:
     """The full TEI document: PIs, ``TEI`` root, header and the reader's ``text``."""
     root = etree.Element(f"{{{TEI_NS}}}TEI", nsmap={None: TEI_NS})
     root.set(XML_ID, doc_id)
@@ -69,6 +111,8 @@ def import_one(
     target_shown = project.shown(target)
     try:
         transcription = Transcription.load(source, shown)
+        register = Register.load(project.register_path, project.shown(project.register_path))
+        transcription.people = register.people()
         if profile:
             reader, reason = get_reader(profile), "chosen with --profile"
         else:
@@ -79,9 +123,21 @@ def import_one(
         return ImportOutcome(shown, target_shown, "failed")
     reading.reason = reason
     reporter.extend(reading.diagnostics)
+    context = transforms.Context(register, reading.quality, shown)
+    disabled = frozenset(profiles.load(reading.profile).transforms_disabled)
+    transforms.run(reading.text, context, disabled)
+    reporter.extend(context.diagnostics)
+    mentions = context.mentions
+    lost = lossless.check(
+        reading.source_text or transcription.text, reading.consumed, reading.text, shown
+    )
+    if lost is not None:
+        reporter.report(lost)
+        return ImportOutcome(shown, target_shown, "failed", reading.profile, reason)
+    outcome = _outcome(shown, target_shown, reading, reason, mentions)
     tree = assemble(project, reading, document_id(source.stem), shown, target)
+    transforms.run(tree.getroot(), context, disabled | {"mentions", "speakers"})
     data = generated.stamp(serialize(tree), shown)
-    outcome = ImportOutcome(shown, target_shown, "written", reading.profile, reason)
 
     state = generated.state(target)
     if state is generated.FileState.GENERATED and target.read_bytes() == data:
@@ -104,10 +160,31 @@ def import_one(
         write_atomic(backup, target.read_bytes())
         outcome.status, outcome.backup = "overwritten", project.shown(backup)
         reporter.report(
-            info("S111", f"replaced hand-edited {target_shown}; backup in {outcome.backup}", Location(shown))
+            info(
+                "S111",
+                f"replaced hand-edited {target_shown}; backup in {outcome.backup}",
+                Location(shown),
+            )
         )
     write_atomic(target, data)
     return outcome
+
+
+def _outcome(
+    shown: str, target: str, reading: Reading, reason: str, mentions: Mentions
+) -> ImportOutcome:
+    return ImportOutcome(
+        shown,
+        target,
+        "written",
+        reading.profile,
+        reason,
+        counts=count_apparatus(reading.text),
+        quality=reading.quality,
+        linked=sum(mentions.linked.values()),
+        fuzzy=mentions.fuzzy,
+        unlinked=[name for name, _ in mentions.candidates.most_common()],
+    )
 
 
 def import_sources(
@@ -119,14 +196,26 @@ def import_sources(
     force: bool = False,
     advance: Callable[[str], None] = lambda name: None,
 ) -> list[ImportOutcome]:
-    """Import every source, continuing past bad ones."""
+    """Import every source, continuing past bad ones; an unknown ``profile`` is a usage error."""
+    if profile:
+        profiles.load(profile)
     outcomes = []
     for source in sources:
         advance(source.name)
         if not source.is_file():
-            reporter.report(
-                error("S100", "no such source file", Location(project.shown(source)))
-            )
+            reporter.report(error("S100", "no such source file", Location(project.shown(source))))
             continue
-        outcomes.append(import_one(project, source, reporter, profile=profile, force=force))
+        try:
+            outcomes.append(import_one(project, source, reporter, profile=profile, force=force))
+        except (RecursionError, MemoryError, ValueError, KeyError, IndexError, TypeError) as err:
+            # A bug met on one source must not stop the others; it is reported as such.
+            reporter.report(
+                error(
+                    "S199",
+                    f"internal error while importing: {type(err).__name__}: {err}",
+                    Location(project.shown(source)),
+                    "this is a bug in edition: please report it with the source file",
+                )
+            )
+            outcomes.append(ImportOutcome(project.shown(source), "", "failed"))
     return outcomes

@@ -23,3 +23,4 @@ def demo(tmp_path: Path) -> Path:
         elif source.is_file():
             shutil.copy2(source, target / name)
     return target
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,9 @@ from lxml import etree
 
 from edition.diagnostics import Diagnostic, Location, error
 from edition.errors import SourceError
+
+#: Characters XML 1.0 cannot hold (C0 controls except tab and newline, surrogates, U+FFFE/F).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 #: Transcriptions larger than this are refused (a book-length text is about 2 MB).
 MAX_SOURCE_BYTES = 50 * 1024 * 1024
@@ -24,6 +28,7 @@ class Transcription:
     shown: str
     text: str
     sidecar: dict[str, object] = field(default_factory=dict)
+    people: dict[str, str] = field(default_factory=dict)  # registered person names → ids
 
     @classmethod
     def load(cls, path: Path, shown: str) -> Transcription:
@@ -67,6 +72,18 @@ class Transcription:
                 error("S104", "the transcription is empty", Location(shown), "add its text")
             )
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if match := NOT_XML.search(text):
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            raise SourceError(
+                error(
+                    "S106",
+                    f"the file contains the control character U+{ord(match.group()):04X}, "
+                    "which XML cannot hold",
+                    Location(shown, line, column),
+                    "remove it or replace it with what the source shows (it is not imported)",
+                )
+            )
         return cls(path, shown, text, _load_sidecar(path, shown))
 
 
@@ -81,7 +98,9 @@ def _load_sidecar(path: Path, shown: str) -> dict[str, object]:
             error(
                 "S105",
                 f"the metadata sidecar {sidecar.name} is not valid TOML: {err}",
-                Location(shown.rsplit("/", 1)[0] + "/" + sidecar.name if "/" in shown else sidecar.name),
+                Location(
+                    shown.rsplit("/", 1)[0] + "/" + sidecar.name if "/" in shown else sidecar.name
+                ),
             )
         ) from err
 
@@ -97,6 +116,19 @@ class Metadata:
     source_idno: str = ""
     language: str = "en"
     keywords: list[str] = field(default_factory=list)
+    original_language: str = ""  # of a translation (ISO 639-1)
+    citation: str = ""
+    url: str = ""
+    idnos: list[tuple[str, str]] = field(default_factory=list)  # (type, value)
+    repository: str = ""
+    collection: str = ""
+    locus: str = ""
+    responsibilities: list[tuple[str, str, str]] = field(default_factory=list)  # (id, resp, name)
+    funders: list[str] = field(default_factory=list)
+    abstract: str = ""
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (type, text) about the source
+    correspondence: list[tuple[str, str, str]] = field(default_factory=list)  # (type, name, when)
+    hands: dict[str, str] = field(default_factory=dict)  # hand id → description
 
 
 @dataclass
@@ -108,6 +140,9 @@ class Reading:
     profile: str
     reason: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    consumed: list[str] = field(default_factory=list)  # source markup read as apparatus
+    quality: float = 1.0  # OCR quality score of the source text
+    source_text: str = ""  # the text the reader encoded, when it is not the file's text (HTML)
 
 
 class Reader(Protocol):

@@ -24,3 +24,8 @@ def fixture_project(root: Path) -> Project:
     """A project at ``root`` (documents in ``root/tei``) with the repository's schema."""
     paths = PathSettings(schema=str(SCHEMA), schematron=str(SCHEMATRON))
     return Project(root.resolve(), Settings(paths=paths))
+
+
+def documents_of(project: Path) -> list[Path]:
+    """The TEI documents of a project folder (tei/*.xml without the register), sorted."""
+    return sorted(p for p in (project / "tei").glob("*.xml") if p.name != "register.xml")
