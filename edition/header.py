@@ -21,7 +21,7 @@ def document_id(stem: str) -> str:
 
 
 def build_header(
-    settings: Settings, meta: Metadata, doc_id: str, source_shown: str
+    settings: Settings, meta: Metadata, doc_id: str, source_shown: str, imported_on: str = ""
 ) -> etree._Element:
     """A complete teiHeader: file, encoding and profile descriptions and the revision."""
     edition = settings.edition
@@ -101,7 +101,13 @@ def build_header(
                 sub(keywords, "term", word)
 
     revision = sub(header, "revisionDesc")
-    sub(revision, "change", f"Imported from {source_shown} by edition {__version__}.")
+    sub(
+        revision,
+        "change",
+        f"Imported from {source_shown} by edition {__version__}.",
+        when=imported_on or None,
+        type="import",
+    )
     return header
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from edition import generated, lossless, profiles, transforms
+from edition import clock, generated, lossless, profiles, transforms
 from edition.diagnostics import Location, Reporter, error, info
 from edition.entities import Mentions, Register
 from edition.errors import EditionError
@@ -17,7 +18,7 @@ from edition.fsutil import backup_path, write_atomic
 from edition.header import build_header, document_id
 from edition.project import Project
 from edition.readers import Reading, Transcription, choose_reader, get_reader
-from edition.tei import NSMAP, TEI_NS, XML_ID, XML_LANG, indent, serialize
+from edition.tei import NSMAP, TEI_NS, XML_ID, XML_LANG, indent, serialize, tei
 
 
 @dataclass
@@ -86,13 +87,20 @@ def xml_model_pis(project: Project, tei_path: Path) -> list[etree._ProcessingIns
 
 
 def assemble(
-    project: Project, reading: Reading, doc_id: str, source_shown: str, tei_path: Path
+    project: Project,
+    reading: Reading,
+    doc_id: str,
+    source_shown: str,
+    tei_path: Path,
+    imported_on: str = "",
 ) -> etree._ElementTree:
     """The full TEI document: PIs, ``TEI`` root, header and the reader's ``text``."""
     root = etree.Element(f"{{{TEI_NS}}}TEI", nsmap={None: TEI_NS})
     root.set(XML_ID, doc_id)
     root.set(XML_LANG, reading.metadata.language or project.settings.edition.language)
-    root.append(build_header(project.settings, reading.metadata, doc_id, source_shown))
+    root.append(
+        build_header(project.settings, reading.metadata, doc_id, source_shown, imported_on)
+    )
     root.append(reading.text)
     indent(root)
     for pi in xml_model_pis(project, tei_path):
@@ -135,14 +143,13 @@ def import_one(
         reporter.report(lost)
         return ImportOutcome(shown, target_shown, "failed", reading.profile, reason)
     outcome = _outcome(shown, target_shown, reading, reason, mentions)
-    tree = assemble(project, reading, document_id(source.stem), shown, target)
+    tree = assemble(project, reading, document_id(source.stem), shown, target, clock.today())
     transforms.run(tree.getroot(), context, disabled | {"mentions", "speakers"})
-    data = generated.stamp(serialize(tree), shown)
-
     state = generated.state(target)
-    if state is generated.FileState.GENERATED and target.read_bytes() == data:
+    if state is generated.FileState.GENERATED and _same_but_for_date(tree, target, shown):
         outcome.status = "unchanged"
         return outcome
+    data = generated.stamp(serialize(tree), shown)
     if state is generated.FileState.HAND_EDITED:
         if not force:
             reporter.report(
@@ -168,6 +175,27 @@ def import_one(
         )
     write_atomic(target, data)
     return outcome
+
+
+def _same_but_for_date(tree: etree._ElementTree, target: Path, shown: str) -> bool:
+    """Whether ``tree`` equals the generated ``target`` once given the target's import date.
+
+    A re-import on another day changes only the date of the import ``change``;
+    keeping the old date then keeps the file byte-identical.
+    """
+    old = target.read_bytes()
+    change = tree.find(f".//{tei('revisionDesc')}/{tei('change')}[@type='import']")
+    match = _IMPORT_DATE.search(old)
+    if change is None or match is None:
+        return generated.stamp(serialize(tree), shown) == old
+    today = change.get("when", "")
+    change.set("when", match[1].decode())
+    same = generated.stamp(serialize(tree), shown) == old
+    change.set("when", today)
+    return same
+
+
+_IMPORT_DATE = re.compile(rb'<change when="(\d{4}-\d{2}-\d{2})" type="import">')
 
 
 def _outcome(

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 import bagit
 
+from edition import clock
 from edition.diagnostics import Diagnostic, Location, error
 from edition.errors import InputError
 
@@ -27,16 +28,9 @@ ALGORITHMS = ("sha256", "sha512")
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-def source_date_epoch() -> int | None:
-    """``SOURCE_DATE_EPOCH`` as an int, or None when unset or malformed."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(value) if value.isdigit() else None
-
-
 def bagging_date(epoch: int | None) -> str:
     """The Bagging-Date: the day of ``SOURCE_DATE_EPOCH``, else today."""
-    moment = time.gmtime(epoch) if epoch is not None else time.gmtime()
-    return time.strftime("%Y-%m-%d", moment)
+    return clock.today(epoch)
 
 
 def make_bag(folder: Path, payload: Mapping[str, bytes], info: Mapping[str, str]) -> None:

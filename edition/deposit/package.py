@@ -10,7 +10,7 @@ from pathlib import Path
 import bagit
 from lxml import etree
 
-from edition import __version__
+from edition import __version__, clock
 from edition.deposit import bag
 from edition.deposit.citation_cff import citation_cff
 from edition.deposit.corpus import tei_corpus
@@ -124,7 +124,7 @@ def _records(project: Project, documents: list[_Document], reporter: Reporter) -
             )
         payload[f"metadata/oai_dc/{slug}.xml"] = serialize(record)
 
-    epoch = bag.source_date_epoch()
+    epoch = clock.source_date_epoch()
     year = settings.deposit.publication_year or int(
         time.strftime("%Y", time.gmtime(epoch) if epoch is not None else time.gmtime())
     )
@@ -154,7 +154,7 @@ def bag_info(project: Project) -> dict[str, str]:
         "Source-Organization": edition.publisher or edition.title,
         "External-Description": f"{edition.title}, version {edition.version}: TEI edition",
         "External-Identifier": project.settings.deposit.doi or edition.id,
-        "Bagging-Date": bag.bagging_date(bag.source_date_epoch()),
+        "Bagging-Date": bag.bagging_date(clock.source_date_epoch()),
         "Bag-Software-Agent": f"edition {__version__} (bagit.py {bagit.VERSION})",
     }
     if edition.editors:
@@ -183,7 +183,7 @@ def write_deposit(
                 reporter.extend(problems)
                 return None
             root = target.name[: -len(".zip")] or "bag"
-            data = bag.zip_folder(folder, root, bag.source_date_epoch())
+            data = bag.zip_folder(folder, root, clock.source_date_epoch())
             # Check the zip itself as a repository will unpack it, before it replaces anything.
             candidate = Path(tmp) / target.name
             candidate.write_bytes(data)

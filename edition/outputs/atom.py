@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from edition.deposit.bag import source_date_epoch
+from edition.clock import source_date_epoch
 from edition.deposit.metadata import read_header
 from edition.diagnostics import Reporter
 from edition.fsutil import write_atomic

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,7 +10,7 @@ from pathlib import Path
 from lxml import etree
 from markupsafe import Markup
 
-from edition import __version__
+from edition import __version__, clock
 from edition.diagnostics import Reporter, info
 from edition.errors import EditionError
 from edition.fsutil import remove_stale_staging, safe_name, staged_directory, write_atomic
@@ -100,13 +98,7 @@ def read_documents(path: Path, shown: str, mode: str, xpath: str) -> list[SiteDo
 
 def build_date() -> str:
     """The build date: from ``SOURCE_DATE_EPOCH`` when set (reproducible), else today (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    moment = (
-        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        if epoch.isdigit()
-        else dt.datetime.now(dt.UTC)
-    )
-    return moment.date().isoformat()
+    return clock.today()
 
 
 def build_site(

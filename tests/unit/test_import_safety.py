@@ -110,3 +110,19 @@ def test_missing_source_argument(capsys, demo: Path) -> None:
     status, _, err = run(capsys, "import", "--project", str(demo), str(demo / "sources/nope.txt"))
     assert status == 1
     assert err.splitlines() == ["sources/nope.txt: error[S100]: no such source file"]
+
+
+def test_reimport_on_another_day_keeps_the_file_and_its_date(capsys, demo: Path, monkeypatch) -> None:
+    target = demo / "tei" / f"{TELEGRAM}.xml"
+    first = target.read_bytes()
+    assert b'<change when="2026-11-23" type="import">' in first  # when the demo was imported
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # 2027-01-15
+    status, out, _ = run(capsys, "import", "--project", str(demo))
+    assert status == 0
+    assert out.count("unchanged") == 3
+    assert target.read_bytes() == first
+    # A changed source is imported again, with the new date.
+    source = demo / "sources" / f"{TELEGRAM}.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "\nADDED LINE\n", encoding="utf-8")
+    assert run(capsys, "import", "--project", str(demo))[0] == 0
+    assert b'<change when="2027-01-15" type="import">' in target.read_bytes()
