@@ -32,6 +32,11 @@ class ApparatusEntry:
     summary: str
     content: Markup
 
+    @property
+    def symbol(self) -> str:
+        """The sign shown in the text for this entry."""
+        return SIGNS[self.kind].symbol if self.kind in SIGNS else ""
+
 
 @dataclass
 class Mention:

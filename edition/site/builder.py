@@ -13,8 +13,8 @@ from lxml import etree
 from markupsafe import Markup
 
 from edition import __version__
-from edition.diagnostics import Reporter, info
-from edition.errors import EditionError
+from edition.diagnostics import Location, Reporter, error, info
+from edition.errors import ConfigError, EditionError
 from edition.fsutil import remove_stale_staging, safe_name, staged_directory, write_atomic
 from edition.outputs import SITE_OUTPUTS
 from edition.project import Project
@@ -119,6 +119,14 @@ def build_site(
     """Render the whole site into a staging folder and swap it in at the end."""
     result = BuildResult()
     settings = project.settings
+    if settings.site.split not in {"auto", "always", "never"}:
+        raise ConfigError(
+            error(
+                "C031",
+                f"site.split must be 'auto', 'always' or 'never', not {settings.site.split!r}",
+                Location("edition.toml"),
+            )
+        )
     documents: list[SiteDocument] = []
     for path in project.tei_files():
         try:

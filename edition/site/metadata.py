@@ -141,8 +141,8 @@ def read_meta(
     archive = ", ".join(repository) or _first(
         root, f"{header}/tei:fileDesc/tei:sourceDesc/tei:bibl/tei:publisher"
     )
-    if not archive and collection:
-        archive = collection
+    if not archive:  # published sources (FRUS): the volume they are printed in
+        archive = _first(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:title[@type='volume']")
     declared_kind = _first(
         root, f"{header}/tei:profileDesc/tei:textClass/tei:keywords[@scheme='kind']/tei:term"
     )

@@ -256,3 +256,16 @@ def test_unchanged_site_when_a_template_breaks(tmp_path):
     assert result.failed
     assert "templates/about.html:1: error[R502]" in reporter.render("text")
     assert (site / "index.html").is_file()
+
+
+def test_bad_split_setting_is_a_config_error(tmp_path, capsys):
+    from edition.cli import main
+
+    root = make_project(tmp_path / "p")
+    with (root / "edition.toml").open("a", encoding="utf-8") as out:
+        out.write('\n[site]\nsplit = "sometimes"\n')
+    assert main(["build", "--no-validate", "--project", str(root)]) == 2
+    assert (
+        "edition.toml: error[C031]: site.split must be 'auto', 'always' or 'never'"
+        in capsys.readouterr().err
+    )
