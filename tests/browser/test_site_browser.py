@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import D1960, PAGE_KINDS, RICH
+from playwright.sync_api import expect
 
 
 @pytest.mark.parametrize("kind", sorted(PAGE_KINDS))
@@ -21,21 +22,23 @@ def test_popover_opens_by_click_and_by_keyboard_and_escape_closes(page, base_url
     tip = page.locator("#" + sign.get_attribute("aria-describedby"))
     assert tip.get_attribute("role") == "tooltip" and not tip.is_visible()
     sign.click()
-    assert tip.is_visible() and "2 words illegible" in tip.inner_text()
+    expect(tip).to_be_visible()
+    assert "2 words illegible" in tip.inner_text()
     assert sign.get_attribute("aria-expanded") == "true"
     page.keyboard.press("Escape")
-    assert not tip.is_visible() and sign.get_attribute("aria-expanded") == "false"
+    expect(tip).to_be_hidden()
+    assert sign.get_attribute("aria-expanded") == "false"
     # keyboard only: Tab from the link before the sign focuses it and opens the popover
     page.locator("a.mention", has_text="Foreign Ministry").focus()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == sign.get_attribute("id")
-    assert tip.is_visible()
+    expect(tip).to_be_visible()
     page.keyboard.press("Escape")
-    assert not tip.is_visible()
+    expect(tip).to_be_hidden()
     page.keyboard.press("Enter")
-    assert tip.is_visible()
+    expect(tip).to_be_visible()
     page.keyboard.press("Tab")
-    assert not tip.is_visible()
+    expect(tip).to_be_hidden()
 
 
 def test_view_switch_changes_what_is_shown_and_is_remembered(page, base_url):
@@ -44,7 +47,8 @@ def test_view_switch_changes_what_is_shown_and_is_remembered(page, base_url):
     deletion = page.locator(".app-del").first
     assert not forme_work.is_visible() and not deletion.is_visible()
     page.locator("label[for=view-diplomatic]").click()
-    assert forme_work.is_visible() and deletion.is_visible()
+    expect(forme_work).to_be_visible()
+    expect(deletion).to_be_visible()
     assert (
         page.locator(".ocr-low .app-text").evaluate("el => getComputedStyle(el).backgroundColor")
         != "rgba(0, 0, 0, 0)"
@@ -53,7 +57,8 @@ def test_view_switch_changes_what_is_shown_and_is_remembered(page, base_url):
     assert page.locator("#view-diplomatic").is_checked()
     page.locator("label[for=view-reading]").click()
     page.goto(base_url + RICH)
-    assert page.locator("#view-reading").is_checked() and not forme_work.is_visible()
+    assert page.locator("#view-reading").is_checked()
+    expect(forme_work).to_be_hidden()
 
 
 def test_view_switch_works_without_javascript(browser, base_url):
