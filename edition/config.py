@@ -78,7 +78,7 @@ class PathSettings:
 
 @dataclass
 class RenderSettings:
-    """How TEI elements become HTML (see docs/configuration.md, "Rendering overrides")."""
+    """How TEI elements become HTML (see docs/site.md, "Rendering")."""
 
     elements: dict[str, Any] = option(
         {},
