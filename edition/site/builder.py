@@ -56,6 +56,13 @@ class SiteDocument:
         return self.division is not None
 
     @property
+    def lang(self) -> str:
+        """The language of the text (``xml:lang`` of the TEI root), '' when undeclared."""
+        if self.tree is None:
+            return ""
+        return str(self.tree.getroot().get("{http://www.w3.org/XML/1998/namespace}lang") or "")
+
+    @property
     def legend(self) -> list[LegendEntry]:
         return legend(self.used)
 

@@ -85,7 +85,9 @@ def test_documents_list_has_columns_and_filters(built):
     assert by_title == sorted(by_title, key=str.lower)
     # filtering without JavaScript: one radio per kind and a CSS rule hiding other rows
     assert page.xpath("//input[@name='kind'][@value='telegram']")
-    assert 'tr:not([data-kind="telegram"])' in page.xpath("//style")[0].text
+    index = page.xpath("//input[@name='kind'][@value='telegram']/@id")[0].rsplit("-", 1)[1]
+    assert f"tr:not(.kind-{index})" in page.xpath("//style")[0].text
+    assert f"kind-{index}" in rich.get("class")
 
 
 def test_document_page_has_apparatus_legend_citation_and_metadata(built):
