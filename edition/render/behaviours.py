@@ -57,6 +57,7 @@ class RenderContext:
     used: dict[str, set[str]] = field(default_factory=dict)  # legend key → attr=value seen
     mentions: list[Mention] = field(default_factory=list)
     register: Mapping[str, str] = field(default_factory=dict)  # entity id → URL of its page
+    entity_ids: Mapping[str, str] = field(default_factory=dict)  # pointer key → register id
     internal: Mapping[str, str] = field(default_factory=dict)  # xml:id elsewhere → URL
     local_ids: set[str] = field(default_factory=set)  # xml:ids rendered on this page
     hands: Mapping[str, str] = field(default_factory=dict)
@@ -377,7 +378,7 @@ def mention(
     ctx.use("mention")
     anchor = element.get(XML_ID) or ctx.next_id("men")
     text = " ".join("".join(element.itertext()).split())
-    ctx.mentions.append(Mention(key, anchor, text))
+    ctx.mentions.append(Mention(ctx.entity_ids.get(key, key), anchor, text))
     classes = (*classes, "mention", f"mention-{kind}")
     if element.get("cert"):
         classes = (*classes, f"cert-{_SAFE_TOKEN.sub('-', element.get('cert', ''))}")

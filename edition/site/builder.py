@@ -24,7 +24,7 @@ from edition.render.legend import LegendEntry, legend, merge
 from edition.render.rules import rules_from_config
 from edition.site import citation, pages, search, templates
 from edition.site.metadata import DocumentMeta, read_meta
-from edition.site.register import Entity, read_register
+from edition.site.register import Entity, read_embedded, read_register
 from edition.site.volumes import split
 from edition.tei import XML_ID, parse_xml, serialize, tei
 
@@ -150,6 +150,9 @@ def build_site(
     _unique_ids(documents)
     documents.sort(key=lambda d: (d.date or "9999", d.id))
     register = read_register(project.register_path, project.shown(project.register_path), reporter)
+    embedded = _embedded_registers(documents)
+    for table in embedded.values():
+        register.update({e.id: e for e in table.values()})
 
     common: dict[str, object] = {
         "edition": settings.edition,
@@ -160,7 +163,7 @@ def build_site(
     }
     remove_stale_staging(project.site_dir)
     try:
-        _write_site(project, reporter, documents, register, common, result, advance)
+        _write_site(project, reporter, documents, register, embedded, common, result, advance)
     except _BuildFailed:
         result.failed = True
     for name, count in sorted(result.fallbacks.items()):
@@ -205,12 +208,23 @@ def _internal_links(documents: list[SiteDocument]) -> dict[Path, dict[str, str]]
     return links
 
 
+def _embedded_registers(documents: list[SiteDocument]) -> dict[Path, dict[str, Entity]]:
+    """Persons listed inside split volumes, per volume file."""
+    tables: dict[Path, dict[str, Entity]] = {}
+    for doc in documents:
+        if doc.division is not None and doc.source not in tables:
+            root = doc.division.getroottree()
+            tables[doc.source] = read_embedded(root, safe_name(doc.source.stem, "volume"))
+    return tables
+
+
 def render_document(
     doc: SiteDocument,
     renderer: HTMLRenderer,
     register: dict[str, Entity],
     internal: dict[str, str],
     result: BuildResult,
+    embedded: dict[str, Entity] | None = None,
 ) -> None:
     """Render a document's text; keep its apparatus, legend keys and mentions on it."""
     if doc.tree is None or doc.meta is None:
@@ -218,7 +232,11 @@ def render_document(
     ctx = RenderContext(
         doc_id=doc.id,
         fallbacks=result.fallbacks,
-        register={key: f"../../{e.folder}/{e.slug}/" for key, e in register.items()},
+        register={
+            **{key: f"../../{e.folder}/{e.slug}/" for key, e in register.items()},
+            **{key: f"../../{e.folder}/{e.slug}/" for key, e in (embedded or {}).items()},
+        },
+        entity_ids={key: e.id for key, e in (embedded or {}).items()},
         internal=internal,
         hands=doc.meta.hands,
         responsible=doc.meta.responsible,
@@ -239,6 +257,7 @@ def _write_site(
     reporter: Reporter,
     documents: list[SiteDocument],
     register: dict[str, Entity],
+    embedded: dict[Path, dict[str, Entity]],
     common: dict[str, object],
     result: BuildResult,
     advance: Callable[[str], None],
@@ -273,7 +292,14 @@ def _write_site(
         _copy_static(project, out)
         for doc in documents:
             advance(doc.shown)
-            render_document(doc, renderer, register, internal.get(doc.source, {}), result)
+            render_document(
+                doc,
+                renderer,
+                register,
+                internal.get(doc.source, {}),
+                result,
+                embedded.get(doc.source),
+            )
             result.documents += 1
         used: dict[str, set[str]] = {}
         for doc in documents:
