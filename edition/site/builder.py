@@ -26,7 +26,7 @@ from edition.site import citation, pages, search, templates
 from edition.site.metadata import DocumentMeta, read_meta
 from edition.site.register import Entity, read_embedded, read_register
 from edition.site.volumes import split
-from edition.tei import XML_ID, parse_xml, serialize, tei
+from edition.tei import NSMAP, XML_ID, parse_xml, serialize, tei
 
 
 @dataclass
@@ -205,7 +205,24 @@ def _internal_links(documents: list[SiteDocument]) -> dict[Path, dict[str, str]]
         own = doc.division.get(XML_ID)
         for ident in ids_in(doc.division):
             table[ident] = f"../{doc.slug}/" if ident == own else f"../{doc.slug}/#{ident}"
+    # Page breaks between documents point to the next document: visit divisions in
+    # volume order (by how many page breaks precede them), the first one claims a break.
+    divided = [(d, d.division) for d in documents if d.division is not None]
+    order = {id(d): _count(div, "count(preceding::tei:pb)") for d, div in divided}
+    for doc, division in sorted(
+        divided, key=lambda pair: (str(pair[0].source), order[id(pair[0])])
+    ):
+        table = links[doc.source]
+        for pb in division.xpath("preceding::tei:pb[@xml:id]", namespaces=NSMAP):
+            ident = str(pb.get(XML_ID))
+            if ident not in table:
+                table[ident] = f"../{doc.slug}/"
     return links
+
+
+def _count(element: etree._Element, xpath: str) -> float:
+    value = element.xpath(xpath, namespaces=NSMAP)
+    return float(value) if isinstance(value, float) else 0.0
 
 
 def _embedded_registers(documents: list[SiteDocument]) -> dict[Path, dict[str, Entity]]:
