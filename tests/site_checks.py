@@ -45,6 +45,13 @@ def _text_without(element: lxml.html.HtmlElement, hidden_class: str) -> str:
     return norm(clone.text_content())
 
 
+def views_of(html: str | bytes) -> tuple[str, str]:
+    """Text of an HTML fragment's document article in the reading and the diplomatic view."""
+    tree = lxml.html.fromstring(html)
+    article = tree if "document" in (tree.get("class") or "") else tree.xpath("//article")[0]
+    return _text_without(article, "dipl-only"), _text_without(article, "reading-only")
+
+
 def views(page: Path) -> tuple[str, str, str]:
     """Text of the document article in the reading view, the diplomatic view, and its legend."""
     html = lxml.html.fromstring(page.read_bytes())
