@@ -45,6 +45,7 @@ class Mention:
     entity: str
     anchor: str
     text: str
+    context: str = ""
 
 
 @dataclass
@@ -378,13 +379,33 @@ def mention(
     ctx.use("mention")
     anchor = element.get(XML_ID) or ctx.next_id("men")
     text = " ".join("".join(element.itertext()).split())
-    ctx.mentions.append(Mention(ctx.entity_ids.get(key, key), anchor, text))
+    ctx.mentions.append(
+        Mention(ctx.entity_ids.get(key, key), anchor, text, _context(element, text))
+    )
     classes = (*classes, "mention", f"mention-{kind}")
     if element.get("cert"):
         classes = (*classes, f"cert-{_SAFE_TOKEN.sub('-', element.get('cert', ''))}")
     return Markup(
         f'<a{_class_attr(classes)} id="{escape(anchor)}" href="{escape(url)}">{children}</a>'
     )
+
+
+_CONTEXT_BLOCKS = frozenset(
+    {"p", "ab", "head", "item", "note", "l", "cell", "dateline", "signed", "quote"}
+)
+
+
+def _context(element: etree._Element, text: str, width: int = 70) -> str:
+    """The words around a mention, from its paragraph (for the index pages)."""
+    block = next((a for a in element.iterancestors() if local_name(a) in _CONTEXT_BLOCKS), None)
+    if block is None:
+        return ""
+    whole = " ".join("".join(block.itertext()).split())
+    at = whole.find(text)
+    if at < 0:
+        return whole[: 2 * width]
+    start, end = max(0, at - width), min(len(whole), at + len(text) + width)
+    return ("…" if start else "") + whole[start:end] + ("…" if end < len(whole) else "")
 
 
 _EXTERNAL = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)

@@ -129,3 +129,20 @@ def test_no_serious_or_critical_accessibility_violations(page, base_url, kind):
         if v["impact"] in {"serious", "critical"}
     ]
     assert bad == []
+
+
+def test_popover_opens_by_tap_on_a_touch_screen(browser, base_url):
+    context = browser.new_context(
+        has_touch=True, is_mobile=True, viewport={"width": 390, "height": 800}
+    )
+    tab = context.new_page()
+    tab.goto(base_url + RICH)
+    sign = tab.locator("button.app-sign.sign-supplied").first
+    sign.tap()
+    tip = tab.locator("#" + sign.get_attribute("aria-describedby"))
+    expect(tip).to_be_visible()
+    box = tip.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390  # inside the screen
+    tab.locator("h1").tap()
+    expect(tip).to_be_hidden()
+    context.close()

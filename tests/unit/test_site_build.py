@@ -172,6 +172,8 @@ def test_entity_pages_list_every_mention_with_a_link_to_its_place(built):
         path, _, fragment = href.partition("#")
         assert path.endswith("documents/rich-1962/")
         assert document.get_element_by_id(fragment).text_content() == "Gromyko"
+    context = norm(entity.xpath("//span[@class='mention-context']")[0].text_content())
+    assert context.startswith("Saw Gromyko this morning at the Foreign Ministry.")
     index = norm(_page(site, "persons/index.html").text_content())
     assert "Khrushchev, Nikita (0 mentions)" in index
 
