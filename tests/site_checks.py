@@ -89,8 +89,11 @@ def lost_text(tei_root: etree._Element, page: Path) -> list[str]:
     return lost
 
 
-def broken_links(site: Path) -> list[str]:
-    """Internal links and fragments of every HTML page that do not resolve."""
+def broken_links(site: Path, base_path: str = "/") -> list[str]:
+    """Internal links and fragments of every HTML page that do not resolve.
+
+    Absolute paths (the 404 page's) are resolved below ``base_path``, the path of base_url.
+    """
     ids: dict[Path, set[str]] = {}
     pages = sorted(site.rglob("*.html"))
     trees = {}
@@ -107,7 +110,15 @@ def broken_links(site: Path) -> list[str]:
             parts = urlsplit(href)
             if parts.scheme or href.startswith("//"):
                 continue
-            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page.resolve()
+            if parts.path.startswith("/"):
+                if not parts.path.startswith(base_path):
+                    broken.append(f"{page.relative_to(site)} → {href} (outside {base_path})")
+                    continue
+                target = (site / unquote(parts.path[len(base_path) :])).resolve()
+            elif parts.path:
+                target = (page.parent / unquote(parts.path)).resolve()
+            else:
+                target = page.resolve()
             if target.is_dir():
                 target = target / "index.html"
             if not target.exists():

@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from lxml import etree
 from markupsafe import Markup
@@ -286,14 +287,14 @@ def _write_site(
     with staged_directory(project.site_dir) as out:
         sitemap: list[str] = []
 
-        def page(relative: str, template: str, **context: object) -> None:
+        def page(relative: str, template: str, root: str | None = None, **context: object) -> None:
             depth = relative.count("/")
             try:
                 html = templates.render(
                     env,
                     template,
                     project.root,
-                    root="../" * depth,
+                    root="../" * depth if root is None else root,
                     page_path=relative,
                     **common,
                     **context,
@@ -408,7 +409,8 @@ def _write_site(
         page("about/index.html", "about.html", documents=documents, register=register)
         if project.settings.site.search:
             page("search/index.html", "search.html")
-        page("404.html", "404.html")
+        # Hosts serve 404.html at any missing URL: its links start at the site's own path.
+        page("404.html", "404.html", root=urlsplit(edition.base_url).path.rstrip("/") + "/")
         write_atomic(out / "sitemap.xml", pages.sitemap(edition.base_url, sitemap))
         for output in SITE_OUTPUTS.values():
             output.write(project, documents, out, reporter)

@@ -100,6 +100,8 @@
     new window.PagefindUI({
       element: "#search",
       bundlePath: box.getAttribute("data-bundle"),
+      // Result URLs start at the site's own folder, wherever the site is hosted.
+      baseUrl: new URL(box.getAttribute("data-bundle") + "../", window.location.href).pathname,
       showSubResults: true,
       showImages: false,
       processResult: function (result) {

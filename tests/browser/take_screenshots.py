@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, D1960, PAGE_KINDS, RICH, _Quiet
+from conftest import CHROMIUM, CHROMIUM_ARGS, D1960, PAGE_KINDS, PREFIX, RICH, _Host
 from playwright.sync_api import sync_playwright
 from site_checks import make_project
 
@@ -43,10 +43,10 @@ def main(outdir: Path, site: Path | None) -> None:
         build_site(Project.load(root), reporter)
         site = root / "site"
     outdir.mkdir(parents=True, exist_ok=True)
-    handler = functools.partial(_Quiet, directory=str(site))
+    handler = functools.partial(_Host, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}/"
+    base = f"http://127.0.0.1:{server.server_port}{PREFIX}"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for name, url, action in SHOTS:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from conftest import D1960, PAGE_KINDS, RICH
+from conftest import D1960, PAGE_KINDS, PREFIX, RICH
 from playwright.sync_api import expect
 
 
 @pytest.mark.parametrize("kind", sorted(PAGE_KINDS))
 def test_page_loads_without_console_errors(page, base_url, kind):
     response = page.goto(base_url + PAGE_KINDS[kind])
-    assert response is not None and response.ok
+    assert response is not None
+    assert response.ok or kind == "404"
     page.wait_for_load_state("networkidle")
     assert page.errors == []
     assert page.locator("footer").inner_text().count("version 0.1.0") == 1
@@ -87,7 +88,9 @@ def test_search_finds_a_word_from_1960_and_the_year_filter_narrows(page, base_ur
     assert page.locator(".pagefind-ui__result").count() == 1
     assert "khrushchev" in page.locator(".pagefind-ui__result-title").first.inner_text().lower()
     href = page.locator(".pagefind-ui__result-link").first.get_attribute("href")
-    assert href.startswith("/" + D1960) and "#:~:text=" in href  # links to the passage
+    assert href.startswith(PREFIX + D1960) and "#:~:text=" in href  # links to the passage
+    page.locator(".pagefind-ui__result-link").first.click()
+    expect(page.locator("h1")).to_contain_text("khrushchev")
     assert page.errors == []
 
 
@@ -146,3 +149,17 @@ def test_popover_opens_by_tap_on_a_touch_screen(browser, base_url):
     tab.locator("h1").tap()
     expect(tip).to_be_hidden()
     context.close()
+
+
+def test_missing_deep_url_gets_a_styled_404_page(page, base_url):
+    response = page.goto(base_url + "documents/no-such-document/deeper/")
+    assert response is not None and response.status == 404
+    expect(page.locator("h1")).to_have_text("Page not found")
+    assert (
+        page.locator("header.site-header").evaluate("el => getComputedStyle(el).display") == "flex"
+    )
+    page.locator("main a", has_text="Browse the documents").click()
+    expect(page.locator("h1")).to_have_text("Documents")
+    assert (
+        len(page.errors) == 1 and "404" in page.errors[0]
+    )  # the missing page itself, nothing else
