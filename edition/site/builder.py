@@ -20,14 +20,15 @@ from edition.fsutil import remove_stale_staging, safe_name, staged_directory, wr
 from edition.outputs import SITE_OUTPUTS
 from edition.project import Project
 from edition.render.behaviours import ApparatusEntry, Mention, RenderContext
-from edition.render.html import HTMLRenderer, ids_in
+from edition.render.html import HTMLRenderer
 from edition.render.legend import LegendEntry, legend, merge
 from edition.render.rules import rules_from_config
 from edition.site import citation, pages, search, templates
+from edition.site.links import embedded_registers, internal_links
 from edition.site.metadata import DocumentMeta, read_meta
-from edition.site.register import Entity, read_embedded, read_register
+from edition.site.register import Entity, read_register
 from edition.site.volumes import split
-from edition.tei import NSMAP, XML_ID, parse_xml, serialize, tei
+from edition.tei import XML_ID, parse_xml, serialize, tei
 
 
 @dataclass
@@ -151,7 +152,7 @@ def build_site(
     _unique_ids(documents)
     documents.sort(key=lambda d: (d.date or "9999", d.id))
     register = read_register(project.register_path, project.shown(project.register_path), reporter)
-    embedded = _embedded_registers(documents)
+    embedded = embedded_registers(documents)
     for table in embedded.values():
         register.update({e.id: e for e in table.values()})
 
@@ -194,46 +195,6 @@ def _unique_ids(documents: list[SiteDocument]) -> None:
             doc.id = f"{base}-{number}"
             number += 1
         seen.add(doc.slug)
-
-
-def _internal_links(documents: list[SiteDocument]) -> dict[Path, dict[str, str]]:
-    """For each volume: xml:id → URL of the page (and fragment) that shows it."""
-    links: dict[Path, dict[str, str]] = {}
-    for doc in documents:
-        if doc.division is None:
-            continue
-        table = links.setdefault(doc.source, {})
-        own = doc.division.get(XML_ID)
-        for ident in ids_in(doc.division):
-            table[ident] = f"../{doc.slug}/" if ident == own else f"../{doc.slug}/#{ident}"
-    # Page breaks between documents point to the next document: visit divisions in
-    # volume order (by how many page breaks precede them), the first one claims a break.
-    divided = [(d, d.division) for d in documents if d.division is not None]
-    order = {id(d): _count(div, "count(preceding::tei:pb)") for d, div in divided}
-    for doc, division in sorted(
-        divided, key=lambda pair: (str(pair[0].source), order[id(pair[0])])
-    ):
-        table = links[doc.source]
-        for pb in division.xpath("preceding::tei:pb[@xml:id]", namespaces=NSMAP):
-            ident = str(pb.get(XML_ID))
-            if ident not in table:
-                table[ident] = f"../{doc.slug}/"
-    return links
-
-
-def _count(element: etree._Element, xpath: str) -> float:
-    value = element.xpath(xpath, namespaces=NSMAP)
-    return float(value) if isinstance(value, float) else 0.0
-
-
-def _embedded_registers(documents: list[SiteDocument]) -> dict[Path, dict[str, Entity]]:
-    """Persons listed inside split volumes, per volume file."""
-    tables: dict[Path, dict[str, Entity]] = {}
-    for doc in documents:
-        if doc.division is not None and doc.source not in tables:
-            root = doc.division.getroottree()
-            tables[doc.source] = read_embedded(root, safe_name(doc.source.stem, "volume"))
-    return tables
 
 
 def render_document(
@@ -282,7 +243,7 @@ def _write_site(
 ) -> None:
     env = templates.environment(project.template_dirs)
     renderer = HTMLRenderer(rules_from_config(project.settings.render.elements))
-    internal = _internal_links(documents)
+    internal = internal_links(documents)
     edition = project.settings.edition
     with staged_directory(project.site_dir) as out:
         sitemap: list[str] = []
