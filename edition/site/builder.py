@@ -76,6 +76,7 @@ class BuildResult:
     pages: int = 0
     documents: int = 0
     fallbacks: dict[str, int] = field(default_factory=dict)
+    fallback_files: dict[str, list[str]] = field(default_factory=dict)  # name → files using it
     refused: list[str] = field(default_factory=list)
     failed: bool = False
 
@@ -170,7 +171,16 @@ def build_site(
         result.failed = True
     for name, count in sorted(result.fallbacks.items()):
         what = f"<{name}> element(s)" if "/" not in name else name.replace("/", " with ")
-        reporter.report(info("R510", f"{count} {what} rendered generically (no rule)", None))
+        files = result.fallback_files.get(name, [])
+        more = f" (and {len(files) - 1} other file(s))" if len(files) > 1 else ""
+        reporter.report(
+            info(
+                "R510",
+                f"{count} {what} rendered generically (no rule){more}",
+                Location(files[0]) if files else None,
+                f"add a rule for it in edition.toml: [render.elements.{name.split('/')[0]}]",
+            )
+        )
     if result.refused:
         shown = ", ".join(sorted(set(result.refused))[:5])
         reporter.report(
@@ -210,7 +220,6 @@ def render_document(
         return
     ctx = RenderContext(
         doc_id=doc.id,
-        fallbacks=result.fallbacks,
         register={
             **{key: f"../../{e.folder}/{e.slug}/" for key, e in register.items()},
             **{key: f"../../{e.folder}/{e.slug}/" for key, e in (embedded or {}).items()},
@@ -229,6 +238,11 @@ def render_document(
     doc.html = renderer.render(target, ctx) if target is not None else Markup("")
     doc.apparatus, doc.used, doc.mentions = ctx.apparatus, ctx.used, ctx.mentions
     result.refused.extend(ctx.refused)
+    for name, count in ctx.fallbacks.items():
+        result.fallbacks[name] = result.fallbacks.get(name, 0) + count
+        files = result.fallback_files.setdefault(name, [])
+        if doc.shown not in files:
+            files.append(doc.shown)
 
 
 def _write_site(

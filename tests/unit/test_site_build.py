@@ -181,8 +181,14 @@ def test_entity_pages_list_every_mention_with_a_link_to_its_place(built):
 def test_fallbacks_are_reported(built):
     _, reporter = built
     text = reporter.render("text")
-    assert "info[R510]: 1 <unknownThing> element(s) rendered generically (no rule)" in text
-    assert 'info[R510]: 1 hi with @rend="sparkly" rendered generically (no rule)' in text
+    assert (
+        "tei/rich.xml: info[R510]: 1 <unknownThing> element(s) rendered generically (no rule)"
+        in text
+    )
+    assert (
+        'tei/rich.xml: info[R510]: 1 hi with @rend="sparkly" rendered generically (no rule)' in text
+    )
+    assert "  hint: add a rule for it in edition.toml: [render.elements.unknownThing]" in text
 
 
 def test_unknown_elements_are_kept_with_their_attributes(built):
