@@ -113,6 +113,8 @@ def test_document_page_has_apparatus_legend_citation_and_metadata(built):
         norm(dt.text_content()) for dt in page.xpath("//section[contains(@class,'legend')]//dt")
     ]
     assert any("Gap" in row for row in legend) and any("Forme work" in row for row in legend)
+    method = norm(page.xpath("//section[contains(@class,'legend')]")[0].text_content())
+    assert 'Hyphenated words are encoded with lb break="no".' in method
     metadata = norm(page.xpath("//details[contains(@class,'metadata')]")[0].text_content())
     for words in (
         "1962",
