@@ -163,3 +163,29 @@ def test_missing_deep_url_gets_a_styled_404_page(page, base_url):
     assert (
         len(page.errors) == 1 and "404" in page.errors[0]
     )  # the missing page itself, nothing else
+
+
+def test_what_the_reading_view_hides_the_diplomatic_view_shows(page, base_url, built_site):
+    """Rendered text (CSS applied): every TEI text node outside notes shows in one of the views."""
+    from lxml import etree
+    from site_checks import norm, tei_fragments
+
+    tei = etree.parse(str(built_site / "documents" / "rich-1962" / "rich-1962.xml")).getroot()
+    text = tei.find("{http://www.tei-c.org/ns/1.0}text")
+    for note in text.iter("{http://www.tei-c.org/ns/1.0}note"):
+        note.getparent().remove(note)  # notes are in the apparatus list, checked elsewhere
+    fragments = tei_fragments(text)
+    page.goto(base_url + RICH)
+    body = page.locator(".edition-text")
+    reading = norm(body.inner_text())
+    page.locator("label[for=view-diplomatic]").click()
+    diplomatic = norm(body.inner_text())
+    hidden = {f for f in fragments if f not in reading}
+    assert hidden == {
+        "CONFIDENTIAL",
+        "RECEIVED 1962 APR 3 PM 4 12",
+        "PAGE 02 MOSCOW 02417",
+        "never",
+        "Vladivostock",
+    }
+    assert [f for f in fragments if f not in diplomatic] == ["Vladivostok"]  # the correction
