@@ -43,6 +43,13 @@ def typecheck(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def screenshots(session: nox.Session) -> None:
+    """Screenshot every page kind in headless Chromium into build/screenshots/ (look at them)."""
+    install(session, "test")
+    session.run("python", "tests/browser/take_screenshots.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
 def demo(session: nox.Session) -> None:
     """Validate and build the bundled demo edition into site/, then say how to open it."""
     install(session)

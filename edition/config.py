@@ -92,7 +92,7 @@ class DepositSettings:
 
 @dataclass
 class RenderSettings:
-    """How TEI elements become HTML (see docs/configuration.md, "Rendering overrides")."""
+    """How TEI elements become HTML (see docs/site.md, "Rendering")."""
 
     elements: dict[str, Any] = option(
         {},

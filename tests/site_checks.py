@@ -45,6 +45,13 @@ def _text_without(element: lxml.html.HtmlElement, hidden_class: str) -> str:
     return norm(clone.text_content())
 
 
+def views_of(html: str | bytes) -> tuple[str, str]:
+    """Text of an HTML fragment's document article in the reading and the diplomatic view."""
+    tree = lxml.html.fromstring(html)
+    article = tree if "document" in (tree.get("class") or "") else tree.xpath("//article")[0]
+    return _text_without(article, "dipl-only"), _text_without(article, "reading-only")
+
+
 def views(page: Path) -> tuple[str, str, str]:
     """Text of the document article in the reading view, the diplomatic view, and its legend."""
     html = lxml.html.fromstring(page.read_bytes())
@@ -82,8 +89,11 @@ def lost_text(tei_root: etree._Element, page: Path) -> list[str]:
     return lost
 
 
-def broken_links(site: Path) -> list[str]:
-    """Internal links and fragments of every HTML page that do not resolve."""
+def broken_links(site: Path, base_path: str = "/") -> list[str]:
+    """Internal links and fragments of every HTML page that do not resolve.
+
+    Absolute paths (the 404 page's) are resolved below ``base_path``, the path of base_url.
+    """
     ids: dict[Path, set[str]] = {}
     pages = sorted(site.rglob("*.html"))
     trees = {}
@@ -100,7 +110,15 @@ def broken_links(site: Path) -> list[str]:
             parts = urlsplit(href)
             if parts.scheme or href.startswith("//"):
                 continue
-            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page.resolve()
+            if parts.path.startswith("/"):
+                if not parts.path.startswith(base_path):
+                    broken.append(f"{page.relative_to(site)} → {href} (outside {base_path})")
+                    continue
+                target = (site / unquote(parts.path[len(base_path) :])).resolve()
+            elif parts.path:
+                target = (page.parent / unquote(parts.path)).resolve()
+            else:
+                target = page.resolve()
             if target.is_dir():
                 target = target / "index.html"
             if not target.exists():

@@ -32,6 +32,11 @@ class ApparatusEntry:
     summary: str
     content: Markup
 
+    @property
+    def symbol(self) -> str:
+        """The sign shown in the text for this entry."""
+        return SIGNS[self.kind].symbol if self.kind in SIGNS else ""
+
 
 @dataclass
 class Mention:
@@ -40,6 +45,7 @@ class Mention:
     entity: str
     anchor: str
     text: str
+    context: str = ""
 
 
 @dataclass
@@ -52,6 +58,7 @@ class RenderContext:
     used: dict[str, set[str]] = field(default_factory=dict)  # legend key → attr=value seen
     mentions: list[Mention] = field(default_factory=list)
     register: Mapping[str, str] = field(default_factory=dict)  # entity id → URL of its page
+    entity_ids: Mapping[str, str] = field(default_factory=dict)  # pointer key → register id
     internal: Mapping[str, str] = field(default_factory=dict)  # xml:id elsewhere → URL
     local_ids: set[str] = field(default_factory=set)  # xml:ids rendered on this page
     hands: Mapping[str, str] = field(default_factory=dict)
@@ -372,13 +379,33 @@ def mention(
     ctx.use("mention")
     anchor = element.get(XML_ID) or ctx.next_id("men")
     text = " ".join("".join(element.itertext()).split())
-    ctx.mentions.append(Mention(key, anchor, text))
+    ctx.mentions.append(
+        Mention(ctx.entity_ids.get(key, key), anchor, text, _context(element, text))
+    )
     classes = (*classes, "mention", f"mention-{kind}")
     if element.get("cert"):
         classes = (*classes, f"cert-{_SAFE_TOKEN.sub('-', element.get('cert', ''))}")
     return Markup(
         f'<a{_class_attr(classes)} id="{escape(anchor)}" href="{escape(url)}">{children}</a>'
     )
+
+
+_CONTEXT_BLOCKS = frozenset(
+    {"p", "ab", "head", "item", "note", "l", "cell", "dateline", "signed", "quote"}
+)
+
+
+def _context(element: etree._Element, text: str, width: int = 70) -> str:
+    """The words around a mention, from its paragraph (for the index pages)."""
+    block = next((a for a in element.iterancestors() if local_name(a) in _CONTEXT_BLOCKS), None)
+    if block is None:
+        return ""
+    whole = " ".join("".join(block.itertext()).split())
+    at = whole.find(text)
+    if at < 0:
+        return whole[: 2 * width]
+    start, end = max(0, at - width), min(len(whole), at + len(text) + width)
+    return ("…" if start else "") + whole[start:end] + ("…" if end < len(whole) else "")
 
 
 _EXTERNAL = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)

@@ -6,21 +6,23 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from lxml import etree
 from markupsafe import Markup
 
 from edition import __version__, clock
-from edition.diagnostics import Reporter, info
-from edition.errors import EditionError
+from edition.diagnostics import Location, Reporter, error, info
+from edition.errors import ConfigError, EditionError
 from edition.fsutil import remove_stale_staging, safe_name, staged_directory, write_atomic
 from edition.outputs import SITE_OUTPUTS
 from edition.project import Project
 from edition.render.behaviours import ApparatusEntry, Mention, RenderContext
-from edition.render.html import HTMLRenderer, ids_in
+from edition.render.html import HTMLRenderer
 from edition.render.legend import LegendEntry, legend, merge
 from edition.render.rules import rules_from_config
 from edition.site import citation, pages, search, templates
+from edition.site.links import embedded_registers, internal_links
 from edition.site.metadata import DocumentMeta, read_meta
 from edition.site.register import Entity, read_register
 from edition.site.volumes import split
@@ -54,6 +56,13 @@ class SiteDocument:
         return self.division is not None
 
     @property
+    def lang(self) -> str:
+        """The language of the text (``xml:lang`` of the TEI root), '' when undeclared."""
+        if self.tree is None:
+            return ""
+        return str(self.tree.getroot().get("{http://www.w3.org/XML/1998/namespace}lang") or "")
+
+    @property
     def legend(self) -> list[LegendEntry]:
         return legend(self.used)
 
@@ -65,6 +74,7 @@ class BuildResult:
     pages: int = 0
     documents: int = 0
     fallbacks: dict[str, int] = field(default_factory=dict)
+    fallback_files: dict[str, list[str]] = field(default_factory=dict)  # name → files using it
     refused: list[str] = field(default_factory=list)
     failed: bool = False
 
@@ -111,6 +121,14 @@ def build_site(
     """Render the whole site into a staging folder and swap it in at the end."""
     result = BuildResult()
     settings = project.settings
+    if settings.site.split not in {"auto", "always", "never"}:
+        raise ConfigError(
+            error(
+                "C031",
+                f"site.split must be 'auto', 'always' or 'never', not {settings.site.split!r}",
+                Location("edition.toml"),
+            )
+        )
     documents: list[SiteDocument] = []
     for path in project.tei_files():
         try:
@@ -127,6 +145,9 @@ def build_site(
     _unique_ids(documents)
     documents.sort(key=lambda d: (d.date or "9999", d.id))
     register = read_register(project.register_path, project.shown(project.register_path), reporter)
+    embedded = embedded_registers(documents)
+    for table in embedded.values():
+        register.update({e.id: e for e in table.values()})
 
     common: dict[str, object] = {
         "edition": settings.edition,
@@ -137,12 +158,21 @@ def build_site(
     }
     remove_stale_staging(project.site_dir)
     try:
-        _write_site(project, reporter, documents, register, common, result, advance)
+        _write_site(project, reporter, documents, register, embedded, common, result, advance)
     except _BuildFailed:
         result.failed = True
     for name, count in sorted(result.fallbacks.items()):
         what = f"<{name}> element(s)" if "/" not in name else name.replace("/", " with ")
-        reporter.report(info("R510", f"{count} {what} rendered generically (no rule)", None))
+        files = result.fallback_files.get(name, [])
+        more = f" (and {len(files) - 1} other file(s))" if len(files) > 1 else ""
+        reporter.report(
+            info(
+                "R510",
+                f"{count} {what} rendered generically (no rule){more}",
+                Location(files[0]) if files else None,
+                f"add a rule for it in edition.toml: [render.elements.{name.split('/')[0]}]",
+            )
+        )
     if result.refused:
         shown = ", ".join(sorted(set(result.refused))[:5])
         reporter.report(
@@ -169,33 +199,24 @@ def _unique_ids(documents: list[SiteDocument]) -> None:
         seen.add(doc.slug)
 
 
-def _internal_links(documents: list[SiteDocument]) -> dict[Path, dict[str, str]]:
-    """For each volume: xml:id → URL of the page (and fragment) that shows it."""
-    links: dict[Path, dict[str, str]] = {}
-    for doc in documents:
-        if doc.division is None:
-            continue
-        table = links.setdefault(doc.source, {})
-        own = doc.division.get(XML_ID)
-        for ident in ids_in(doc.division):
-            table[ident] = f"../{doc.slug}/" if ident == own else f"../{doc.slug}/#{ident}"
-    return links
-
-
 def render_document(
     doc: SiteDocument,
     renderer: HTMLRenderer,
     register: dict[str, Entity],
     internal: dict[str, str],
     result: BuildResult,
+    embedded: dict[str, Entity] | None = None,
 ) -> None:
     """Render a document's text; keep its apparatus, legend keys and mentions on it."""
     if doc.tree is None or doc.meta is None:
         return
     ctx = RenderContext(
         doc_id=doc.id,
-        fallbacks=result.fallbacks,
-        register={key: f"../../{e.folder}/{e.slug}/" for key, e in register.items()},
+        register={
+            **{key: f"../../{e.folder}/{e.slug}/" for key, e in register.items()},
+            **{key: f"../../{e.folder}/{e.slug}/" for key, e in (embedded or {}).items()},
+        },
+        entity_ids={key: e.id for key, e in (embedded or {}).items()},
         internal=internal,
         hands=doc.meta.hands,
         responsible=doc.meta.responsible,
@@ -209,6 +230,11 @@ def render_document(
     doc.html = renderer.render(target, ctx) if target is not None else Markup("")
     doc.apparatus, doc.used, doc.mentions = ctx.apparatus, ctx.used, ctx.mentions
     result.refused.extend(ctx.refused)
+    for name, count in ctx.fallbacks.items():
+        result.fallbacks[name] = result.fallbacks.get(name, 0) + count
+        files = result.fallback_files.setdefault(name, [])
+        if doc.shown not in files:
+            files.append(doc.shown)
 
 
 def _write_site(
@@ -216,25 +242,26 @@ def _write_site(
     reporter: Reporter,
     documents: list[SiteDocument],
     register: dict[str, Entity],
+    embedded: dict[Path, dict[str, Entity]],
     common: dict[str, object],
     result: BuildResult,
     advance: Callable[[str], None],
 ) -> None:
     env = templates.environment(project.template_dirs)
     renderer = HTMLRenderer(rules_from_config(project.settings.render.elements))
-    internal = _internal_links(documents)
+    internal = internal_links(documents)
     edition = project.settings.edition
     with staged_directory(project.site_dir) as out:
         sitemap: list[str] = []
 
-        def page(relative: str, template: str, **context: object) -> None:
+        def page(relative: str, template: str, root: str | None = None, **context: object) -> None:
             depth = relative.count("/")
             try:
                 html = templates.render(
                     env,
                     template,
                     project.root,
-                    root="../" * depth,
+                    root="../" * depth if root is None else root,
                     page_path=relative,
                     **common,
                     **context,
@@ -250,7 +277,14 @@ def _write_site(
         _copy_static(project, out)
         for doc in documents:
             advance(doc.shown)
-            render_document(doc, renderer, register, internal.get(doc.source, {}), result)
+            render_document(
+                doc,
+                renderer,
+                register,
+                internal.get(doc.source, {}),
+                result,
+                embedded.get(doc.source),
+            )
             result.documents += 1
         used: dict[str, set[str]] = {}
         for doc in documents:
@@ -342,7 +376,8 @@ def _write_site(
         page("about/index.html", "about.html", documents=documents, register=register)
         if project.settings.site.search:
             page("search/index.html", "search.html")
-        page("404.html", "404.html")
+        # Hosts serve 404.html at any missing URL: its links start at the site's own path.
+        page("404.html", "404.html", root=urlsplit(edition.base_url).path.rstrip("/") + "/")
         write_atomic(out / "sitemap.xml", pages.sitemap(edition.base_url, sitemap))
         for output in SITE_OUTPUTS.values():
             output.write(project, documents, out, reporter)

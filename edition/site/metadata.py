@@ -141,7 +141,7 @@ def read_meta(
     archive = ", ".join(repository) or _first(
         root, f"{header}/tei:fileDesc/tei:sourceDesc/tei:bibl/tei:publisher"
     )
-    if not archive:  # a volume's documents (FRUS) come from the volume, not from our edition
+    if not archive:  # published sources (FRUS): the volume they are printed in
         archive = _first(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:title[@type='volume']")
     declared_kind = _first(
         root, f"{header}/tei:profileDesc/tei:textClass/tei:keywords[@scheme='kind']/tei:term"
@@ -179,10 +179,19 @@ def read_meta(
         root,
         f"{header}/tei:profileDesc/tei:correspDesc/tei:correspAction[@type='received']/*[not(self::tei:date)]",
     )
+    kind = kind_of(title, declared_kind)
+    if kind == "document" and text_root is not None:  # FRUS: "765.84/3470: Telegram" in a note
+        for note in text_root.xpath(
+            ".//tei:note[@type='source' or @rend='inline']", namespaces=NSMAP
+        )[:2]:
+            found = kind_of(_text(note))
+            if found not in {"document", "note"}:
+                kind = found
+                break
     return DocumentMeta(
         title=title,
         date=_iso_date(date),
-        kind=kind_of(title, declared_kind),
+        kind=kind,
         archive=archive,
         classification=(fw_class.upper() if fw_class and classification_of(fw_class) else "")
         or classification_of(source_note, *keywords),

@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from edition.diagnostics import Location, Reporter, warning
 from edition.project import Project
+from edition.render.behaviours import Mention
 from edition.site.register import Entity
 
 if TYPE_CHECKING:
@@ -60,12 +61,12 @@ def facets(documents: Sequence[SiteDocument]) -> dict[str, list[str]]:
 
 def mentions_by_entity(
     documents: Sequence[SiteDocument],
-) -> dict[str, list[tuple[SiteDocument, str, str]]]:
-    """Entity id → every (document, anchor, text) that mentions it, in document order."""
-    found: dict[str, list[tuple[SiteDocument, str, str]]] = {}
+) -> dict[str, list[tuple[SiteDocument, Mention]]]:
+    """Entity id → every (document, mention) that names it, in document order."""
+    found: dict[str, list[tuple[SiteDocument, Mention]]] = {}
     for doc in documents:
         for mention in doc.mentions:
-            found.setdefault(mention.entity, []).append((doc, mention.anchor, mention.text))
+            found.setdefault(mention.entity, []).append((doc, mention))
     return found
 
 

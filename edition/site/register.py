@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
+
 from edition.diagnostics import Reporter
 from edition.errors import EditionError
 from edition.fsutil import safe_name
@@ -68,3 +70,21 @@ def read_register(path: Path, shown: str, reporter: Reporter) -> dict[str, Entit
                 ),
             )
     return entities
+
+
+def read_embedded(tree: etree._ElementTree, prefix: str) -> dict[str, Entity]:
+    """Persons listed inside a volume (FRUS ``div[@xml:id='persons']``), keyed by their local id.
+
+    Their register ids are prefixed with the volume's name, so volumes cannot collide.
+    """
+    found: dict[str, Entity] = {}
+    xpath = "//tei:div[@xml:id='persons']//tei:persName[@xml:id]"
+    for name in tree.xpath(xpath, namespaces=NSMAP):
+        local = str(name.get(XML_ID))
+        item = name.getparent()
+        note = _text(item) if item is not None else ""
+        label = _text(name).rstrip(",")
+        found[local] = Entity(
+            f"{prefix}-{local}", "person", label, [], note.removeprefix(label).strip(" ,")
+        )
+    return found

@@ -29,8 +29,18 @@
       var tip = document.getElementById(button.getAttribute("aria-describedby"));
       if (!tip) return;
       tip.classList.add("open");
+      place(tip);
       button.setAttribute("aria-expanded", "true");
       open = button;
+    }
+    function place(tip) {
+      // Keep the popover inside the viewport: shift it left when it would overflow.
+      tip.style.left = "0px";
+      var rect = tip.getBoundingClientRect();
+      var limit = document.documentElement.clientWidth - 8;
+      if (rect.right > limit) tip.style.left = Math.min(0, limit - rect.right) + "px";
+      rect = tip.getBoundingClientRect();
+      if (rect.left < 8) tip.style.left = (parseFloat(tip.style.left) + 8 - rect.left) + "px";
     }
     function hide(button) {
       var tip = document.getElementById(button.getAttribute("aria-describedby"));
@@ -90,6 +100,8 @@
     new window.PagefindUI({
       element: "#search",
       bundlePath: box.getAttribute("data-bundle"),
+      // Result URLs start at the site's own folder, wherever the site is hosted.
+      baseUrl: new URL(box.getAttribute("data-bundle") + "../", window.location.href).pathname,
       showSubResults: true,
       showImages: false,
       processResult: function (result) {

@@ -67,14 +67,38 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+#: The path of the demo's base_url: the site is served below it, as on the real host.
+PREFIX = "/moscow-tokyo/"
+
+
+class _Host(_Quiet):
+    """Serves the site below PREFIX and answers missing pages with 404.html, like static hosts."""
+
+    def translate_path(self, path: str) -> str:
+        inside = path.startswith(PREFIX)
+        return super().translate_path("/" + path[len(PREFIX) :] if inside else "/.missing")
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
 @pytest.fixture(scope="session")
 def base_url(built_site: Path) -> Iterator[str]:
-    """The built site served on 127.0.0.1 (404s get the site's 404 page like a real host)."""
-    handler = functools.partial(_Quiet, directory=str(built_site))
+    """The built site served on 127.0.0.1 below the base_url's path (404s get the 404 page)."""
+    handler = functools.partial(_Host, directory=str(built_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
+    yield f"http://127.0.0.1:{server.server_port}{PREFIX}"
     server.shutdown()
     server.server_close()
 

@@ -54,5 +54,7 @@ def test_hostile_document_builds_a_safe_page(tmp_path):
     assert active_content(html) == []
     assert "Hostile &#34;title&#34; &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "info[R511]" in reporter.render("text")
+    # defence in depth: no inline script would run even if one slipped through
+    assert "script-src 'self' 'wasm-unsafe-eval';" in html and "Content-Security-Policy" in html
     intro = (root / "site" / "index.html").read_text()
     assert active_content(intro) == []

@@ -87,7 +87,9 @@ def test_documents_list_has_columns_and_filters(built):
     assert by_title == sorted(by_title, key=str.lower)
     # filtering without JavaScript: one radio per kind and a CSS rule hiding other rows
     assert page.xpath("//input[@name='kind'][@value='telegram']")
-    assert 'tr:not([data-kind="telegram"])' in page.xpath("//style")[0].text
+    index = page.xpath("//input[@name='kind'][@value='telegram']/@id")[0].rsplit("-", 1)[1]
+    assert f"tr:not(.kind-{index})" in page.xpath("//style")[0].text
+    assert f"kind-{index}" in rich.get("class")
 
 
 def test_document_page_has_apparatus_legend_citation_and_metadata(built):
@@ -113,6 +115,8 @@ def test_document_page_has_apparatus_legend_citation_and_metadata(built):
         norm(dt.text_content()) for dt in page.xpath("//section[contains(@class,'legend')]//dt")
     ]
     assert any("Gap" in row for row in legend) and any("Forme work" in row for row in legend)
+    method = norm(page.xpath("//section[contains(@class,'legend')]")[0].text_content())
+    assert 'Hyphenated words are encoded with lb break="no".' in method
     metadata = norm(page.xpath("//details[contains(@class,'metadata')]")[0].text_content())
     for words in (
         "1962",
@@ -172,6 +176,8 @@ def test_entity_pages_list_every_mention_with_a_link_to_its_place(built):
         path, _, fragment = href.partition("#")
         assert path.endswith("documents/rich-1962/")
         assert document.get_element_by_id(fragment).text_content() == "Gromyko"
+    context = norm(entity.xpath("//span[@class='mention-context']")[0].text_content())
+    assert context.startswith("Saw Gromyko this morning at the Foreign Ministry.")
     index = norm(_page(site, "persons/index.html").text_content())
     # The demo's record of conversation mentions Khrushchev throughout.
     mentioned = re.search(r"Khrushchev, Nikita \((\d+) mentions\)", index)
@@ -181,8 +187,14 @@ def test_entity_pages_list_every_mention_with_a_link_to_its_place(built):
 def test_fallbacks_are_reported(built):
     _, reporter = built
     text = reporter.render("text")
-    assert "info[R510]: 1 <unknownThing> element(s) rendered generically (no rule)" in text
-    assert 'info[R510]: 1 hi with @rend="sparkly" rendered generically (no rule)' in text
+    assert (
+        "tei/rich.xml: info[R510]: 1 <unknownThing> element(s) rendered generically (no rule)"
+        in text
+    )
+    assert (
+        'tei/rich.xml: info[R510]: 1 hi with @rend="sparkly" rendered generically (no rule)' in text
+    )
+    assert "  hint: add a rule for it in edition.toml: [render.elements.unknownThing]" in text
 
 
 def test_unknown_elements_are_kept_with_their_attributes(built):
@@ -214,7 +226,7 @@ def test_hidden_text_is_shown_in_the_other_view(built):
 
 def test_internal_links_and_fragments_resolve(built):
     site, _ = built
-    assert broken_links(site) == []
+    assert broken_links(site, "/moscow-tokyo/") == []
 
 
 def test_sitemap_lists_pages_with_permalinks(built):
@@ -260,3 +272,16 @@ def test_unchanged_site_when_a_template_breaks(tmp_path):
     assert result.failed
     assert "templates/about.html:1: error[R502]" in reporter.render("text")
     assert (site / "index.html").is_file()
+
+
+def test_bad_split_setting_is_a_config_error(tmp_path, capsys):
+    from edition.cli import main
+
+    root = make_project(tmp_path / "p")
+    with (root / "edition.toml").open("a", encoding="utf-8") as out:
+        out.write('\n[site]\nsplit = "sometimes"\n')
+    assert main(["build", "--no-validate", "--project", str(root)]) == 2
+    assert (
+        "edition.toml: error[C031]: site.split must be 'auto', 'always' or 'never'"
+        in capsys.readouterr().err
+    )

@@ -85,3 +85,11 @@ def test_single_frus_documents_render_whole(tmp_path):
     listing = (site / "documents" / "index.html").read_text()
     assert "telegram" in listing and "1964-11-22" in listing
     assert broken_links(site) == []
+
+
+def test_persons_listed_inside_a_volume_get_index_pages_with_mentions(volumes):
+    persons = sorted((volumes / "persons").glob("frus1919Parisv01-p_*/index.html"))
+    assert len(persons) > 100
+    page = (volumes / "persons" / "frus1919Parisv01-p_AG1" / "index.html").read_text()
+    assert "Auchincloss, Gordon" in page
+    assert page.count('href="../../documents/frus1919Parisv01-d') >= 3  # every mention, linked
