@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -9,6 +13,7 @@ nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYTHON = "3.11"
+CHROMIUM = "/usr/bin/chromium"
 
 
 def install(session: nox.Session, *extras: str) -> None:
@@ -20,9 +25,21 @@ def install(session: nox.Session, *extras: str) -> None:
         session.install(spec)
 
 
+def ensure_chromium(session: nox.Session) -> None:
+    """Install Debian's Chromium for the browser tests when missing (as root, with apt-get)."""
+    if Path(CHROMIUM).exists():
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        session.error(f"The browser tests need {CHROMIUM}: install Debian's chromium package.")
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    session.run("apt-get", "update", "-qq", external=True, env=env)
+    session.run("apt-get", "install", "-y", "-qq", "chromium", external=True, env=env)
+
+
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Run the whole test suite (pytest)."""
+    """Run the whole test suite (pytest), browser tests in Debian's Chromium included."""
+    ensure_chromium(session)
     install(session, "test")
     session.run("pytest", *session.posargs)
 
@@ -31,8 +48,8 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """Check style with ruff."""
     install(session, "lint")
-    session.run("ruff", "check", "edition", "tests", "noxfile.py")
-    session.run("ruff", "format", "--check", "edition", "tests", "noxfile.py")
+    session.run("ruff", "check", "edition", "tests", "benchmarks", "noxfile.py")
+    session.run("ruff", "format", "--check", "edition", "tests", "benchmarks", "noxfile.py")
 
 
 @nox.session(python=PYTHON)
@@ -55,7 +72,11 @@ def demo(session: nox.Session) -> None:
     install(session)
     session.run("edition", "validate")
     session.run("edition", "build")
-    session.log("Open site/index.html in a browser, or run: .nox/demo/bin/edition serve")
+    session.log(
+        "The demo edition is in site/. To read it (search included), serve it on this machine: "
+        "python3 -m http.server -b 127.0.0.1 -d site 8000, then open http://127.0.0.1:8000/ "
+        "(or: .nox/demo/bin/edition serve, which also rebuilds on every change)."
+    )
 
 
 @nox.session(python=PYTHON)
@@ -70,3 +91,26 @@ def accuracy(session: nox.Session) -> None:
     """Score the importer against the hand-written answer keys (P/R/F1 per apparatus kind)."""
     install(session, "test")
     session.run("python", "tests/accuracy.py")
+
+
+@nox.session(python=PYTHON)
+def regen(session: nox.Session) -> None:
+    """Rewrite the generated reference files (goldens, configuration page); review the git diff."""
+    install(session, "test")
+    session.run(
+        "python",
+        "-c",
+        "from edition.config import documentation; "
+        "open('docs/configuration.md', 'w', encoding='utf-8').write(documentation())",
+    )
+    session.run(
+        "pytest",
+        "-q",
+        "tests/unit/test_import_golden.py",
+        "tests/unit/test_render_goldens.py",
+        "tests/unit/test_outputs_golden.py",
+        env={"EDITION_REGEN": "1"},
+    )
+    session.log(
+        "Goldens rewritten: review them with 'git diff tests/golden docs' before committing."
+    )

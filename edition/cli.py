@@ -61,7 +61,9 @@ def _report_options(func: F, formats: Sequence[str] = ("text", "json")) -> F:
 class _Session:
     """A reporter plus the project, shared by the subcommand's body and the final report."""
 
-    def __init__(self, project_dir: Path | None, fmt: str, ignore: Sequence[str], strict: bool) -> None:
+    def __init__(
+        self, project_dir: Path | None, fmt: str, ignore: Sequence[str], strict: bool
+    ) -> None:
         self.fmt = fmt
         self.reporter = Reporter(frozenset(ignore), strict)
         self.project_dir = project_dir
@@ -98,7 +100,10 @@ def progress(label: str, total: int) -> Iterator[Callable[[str], None]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[name]}"),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[name]}"),
         console=Console(stderr=True),
         transient=True,
     ) as bar:
@@ -108,7 +113,9 @@ def progress(label: str, total: int) -> Iterator[Callable[[str], None]]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="edition")
-@click.option("--traceback", "show_traceback", is_flag=True, help="Show internal errors' tracebacks inline.")
+@click.option(
+    "--traceback", "show_traceback", is_flag=True, help="Show internal errors' tracebacks inline."
+)
 @click.pass_context
 def cli(ctx: click.Context, show_traceback: bool) -> None:
     """Turn archival transcriptions into a validated TEI edition and a static website.
@@ -138,19 +145,32 @@ def new(directory: Path, title: str | None) -> None:
     schema), templates/ and a README for the project's editors.
     """
     written = scaffold.create(directory, title)
-    click.echo(f"Created {directory} ({len(written)} files). Next: put transcriptions into "
-               f"{directory / 'sources'} and run 'edition import' there.")
+    click.echo(
+        f"Created {directory} ({len(written)} files). Next: put transcriptions into "
+        f"{directory / 'sources'} and run 'edition import' there."
+    )
 
 
 @cli.command(name="import")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--profile", help="Use this source profile instead of detecting one.")
-@click.option("--force", is_flag=True, help="Replace TEI files edited by hand (a .bak copy is kept).")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the import report as JSON to this file.")
+@click.option(
+    "--force", is_flag=True, help="Replace TEI files edited by hand (a .bak copy is kept)."
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the import report as JSON to this file.",
+)
 @_report_options
-def import_(sources: tuple[Path, ...], profile: str | None, force: bool, report_path: Path | None,
-            **options: Any) -> int:
+def import_(
+    sources: tuple[Path, ...],
+    profile: str | None,
+    force: bool,
+    report_path: Path | None,
+    **options: Any,
+) -> int:
     """Encode transcriptions as TEI: sources/NAME.txt → tei/NAME.xml.
 
     \b
@@ -166,7 +186,9 @@ def import_(sources: tuple[Path, ...], profile: str | None, force: bool, report_
     project = session.project
     files = [p.resolve() for p in sources] or project.source_files()
     with progress("Importing", len(files)) as advance:
-        outcomes = api.convert(project, files, session.reporter, profile=profile, force=force, advance=advance)
+        outcomes = api.convert(
+            project, files, session.reporter, profile=profile, force=force, advance=advance
+        )
     for outcome in outcomes:
         detail = f" (profile {outcome.profile}: {outcome.reason})" if outcome.profile else ""
         click.echo(f"{outcome.status:>16}  {outcome.source} → {outcome.target}{detail}")
@@ -186,21 +208,46 @@ def _validation_options(func: F) -> F:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--schema", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Validate against this RELAX NG schema (.rng, or .rnc with jing) instead of the "
-                   "edition's; the edition's Schematron and cross-document checks are then off.")
-@click.option("--schematron", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Also check this ISO Schematron (queryBinding xslt, XPath 1.0).")
-@click.option("--engine", type=click.Choice(list(ENGINES)), default="auto", show_default=True,
-              help="RELAX NG validator: jing (needs Java), lxml, or auto (jing if Java is found).")
-@click.option("--cross-checks/--no-cross-checks", default=None,
-              help="Check ids, pointers, dates, page order and empty apparatus across the files "
-                   "(default: on with the edition's schema, off with --schema).")
-@click.option("--deposit", "deposit_ready", is_flag=True,
-              help="Also check that every header is complete enough to deposit.")
+@click.option(
+    "--schema",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Validate against this RELAX NG schema (.rng, or .rnc with jing) instead of the "
+    "edition's; the edition's Schematron and cross-document checks are then off.",
+)
+@click.option(
+    "--schematron",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Also check this ISO Schematron (queryBinding xslt, XPath 1.0).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(list(ENGINES)),
+    default="auto",
+    show_default=True,
+    help="RELAX NG validator: jing (needs Java), lxml, or auto (jing if Java is found).",
+)
+@click.option(
+    "--cross-checks/--no-cross-checks",
+    default=None,
+    help="Check ids, pointers, dates, page order and empty apparatus across the files "
+    "(default: on with the edition's schema, off with --schema).",
+)
+@click.option(
+    "--deposit",
+    "deposit_ready",
+    is_flag=True,
+    help="Also check that every header is complete enough to deposit.",
+)
 @_validation_options
-def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | None, engine: str,
-             cross_checks: bool | None, deposit_ready: bool, **options: Any) -> int:
+def validate(
+    paths: tuple[Path, ...],
+    schema: Path | None,
+    schematron: Path | None,
+    engine: str,
+    cross_checks: bool | None,
+    deposit_ready: bool,
+    **options: Any,
+) -> int:
     """Check TEI files: RELAX NG, Schematron and cross-document checks.
 
     \b
@@ -219,21 +266,32 @@ def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | No
     project = session.project if schema is None or _in_project(session) else None
     count = len(files) or (len(project.tei_files()) + 1 if project else 0)
     with progress("Validating", count) as advance:
-        summary = api.validate(project, files or None, session.reporter, schema=schema,
-                               schematron=schematron, engine=engine, cross_checks=cross_checks,
-                               advance=advance)
+        summary = api.validate(
+            project,
+            files or None,
+            session.reporter,
+            schema=schema,
+            schematron=schematron,
+            engine=engine,
+            cross_checks=cross_checks,
+            advance=advance,
+        )
     if deposit_ready and project is not None:
         from edition.deposit.readiness import check_files, rules_path
 
         checked = files or project.tei_files()
         check_files(((p, project.shown(p)) for p in checked), rules_path(project), session.reporter)
     errors = session.reporter.count(Severity.ERROR)
-    line = (f"{len(summary.files)} file(s) checked with {summary.engine}: "
-            + (f"{errors} error(s)" if errors else "valid"))
+    line = f"{len(summary.files)} file(s) checked with {summary.engine}: " + (
+        f"{errors} error(s)" if errors else "valid"
+    )
     if session.fmt in ("junit", "github"):
         diagnostics = list(session.reporter)
-        out = (formats.junit(summary.files, diagnostics) if session.fmt == "junit"
-               else formats.github(diagnostics))
+        out = (
+            formats.junit(summary.files, diagnostics)
+            if session.fmt == "junit"
+            else formats.github(diagnostics)
+        )
         if out:
             click.echo(out)
         click.echo(line, err=True)
@@ -294,12 +352,22 @@ def build(no_validate: bool, **options: Any) -> int:
 
 
 @cli.command()
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="Write the bag here: a path ending in .zip, or a folder "
-                   "(default: dist/ID-VERSION.zip).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the bag here: a path ending in .zip, or a folder (default: dist/ID-VERSION.zip).",
+)
 @click.option("--include-site", is_flag=True, help="Build the site and put it into the bag too.")
-@click.option("--check", "check_bag", type=click.Path(exists=True, path_type=Path), default=None,
-              metavar="BAG", help="Validate an existing bag (folder or zip); write nothing.")
+@click.option(
+    "--check",
+    "check_bag",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    metavar="BAG",
+    help="Validate an existing bag (folder or zip); write nothing.",
+)
 @_report_options
 def deposit(output: Path | None, include_site: bool, check_bag: Path | None, **options: Any) -> int:
     """Package the edition for a repository as a BagIt bag (sha256 and sha512 manifests).
@@ -319,8 +387,13 @@ def deposit(output: Path | None, include_site: bool, check_bag: Path | None, **o
     session = _Session(**_split(options))
     project = session.project
     target = output.resolve() if output is not None else None
-    result = api.deposit(project, session.reporter, output=target, include_site=include_site,
-                         check=check_bag.resolve() if check_bag is not None else None)
+    result = api.deposit(
+        project,
+        session.reporter,
+        output=target,
+        include_site=include_site,
+        check=check_bag.resolve() if check_bag is not None else None,
+    )
     status = session.finish()
     if check_bag is not None:
         click.echo(f"{check_bag}: " + ("valid bag" if result else "NOT valid (see above)"))
@@ -328,8 +401,10 @@ def deposit(output: Path | None, include_site: bool, check_bag: Path | None, **o
     if result is None:
         click.echo("No deposit written: see the errors above.")
         return EXIT_INPUT
-    click.echo(f"Wrote {project.shown(result.target)} ({len(result.files)} payload files); "
-               "the bag is valid.")
+    click.echo(
+        f"Wrote {project.shown(result.target)} ({len(result.files)} payload files); "
+        "the bag is valid."
+    )
     return status
 
 
@@ -359,14 +434,25 @@ def serve(port: int, **options: Any) -> int:
             reporter.extend(err.diagnostics)
             result = None
         _print_diagnostics(reporter, session.fmt)
-        click.echo("Rebuilt." if result and not reporter.has_errors else "Rebuild failed; serving the last good site.",
-                   err=True)
+        click.echo(
+            "Rebuilt."
+            if result and not reporter.has_errors
+            else "Rebuild failed; serving the last good site.",
+            err=True,
+        )
 
     rebuild()
     server = serving.make_server(project.site_dir, port)
-    click.echo(f"Serving {project.shown(project.site_dir)}/ at http://{serving.LOOPBACK}:{server.server_port}/ "
-               "(Ctrl-C stops)")
-    watched = [project.sources_dir, project.tei_dir, *project.template_dirs[:1], project.root / "edition.toml"]
+    click.echo(
+        f"Serving {project.shown(project.site_dir)}/ at "
+        f"http://{serving.LOOPBACK}:{server.server_port}/ (Ctrl-C stops)"
+    )
+    watched = [
+        project.sources_dir,
+        project.tei_dir,
+        *project.template_dirs[:1],
+        project.root / "edition.toml",
+    ]
     serving.serve_forever(server, serving.Watcher(watched, rebuild))
     return EXIT_OK
 

@@ -244,7 +244,8 @@ def _convert(
     problems.append(
         error(
             "C006",
-            f"'{'.'.join(key)}' must be {_describe(expected)}, not {type(value).__name__} {value!r}",
+            f"'{'.'.join(key)}' must be {_describe(expected)}, "
+            f"not {type(value).__name__} {value!r}",
             Location(shown, lines.line(key)),
         )
     )

@@ -98,9 +98,7 @@ def assemble(
     root = etree.Element(f"{{{TEI_NS}}}TEI", nsmap={None: TEI_NS})
     root.set(XML_ID, doc_id)
     root.set(XML_LANG, reading.metadata.language or project.settings.edition.language)
-    root.append(
-        build_header(project.settings, reading.metadata, doc_id, source_shown, imported_on)
-    )
+    root.append(build_header(project.settings, reading.metadata, doc_id, source_shown, imported_on))
     root.append(reading.text)
     indent(root)
     for pi in xml_model_pis(project, tei_path):

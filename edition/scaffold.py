@@ -62,7 +62,8 @@ REGISTER = """\
       <person xml:id="pers-example">
         <persName>Example Person</persName>
         <persName type="variant">E. Person</persName>
-        <note>An example entry: replace or delete it. Documents point here with ref="register.xml#pers-example".</note>
+        <note>An example entry: replace or delete it. Documents point here with
+          ref="register.xml#pers-example".</note>
       </person>
     </listPerson>
     <listPlace>

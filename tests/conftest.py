@@ -23,4 +23,3 @@ def demo(tmp_path: Path) -> Path:
         elif source.is_file():
             shutil.copy2(source, target / name)
     return target
-

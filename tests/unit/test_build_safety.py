@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from edition.cli import main
 from test_tei_parsing import BILLION_LAUGHS, XXE
+
+from edition.cli import main
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -19,7 +20,9 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def test_invalid_tei_is_not_published(capsys, demo: Path) -> None:
@@ -54,9 +57,7 @@ def test_template_error_is_located_and_keeps_old_site(capsys, demo: Path) -> Non
     template.write_text(template.read_text().replace("{{ edition.title }}", "{{ edition.titel }}"))
     status, _, err = run(capsys, "build", "--project", str(demo))
     assert status == 1
-    line = next(
-        n for n, text in enumerate(template.read_text().splitlines(), 1) if "titel" in text
-    )
+    line = next(n for n, text in enumerate(template.read_text().splitlines(), 1) if "titel" in text)
     assert err.splitlines()[0] == (
         f"templates/index.html:{line}: error[R502]: template uses an undefined value: "
         "'edition.config.EditionSettings object' has no attribute 'titel'"

@@ -122,7 +122,8 @@ def test_new_refuses_a_folder_with_files(capsys, tmp_path: Path) -> None:
     status, _, err = run(capsys, "new", str(tmp_path))
     assert status == 2
     assert err.splitlines() == [
-        f"{tmp_path}: error[C030]: {tmp_path} is not empty; 'edition new' only creates new projects",
+        f"{tmp_path}: error[C030]: {tmp_path} is not empty; "
+        "'edition new' only creates new projects",
         "  hint: choose a new folder name",
     ]
     assert (tmp_path / "notes.txt").read_text() == "mine"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from edition import config
 from conftest import REPO
+
+from edition import config
 
 
 def test_reference_page_is_generated_from_the_code() -> None:
     page = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
-    assert page == config.documentation(), "run: python -c 'from edition.config import documentation; print(documentation(), end=\"\")' > docs/configuration.md"
+    assert page == config.documentation(), "run 'nox -s regen' and review the diff"
 
 
 def test_every_option_has_a_docstring() -> None:

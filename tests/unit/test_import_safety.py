@@ -31,7 +31,9 @@ def test_reimport_of_untouched_files_changes_nothing(capsys, demo: Path) -> None
 def test_hand_edits_are_never_overwritten(capsys, demo: Path) -> None:
     assert run(capsys, "import", "--project", str(demo))[0] == 0
     target = demo / "tei" / f"{TELEGRAM}.xml"
-    edited = target.read_text(encoding="utf-8").replace("</body>", "<p>An editor's note.</p></body>")
+    edited = target.read_text(encoding="utf-8").replace(
+        "</body>", "<p>An editor's note.</p></body>"
+    )
     target.write_text(edited, encoding="utf-8")
 
     status, out, err = run(capsys, "import", "--project", str(demo))
@@ -53,7 +55,7 @@ def test_force_replaces_hand_edits_and_keeps_a_backup(capsys, demo: Path) -> Non
     target.write_text(edited, encoding="utf-8")
 
     source = demo / "sources" / f"{TELEGRAM}.txt"
-    status, out, err = run(capsys, "import", "--force", "--project", str(demo), str(source))
+    status, _, err = run(capsys, "import", "--force", "--project", str(demo), str(source))
     assert status == 0
     assert err.splitlines() == [
         f"sources/{TELEGRAM}.txt: info[S111]: replaced hand-edited tei/{TELEGRAM}.xml; "
@@ -112,7 +114,9 @@ def test_missing_source_argument(capsys, demo: Path) -> None:
     assert err.splitlines() == ["sources/nope.txt: error[S100]: no such source file"]
 
 
-def test_reimport_on_another_day_keeps_the_file_and_its_date(capsys, demo: Path, monkeypatch) -> None:
+def test_reimport_on_another_day_keeps_the_file_and_its_date(
+    capsys, demo: Path, monkeypatch
+) -> None:
     target = demo / "tei" / f"{TELEGRAM}.xml"
     first = target.read_bytes()
     assert b'<change when="2026-11-23" type="import">' in first  # when the demo was imported

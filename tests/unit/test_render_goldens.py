@@ -1,6 +1,6 @@
 """Golden pairs: tests/golden/render/<case>.xml rendered → <case>.html.
 
-Regenerate with ``REGEN_GOLDENS=1 pytest tests/unit/test_render_goldens.py`` and
+Regenerate with ``nox -s regen`` and
 review the diff in git before committing.
 """
 
@@ -36,8 +36,9 @@ def render(case: str) -> str:
 def test_golden(case: str) -> None:
     expected_path = GOLDEN / f"{case}.html"
     actual = render(case)
-    if os.environ.get("REGEN_GOLDENS") or not expected_path.exists():
+    if os.environ.get("EDITION_REGEN"):
         expected_path.write_text(actual, encoding="utf-8")
+    assert expected_path.exists(), f"no golden {expected_path.name}: run 'nox -s regen'"
     expected = expected_path.read_text(encoding="utf-8")
     diff = "".join(
         difflib.unified_diff(

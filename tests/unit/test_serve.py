@@ -22,7 +22,9 @@ def test_serves_the_built_site_on_loopback_only(demo: Path) -> None:
         assert host == "127.0.0.1"
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/documents/index.html", timeout=5) as r:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/documents/index.html", timeout=5
+        ) as r:
             assert r.status == 200
             assert "Documents" in r.read().decode()
     finally:

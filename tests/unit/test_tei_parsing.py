@@ -57,8 +57,10 @@ def test_external_dtd_is_not_loaded() -> None:
 def test_undeclared_entity_is_a_located_error() -> None:
     with pytest.raises(InputError) as caught:
         parse_xml(b"<TEI>\n  <p>caf&eacute;</p>\n</TEI>", "doc.xml")
-    assert caught.value.diagnostics[0].render().startswith(
-        "doc.xml:2:17: error[V303]: malformed XML: Entity 'eacute' not defined"
+    assert (
+        caught.value.diagnostics[0]
+        .render()
+        .startswith("doc.xml:2:17: error[V303]: malformed XML: Entity 'eacute' not defined")
     )
 
 

@@ -49,10 +49,10 @@ def test_jing_reports_every_file_with_columns(broken: Path, capsys) -> None:
     line = _line_of(broken / BROKEN, "<blink/>")
     column = _end_column(broken / BROKEN, "<blink/>")
     assert err.splitlines() == [
-        f'{BROKEN}:{line}:{column}: error[V310]: element "blink" not allowed anywhere; expected the '
-        'element end-tag, text or element "add", "date", "fw", "gap", "hi", "label", "lb", '
-        '"name", "note", "orgName", "pb", "persName", "placeName", "quote", "sic", "supplied", '
-        '"title" or "unclear"',
+        f'{BROKEN}:{line}:{column}: error[V310]: element "blink" not allowed anywhere; '
+        'expected the element end-tag, text or element "add", "date", "fw", "gap", "hi", '
+        '"label", "lb", "name", "note", "orgName", "pb", "persName", "placeName", "quote", '
+        '"sic", "supplied", "title" or "unclear"',
         "  hint: docs/encoding.md lists what the edition's schema allows, and where",
         "tei/zz-malformed.xml:3:7: error[V303]: malformed XML: Opening and ending tag mismatch: "
         "p line 2 and TEI",
