@@ -346,7 +346,7 @@ def build(no_validate: bool, **options: Any) -> int:
         click.echo(
             f"Built {result.documents} document(s), {result.pages} page(s) into "
             f"{project.shown(project.site_dir)}/ in {time.perf_counter() - started:.1f} s. "
-            f"Open {project.site_dir / 'index.html'} or run 'edition serve'."
+            "Preview it with 'edition serve' (http://127.0.0.1:8000/)."
         )
     return status
 

@@ -82,6 +82,20 @@ def _first(root: etree._Element, xpath: str) -> str:
     return " ".join(str(value).split())
 
 
+def _element(root: etree._Element, xpath: str) -> etree._Element | None:
+    found = root.xpath(xpath, namespaces=NSMAP)
+    return found[0] if found and isinstance(found[0], etree._Element) else None
+
+
+def _bibl_summary(bibl: etree._Element | None) -> str:
+    """A bibl as one line: its parts joined by " · " (as written when it is running text)."""
+    if bibl is None:
+        return ""
+    if (bibl.text or "").strip() or any((child.tail or "").strip() for child in bibl):
+        return _text(bibl)
+    return " · ".join(text for child in bibl if (text := _text(child)))
+
+
 def _all(root: etree._Element, xpath: str) -> list[str]:
     out = []
     for value in root.xpath(xpath, namespaces=NSMAP):
@@ -200,7 +214,7 @@ def read_meta(
         editors=_all(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:editor"),
         languages=_all(root, f"{header}/tei:profileDesc/tei:langUsage/tei:language"),
         keywords=keywords,
-        source=_first(root, f"{header}/tei:fileDesc/tei:sourceDesc/tei:bibl"),
+        source=_bibl_summary(_element(root, f"{header}/tei:fileDesc/tei:sourceDesc/tei:bibl")),
         uri=_first(root, f"{header}/tei:fileDesc/tei:publicationStmt/tei:idno[@type='URI']"),
         sender=", ".join(sent),
         recipient=", ".join(received),
