@@ -153,6 +153,17 @@ def sub(
     return child
 
 
+def append_text(element: etree._Element, value: str) -> None:
+    """Append text after the last child (or as the element's text); O(1) on long paragraphs."""
+    if not value:
+        return
+    last = next(element.iterchildren(reversed=True), None)
+    if last is not None:
+        last.tail = (last.tail or "") + value
+    else:
+        element.text = (element.text or "") + value
+
+
 def stamp_line(element: etree._Element, line: int) -> None:
     """Record the source line on an element (lxml stores lines only up to 65535)."""
     if 0 < line <= 65535:

@@ -16,7 +16,7 @@ from markdown_it.token import Token
 
 from edition import ocr
 from edition.diagnostics import Diagnostic, Location, warning
-from edition.tei import make, stamp_line
+from edition.tei import append_text, make, stamp_line
 
 _HYPHENATED = re.compile(r"[A-Za-z]-$")
 _WORD = re.compile(r"\S+")
@@ -192,7 +192,7 @@ class _Renderer:
         if self.ctx.ocr:
             self._ocr_text(parent, value)
         else:
-            _append_text(parent, value)
+            append_text(parent, value)
 
     def _ocr_text(self, parent: etree._Element, value: str) -> None:
         position = 0
@@ -200,12 +200,12 @@ class _Renderer:
             score = ocr.token_score(match.group())
             if score >= 0.5 or len(match.group()) < 3:
                 continue
-            _append_text(parent, value[position : match.start()])
+            append_text(parent, value[position : match.start()])
             cert = "low" if score < 0.3 else "medium"
             unclear = make("unclear", match.group(), reason="ocr", cert=cert, line=self.line)
             parent.append(unclear)
             position = match.end()
-        _append_text(parent, value[position:])
+        append_text(parent, value[position:])
 
     def child(self, parent: etree._Element, tag: str, **attributes: Any) -> etree._Element:
         element = make(tag, line=self.line, **attributes)
@@ -230,7 +230,7 @@ class _Renderer:
                     and following.type == "text"
                     and following.content[:1].isalpha()
                 )
-                _append_text(top, "\n")
+                append_text(top, "\n")
                 self.child(top, "lb", break_="no" if joined else None)
             elif kind in ("em_open", "strong_open"):
                 stack.append(self.child(top, "hi", rend="italic" if kind == "em_open" else "bold"))
@@ -293,17 +293,6 @@ class _Renderer:
 def _last_text(element: etree._Element) -> str:
     last = next(element.iterchildren(reversed=True), None)
     return (last.tail or "") if last is not None else (element.text or "")
-
-
-def _append_text(element: etree._Element, value: str) -> None:
-    """Append text after the last child (or as the element's text); O(1) on long paragraphs."""
-    if not value:
-        return
-    last = next(element.iterchildren(reversed=True), None)
-    if last is not None:
-        last.tail = (last.tail or "") + value
-    else:
-        element.text = (element.text or "") + value
 
 
 def stamp(element: etree._Element, line: int) -> etree._Element:

@@ -15,7 +15,7 @@ from lxml import etree
 from edition import ocr
 from edition.readers.inline import InlineContext, fill
 from edition.readers.ocr_lines import match_form_label, split_margins
-from edition.tei import local_name, make
+from edition.tei import append_text, local_name, make
 
 BANNER = re.compile(
     r"^(?:TOP SECRET|SECRET|CONFIDENTIAL|LIMITED OFFICIAL USE|UNCLASSIFIED|RESTRICTED)"
@@ -142,7 +142,7 @@ class ProseBuilder:
             if not self.pending:
                 open_p.append(make("pb", line=block.start))
             self.pending = []
-            _text(open_p, "\n")
+            append_text(open_p, "\n")
             self.lines_into(open_p, block)
             return
         self.flush()
@@ -240,7 +240,7 @@ class ProseBuilder:
         for offset, line in enumerate(block.lines):
             number = block.start + offset
             if len(self.closer):
-                _text(self.closer, "\n")
+                append_text(self.closer, "\n")
                 self.closer.append(make("lb", line=number))
             if SIGNATURE.match(line) or "[signature]" in line.lower():
                 element = make("signed", line=number)
@@ -265,7 +265,7 @@ class ProseBuilder:
         for offset, line in enumerate(block.lines):
             number = block.start + offset
             if offset:
-                _text(parent, "\n")
+                append_text(parent, "\n")
                 previous = "".join(parent.itertext()).rstrip(" \t")
                 joined = re.search(r"[a-z]-$", previous) and line.lstrip()[:1].islower()
                 parent.append(make("lb", line=number, break_="no" if joined else None))
@@ -341,19 +341,8 @@ def find_speakers(text: str, people: dict[str, str] | None = None) -> dict[str, 
     }
 
 
-def _text(element: etree._Element, value: str) -> None:
-    """Append text after the last child (or as the element's text); O(1) on long paragraphs."""
-    if not value:
-        return
-    last = next(element.iterchildren(reversed=True), None)
-    if last is not None:
-        last.tail = (last.tail or "") + value
-    else:
-        element.text = (element.text or "") + value
-
-
 def _move_content(source: etree._Element, target: etree._Element) -> None:
     if source.text:
-        _text(target, source.text)
+        append_text(target, source.text)
     for child in list(source):
         target.append(child)

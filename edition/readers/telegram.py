@@ -14,7 +14,7 @@ from lxml import etree
 from edition.readers.base import Metadata
 from edition.readers.inline import InlineContext, fill
 from edition.readers.prose import BANNER, HEADING, Block, ProseBuilder, split_blocks
-from edition.tei import make
+from edition.tei import append_text, make
 
 PAGE = re.compile(r"^PAGE (?P<n>\d+) (?P<rest>.*)$")
 DTG = re.compile(
@@ -215,7 +215,7 @@ class _Cable:
             fill(date, block.lines, block.start, self.ctx)
             self.meta.date = self.meta.date or dtg_date(dtg)[:10]
         elif (who := FROM_TO.match(first)) and self.opener is not None:
-            _text(self.opener, "\n")
+            append_text(self.opener, "\n")
             self.opener.append(make("lb", line=block.start))
             fill(self.opener, block.lines, block.start, self.ctx)
             kind = "sent" if who["kind"] == "FM" else "received"
@@ -248,7 +248,7 @@ class _Cable:
         holder = self.quote.getparent()
         if holder is None:
             holder = section
-        _text(holder, "\n")
+        append_text(holder, "\n")
         fill(holder, block.lines, block.start, self.ctx)
         self.builder.container, self.builder.open_p = section, holder
         self.quote = None
@@ -388,14 +388,3 @@ def _attribute_block(block: Block, div: etree._Element, ctx: InlineContext, meta
                     meta.keywords.append(term)
         elif key == "Subject" and not meta.title:
             meta.title = value
-
-
-def _text(element: etree._Element, value: str) -> None:
-    """Append text after the last child (or as the element's text); O(1) on long paragraphs."""
-    if not value:
-        return
-    last = next(element.iterchildren(reversed=True), None)
-    if last is not None:
-        last.tail = (last.tail or "") + value
-    else:
-        element.text = (element.text or "") + value

@@ -43,8 +43,8 @@ def _compiled(path: Path, stamp: tuple[int, int]) -> isoschematron.Schematron:
         ) from err
 
 
-def check(path: Path, tree: etree._ElementTree, shown: str) -> list[Diagnostic]:
-    """Every failed assert and successful report, located at the element it fired on."""
+def check(path: Path, tree: etree._ElementTree, shown: str, code: str = CODE) -> list[Diagnostic]:
+    """Every failed assert and successful report as ``<code>-<id>``, located where it fired."""
     schematron = compiled(path)
     try:
         if schematron.validate(tree):
@@ -68,7 +68,7 @@ def check(path: Path, tree: etree._ElementTree, shown: str) -> list[Diagnostic]:
         message, _, hint = text.partition(" Fix: ")
         where = Location(shown, _line(tree, fired.get("location")))
         make = warning if fired.get("role") in ("warning", "warn", "info") else error
-        problems.append(make(f"{CODE}-{rule_id}", message, where, *([hint] if hint else [])))
+        problems.append(make(f"{code}-{rule_id}", message, where, *([hint] if hint else [])))
     return problems
 
 
