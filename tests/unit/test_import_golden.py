@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import needs_tei_all
 from lxml import etree
 
 from edition.api import convert
@@ -70,6 +71,7 @@ def test_import_matches_golden(imported: Path, stem: str) -> None:
 
 
 @pytest.mark.slow
+@needs_tei_all
 def test_every_generated_file_is_valid_against_tei_all(imported: Path) -> None:
     files = [str(imported / f"{stem}.xml") for stem in STEMS] + [str(REPO / "tei/register.xml")]
     jing = Path(sys.executable).with_name("pyjing")

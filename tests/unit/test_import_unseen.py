@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import needs_tei_all
 
 from edition.api import convert
 from edition.diagnostics import Reporter, Severity
@@ -61,6 +62,7 @@ def test_translation_apparatus(imported) -> None:
 
 
 @pytest.mark.slow
+@needs_tei_all
 def test_valid_against_tei_all_and_the_project_schema(imported) -> None:
     tei, _ = imported
     files = sorted(str(p) for p in tei.glob("*.xml") if p.name != "register.xml")
