@@ -108,7 +108,7 @@ def _all(root: etree._Element, xpath: str) -> list[str]:
 def kind_of(title: str, declared: str = "") -> str:
     """The document kind: declared in the header, else the first known word in the title."""
     if declared:
-        return declared.lower()
+        return declared
     lowered = title.lower()
     for needle, kind in _KINDS:
         if re.search(rf"\b{re.escape(needle)}s?\b", lowered):
@@ -207,8 +207,7 @@ def read_meta(
         date=_iso_date(date),
         kind=kind,
         archive=archive,
-        classification=(fw_class.upper() if fw_class and classification_of(fw_class) else "")
-        or classification_of(source_note, *keywords),
+        classification=classification_of(fw_class, source_note, *keywords),
         abstract=_first(root, f"{header}/tei:profileDesc/tei:abstract"),
         collection=collection,
         editors=_all(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:editor"),
