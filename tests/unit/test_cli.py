@@ -152,3 +152,16 @@ def test_traceback_flag_shows_it_inline(capsys, demo: Path, monkeypatch) -> None
     assert status == 70
     assert "Traceback (most recent call last)" in err
     Path(err.split("The traceback is saved in ", 1)[1].split(";", 1)[0]).unlink()
+
+
+def test_ignore_silences_a_code_and_strict_makes_warnings_errors(capsys, demo: Path, monkeypatch):
+    monkeypatch.setenv("JAVA", str(demo / "no-such-java"))  # lxml fallback: warning V320
+    status, _, err = run(capsys, "validate", "--project", str(demo))
+    assert status == 0
+    assert err.splitlines()[0].startswith("warning[V320]: Java not found")
+    status, _, err = run(capsys, "validate", "--strict", "--project", str(demo))
+    assert status == 1
+    assert err.splitlines()[0].startswith("error[V320]: Java not found")
+    status, _, err = run(capsys, "validate", "--strict", "--ignore", "V320", "--project", str(demo))
+    assert status == 0
+    assert err == ""
