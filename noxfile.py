@@ -81,9 +81,12 @@ def demo(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Benchmark validation (jing against lxml, files/s) on the FRUS volumes and the demo."""
+    """Benchmark validation (jing against lxml, files/s), then the build (floor, build, Pagefind,
+    memory at scale, rebuilds). Arguments go to both scripts: --runs N, --quick (a smoke run),
+    --scales 1,4,16 (build only)."""
     install(session, "test")
     session.run("python", "benchmarks/bench_validation.py", *session.posargs)
+    session.run("python", "benchmarks/bench_build.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)

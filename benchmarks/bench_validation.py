@@ -11,14 +11,13 @@ run), lxml once per process (the compile is shown separately).
 from __future__ import annotations
 
 import argparse
-import copy
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from lxml import etree
+from corpus import split_volume, strip_volume
 
 from edition import api
 from edition.diagnostics import Reporter, Severity
@@ -27,48 +26,6 @@ from edition.validation import Settings, jing, relaxng, run
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
-TEI = "http://www.tei-c.org/ns/1.0"
-FRUS = "http://history.state.gov/frus/ns/1.0"
-
-
-def split_volume(volume: Path, folder: Path) -> list[Path]:
-    """One standalone TEI file per ``div[@type='document']``, FRUS-namespace markup removed."""
-    tree = etree.parse(str(volume), etree.XMLParser(resolve_entities=False, no_network=True))
-    root = tree.getroot()
-    header = root.find(f"{{{TEI}}}teiHeader")
-    files = []
-    for number, div in enumerate(root.iter(f"{{{TEI}}}div")):
-        if div.get("type") != "document":
-            continue
-        doc = etree.Element(f"{{{TEI}}}TEI", nsmap={None: TEI})
-        doc.append(copy.deepcopy(header))
-        body = etree.SubElement(etree.SubElement(doc, f"{{{TEI}}}text"), f"{{{TEI}}}body")
-        body.append(copy.deepcopy(div))
-        _strip_frus(doc)
-        path = folder / f"{volume.stem}-{number:05d}.xml"
-        path.write_bytes(etree.tostring(doc, encoding="UTF-8", xml_declaration=True))
-        files.append(path)
-    return files
-
-
-def strip_volume(volume: Path, folder: Path) -> Path:
-    """The whole volume with FRUS-namespace markup removed (valid against tei_all)."""
-    tree = etree.parse(str(volume), etree.XMLParser(resolve_entities=False, no_network=True))
-    _strip_frus(tree.getroot())
-    path = folder / volume.name
-    tree.write(str(path), encoding="UTF-8", xml_declaration=True)
-    return path
-
-
-def _strip_frus(root: etree._Element) -> None:
-    """Drop the FRUS-namespace attributes and ``frus:attachment`` elements (not TEI)."""
-    for attachment in list(root.iter(f"{{{FRUS}}}attachment")):
-        attachment.getparent().remove(attachment)
-    for element in root.iter():
-        if isinstance(element.tag, str):
-            for name in [n for n in element.attrib if n.startswith(f"{{{FRUS}}}")]:
-                del element.attrib[name]
-    etree.cleanup_namespaces(root)
 
 
 def measure(label: str, count: int, runs: int, once: Callable[[], int]) -> None:
@@ -110,7 +67,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (default 5)")
     parser.add_argument("--corpus", type=Path, default=SHARED / "corpus" / "frus")
     parser.add_argument("--schema", type=Path, default=SHARED / "schema" / "tei_all.rng")
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="--runs 1: a smoke run")
+    args, _ = parser.parse_known_args()  # nox -s bench passes bench_build's options too
+    if args.quick:
+        args.runs = 1
     engines = ["jing", "lxml"] if jing.available() else ["lxml"]
     if "jing" not in engines:
         print("Java not found: lxml figures only.")
