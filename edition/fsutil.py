@@ -33,6 +33,17 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def write_staged(path: Path, data: bytes) -> None:
+    """Write a file inside a staging folder (see ``staged_directory``).
+
+    No temporary file and rename per file: the whole folder is swapped in at the
+    end, so a half-written file can never be seen; this saves two system calls
+    per file on builds of tens of thousands of files.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
 @contextlib.contextmanager
 def staged_directory(target: Path) -> Iterator[Path]:
     """Yield an empty folder beside ``target``; swap it in only if the block succeeds.

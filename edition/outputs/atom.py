@@ -17,7 +17,7 @@ from lxml import etree
 from edition.clock import source_date_epoch
 from edition.deposit.metadata import read_header
 from edition.diagnostics import Reporter
-from edition.fsutil import write_atomic
+from edition.fsutil import write_staged
 from edition.tei import serialize
 
 if TYPE_CHECKING:
@@ -112,4 +112,4 @@ class AtomFeed:
                 _a(entry, "category", term=keyword)
         updated.text = fixed or latest
         etree.indent(feed)
-        write_atomic(outdir / FEED, serialize(feed))
+        write_staged(outdir / FEED, serialize(feed))

@@ -27,7 +27,7 @@ from lxml import etree
 
 from edition.deposit.metadata import read_header
 from edition.diagnostics import Reporter
-from edition.fsutil import write_atomic
+from edition.fsutil import write_staged
 from edition.tei import TEI_NS, local_name, serialize, tei
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ class DTSOutput:
         base = edition.base_url.rstrip("/") + "/" if edition.base_url else "/"
         prefix = f"{base}{FOLDER}/"
         out = outdir / FOLDER
-        write_atomic(
+        write_staged(
             out / "index.json",
             _dump(
                 {
@@ -200,8 +200,8 @@ class DTSOutput:
             "dublinCore": _edition_dc(project),
             "member": resources,
         }
-        write_atomic(out / "collection.json", _dump(root))
-        write_atomic(out / "collection" / f"{edition.id}.json", _dump(root))
+        write_staged(out / "collection.json", _dump(root))
+        write_staged(out / "collection" / f"{edition.id}.json", _dump(root))
 
     def _resource(
         self,
@@ -255,12 +255,12 @@ class DTSOutput:
     ) -> None:
         slug = doc.slug
         own = {"@context": CONTEXT, "dtsVersion": DTS_VERSION, **resource}
-        write_atomic(out / "collection" / f"{slug}.json", _dump(own))
+        write_staged(out / "collection" / f"{slug}.json", _dump(own))
         navigation_resource = {
             k: resource[k]
             for k in ("@id", "@type", "collection", "navigation", "document", "citationTrees")
         }
-        write_atomic(
+        write_staged(
             out / "navigation" / f"{slug}.json",
             _dump(
                 {
@@ -273,10 +273,10 @@ class DTSOutput:
                 }
             ),
         )
-        write_atomic(out / "document" / f"{slug}.xml", doc.source.read_bytes())
+        write_staged(out / "document" / f"{slug}.xml", doc.source.read_bytes())
         for unit in units:
             children = [u.as_json() for u in units if u.parent == unit.identifier]
-            write_atomic(
+            write_staged(
                 out / "navigation" / slug / f"{unit.identifier}.json",
                 _dump(
                     {
@@ -290,7 +290,7 @@ class DTSOutput:
                     }
                 ),
             )
-            write_atomic(out / "document" / slug / f"{unit.identifier}.xml", _fragment(tree, unit))
+            write_staged(out / "document" / slug / f"{unit.identifier}.xml", _fragment(tree, unit))
 
 
 def _fragment(tree: etree._ElementTree, unit: CitableUnit) -> bytes:

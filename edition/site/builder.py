@@ -14,7 +14,7 @@ from markupsafe import Markup
 from edition import __version__, clock
 from edition.diagnostics import Location, Reporter, error, info
 from edition.errors import ConfigError, EditionError
-from edition.fsutil import remove_stale_staging, safe_name, staged_directory, write_atomic
+from edition.fsutil import remove_stale_staging, safe_name, staged_directory, write_staged
 from edition.outputs import SITE_OUTPUTS
 from edition.project import Project
 from edition.render.behaviours import ApparatusEntry, Mention, RenderContext
@@ -269,7 +269,7 @@ def _write_site(
             except EditionError as err:
                 reporter.extend(err.diagnostics)
                 raise _BuildFailed from err
-            write_atomic(out / relative, html.encode("utf-8"))
+            write_staged(out / relative, html.encode("utf-8"))
             if relative != "404.html":
                 sitemap.append(relative.removesuffix("index.html"))
             result.pages += 1
@@ -316,15 +316,15 @@ def _write_site(
             folder = out / "documents" / doc.slug
             folder.mkdir(parents=True, exist_ok=True)
             if doc.split and doc.tree is not None:
-                write_atomic(folder / f"{doc.slug}.xml", serialize(doc.tree))
+                write_staged(folder / f"{doc.slug}.xml", serialize(doc.tree))
             else:
                 shutil.copyfile(doc.source, folder / f"{doc.slug}.xml")
             built = str(common["build_date"])
-            write_atomic(
+            write_staged(
                 folder / "cite.bib",
                 citation.bibtex(edition, doc.title, doc.date, doc.slug).encode(),
             )
-            write_atomic(
+            write_staged(
                 folder / "cite.json",
                 citation.csl_json(edition, doc.title, doc.date, doc.slug).encode(),
             )
@@ -378,7 +378,7 @@ def _write_site(
             page("search/index.html", "search.html")
         # Hosts serve 404.html at any missing URL: its links start at the site's own path.
         page("404.html", "404.html", root=urlsplit(edition.base_url).path.rstrip("/") + "/")
-        write_atomic(out / "sitemap.xml", pages.sitemap(edition.base_url, sitemap))
+        write_staged(out / "sitemap.xml", pages.sitemap(edition.base_url, sitemap))
         for output in SITE_OUTPUTS.values():
             output.write(project, documents, out, reporter)
         if project.settings.site.search and not search.build_index(out, edition.language, reporter):

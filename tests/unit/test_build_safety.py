@@ -69,14 +69,14 @@ def test_template_error_is_located_and_keeps_old_site(capsys, demo: Path) -> Non
 KILL_MIDWAY = """
 import os, signal, sys
 import edition.site.builder as builder
-original = builder.write_atomic
+original = builder.write_staged
 written = []
 def write_then_die(path, data):
     original(path, data)
     written.append(path)
     if len(written) == 3:
         os.kill(os.getpid(), signal.SIGKILL)
-builder.write_atomic = write_then_die
+builder.write_staged = write_then_die
 from edition.cli import main
 sys.exit(main(["build", "--project", sys.argv[1]]))
 """
