@@ -20,12 +20,17 @@ def safe_name(text: str, fallback: str = "item") -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
+    """Write ``data`` to ``path`` through a temporary file and an atomic rename.
+
+    The file gets the usual ``rw-r--r--`` mode (mkstemp alone would leave it
+    readable by its owner only).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+        Path(tmp).chmod(0o644)
         Path(tmp).replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -208,17 +208,3 @@ def _extract(archive: Path, into: Path, shown: str) -> Path:
             "give the path of a bag folder or deposit zip",
         )
     )
-
-
-def write_zip(target: Path, data: bytes) -> None:
-    """Write the zip beside ``target`` and rename it into place (never half-written)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        Path(tmp).chmod(0o644)
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

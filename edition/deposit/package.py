@@ -20,7 +20,7 @@ from edition.deposit.metadata import HeaderRecord, read_header
 from edition.deposit.readiness import check_deposit_ready, rules_path
 from edition.diagnostics import Location, Reporter, Severity, error, warning
 from edition.errors import EditionError
-from edition.fsutil import safe_name, staged_directory
+from edition.fsutil import safe_name, staged_directory, write_atomic
 from edition.project import Project
 from edition.tei import parse_xml, serialize
 
@@ -191,7 +191,7 @@ def write_deposit(
             if problems:
                 reporter.extend(problems)
                 return None
-            bag.write_zip(target, data)
+            write_atomic(target, data)
         return DepositResult(target, files, zipped=True)
     if target.exists() and not target.is_dir():
         reporter.report(

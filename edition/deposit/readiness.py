@@ -7,7 +7,7 @@ documents that are not yet complete.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -65,13 +65,14 @@ def check_files(
     severity: Severity = Severity.ERROR,
 ) -> int:
     """Parse (hardened) and check files; parse errors are reported, not raised."""
-    count = 0
+    return check_deposit_ready(_parsed(paths, reporter), rules, reporter, severity)
+
+
+def _parsed(
+    paths: Iterable[tuple[Path, str]], reporter: Reporter
+) -> Iterator[tuple[etree._ElementTree, str]]:
     for path, shown in paths:
         try:
-            tree = parse_xml(path, shown)
+            yield parse_xml(path, shown), shown
         except EditionError as err:
             reporter.extend(err.diagnostics)
-            continue
-        reporter.extend(deposit_problems(tree, shown, rules, severity))
-        count += 1
-    return count

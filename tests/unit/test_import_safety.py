@@ -130,3 +130,10 @@ def test_reimport_on_another_day_keeps_the_file_and_its_date(
     source.write_text(source.read_text(encoding="utf-8") + "\nADDED LINE\n", encoding="utf-8")
     assert run(capsys, "import", "--project", str(demo))[0] == 0
     assert b'<change when="2027-01-15" type="import">' in target.read_bytes()
+
+
+def test_written_tei_is_readable_by_others(capsys, demo: Path) -> None:
+    target = demo / "tei" / f"{TELEGRAM}.xml"
+    target.unlink()
+    assert run(capsys, "import", "--project", str(demo))[0] == 0
+    assert target.stat().st_mode & 0o777 == 0o644
