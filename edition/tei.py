@@ -153,6 +153,23 @@ def sub(
     return child
 
 
+def text_of(node: object) -> str:
+    """Whitespace-normalised text of an element, or of an XPath string or attribute result."""
+    if node is None:
+        return ""
+    if isinstance(node, etree._Element):
+        return " ".join("".join(node.itertext()).split())
+    return " ".join(str(node).split())
+
+
+def xpath_texts(root: etree._Element | etree._ElementTree, xpath: str) -> list[str]:
+    """The non-empty normalised texts of what ``xpath`` (prefix ``tei:``) selects, in order."""
+    found = root.xpath(xpath, namespaces=NSMAP)
+    if not isinstance(found, list):
+        return []
+    return [text for node in found if (text := text_of(node))]
+
+
 def append_text(element: etree._Element, value: str) -> None:
     """Append text after the last child (or as the element's text); O(1) on long paragraphs."""
     if not value:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from edition.tei import NSMAP, XML_ID, tei
+from edition.tei import NSMAP, XML_ID, tei, text_of, xpath_texts
 
 _HEADER = "/tei:TEI/tei:teiHeader"
 _FILE = f"{_HEADER}/tei:fileDesc"
@@ -46,22 +46,8 @@ class HeaderRecord:
     changed: str = ""
 
 
-def _text(node: object) -> str:
-    if isinstance(node, etree._Element):
-        return " ".join("".join(node.itertext()).split())
-    return " ".join(str(node).split())
-
-
-def _all(tree: etree._ElementTree, xpath: str) -> list[str]:
-    found = tree.xpath(xpath, namespaces=NSMAP)
-    if not isinstance(found, list):
-        return []
-    values = [_text(node) for node in found]
-    return [v for v in values if v]
-
-
 def _one(tree: etree._ElementTree, xpath: str) -> str:
-    values = _all(tree, xpath)
+    values = xpath_texts(tree, xpath)
     return values[0] if values else ""
 
 
@@ -73,20 +59,20 @@ def read_header(tree: etree._ElementTree, fallback_id: str = "") -> HeaderRecord
         tree, f"{_FILE}/tei:titleStmt/tei:title"
     )
     editors = [
-        Contributor(_text(node), node.get("role") or "editor")
+        Contributor(text_of(node), node.get("role") or "editor")
         for node in tree.xpath(f"{_FILE}/tei:titleStmt/tei:editor", namespaces=NSMAP)
-        if isinstance(node, etree._Element) and _text(node)
+        if isinstance(node, etree._Element) and text_of(node)
     ]
     for stmt in tree.xpath(f"{_FILE}/tei:titleStmt/tei:respStmt", namespaces=NSMAP):
         if not isinstance(stmt, etree._Element):
             continue
         resp = stmt.find(tei("resp"))
-        role = _text(resp) if resp is not None else ""
+        role = text_of(resp) if resp is not None else ""
         for name in stmt.findall(tei("name")):
-            if _text(name):
-                editors.append(Contributor(_text(name), role or "contributor"))
+            if text_of(name):
+                editors.append(Contributor(text_of(name), role or "contributor"))
     source = ", ".join(
-        _all(
+        xpath_texts(
             tree,
             f"{_FILE}/tei:sourceDesc/tei:msDesc/tei:msIdentifier/*"
             f" | {_FILE}/tei:sourceDesc/tei:bibl/*[not(self::tei:note[@type='transcription'])]",
@@ -97,7 +83,7 @@ def read_header(tree: etree._ElementTree, fallback_id: str = "") -> HeaderRecord
         title=title or ident,
         collection=_one(tree, f"{_FILE}/tei:titleStmt/tei:title[@type='collection']"),
         editors=editors,
-        authors=_all(
+        authors=xpath_texts(
             tree,
             f"{_FILE}/tei:sourceDesc/tei:bibl/tei:author"
             f" | {_FILE}/tei:sourceDesc//tei:msItem/tei:author"
@@ -112,16 +98,18 @@ def read_header(tree: etree._ElementTree, fallback_id: str = "") -> HeaderRecord
         uri=_one(tree, f"{_FILE}/tei:publicationStmt/tei:idno[@type='URI']"),
         version=_one(tree, f"{_FILE}/tei:editionStmt/tei:edition/@n"),
         source=source,
-        source_idnos=_all(
+        source_idnos=xpath_texts(
             tree,
             f"{_FILE}/tei:sourceDesc/tei:bibl/tei:idno"
             f" | {_FILE}/tei:sourceDesc/tei:msDesc/tei:msIdentifier/tei:idno",
         ),
         date=_one(tree, f"{_FILE}/tei:sourceDesc//tei:date/@when")
         or _one(tree, f"{_HEADER}/tei:profileDesc/tei:correspDesc//tei:date/@when"),
-        languages=_all(tree, f"{_HEADER}/tei:profileDesc/tei:langUsage/tei:language/@ident"),
-        keywords=_all(tree, f"{_HEADER}/tei:profileDesc/tei:textClass/tei:keywords/tei:term"),
+        languages=xpath_texts(tree, f"{_HEADER}/tei:profileDesc/tei:langUsage/tei:language/@ident"),
+        keywords=xpath_texts(
+            tree, f"{_HEADER}/tei:profileDesc/tei:textClass/tei:keywords/tei:term"
+        ),
         abstract=_one(tree, f"{_HEADER}/tei:profileDesc/tei:abstract"),
-        changes=_all(tree, f"{_HEADER}/tei:revisionDesc//tei:change"),
-        changed=max(_all(tree, f"{_HEADER}/tei:revisionDesc//tei:change/@when"), default=""),
+        changes=xpath_texts(tree, f"{_HEADER}/tei:revisionDesc//tei:change"),
+        changed=max(xpath_texts(tree, f"{_HEADER}/tei:revisionDesc//tei:change/@when"), default=""),
     )

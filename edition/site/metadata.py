@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from edition.tei import NSMAP, XML_ID, local_name
+from edition.tei import NSMAP, XML_ID, local_name, text_of, xpath_texts
 
 _KINDS = (
     ("record of conversation", "record of conversation"),
@@ -66,20 +66,9 @@ class DocumentMeta:
         return self.date[:4] if re.match(r"^\d{4}", self.date) else ""
 
 
-def _text(node: etree._Element | None) -> str:
-    if node is None:
-        return ""
-    return " ".join("".join(node.itertext()).split())
-
-
 def _first(root: etree._Element, xpath: str) -> str:
     found = root.xpath(xpath, namespaces=NSMAP)
-    if not found:
-        return ""
-    value = found[0]
-    if isinstance(value, etree._Element):
-        return _text(value)
-    return " ".join(str(value).split())
+    return text_of(found[0]) if isinstance(found, list) and found else ""
 
 
 def _element(root: etree._Element, xpath: str) -> etree._Element | None:
@@ -92,17 +81,13 @@ def _bibl_summary(bibl: etree._Element | None) -> str:
     if bibl is None:
         return ""
     if (bibl.text or "").strip() or any((child.tail or "").strip() for child in bibl):
-        return _text(bibl)
-    return " · ".join(text for child in bibl if (text := _text(child)))
+        return text_of(bibl)
+    return " · ".join(text for child in bibl if (text := text_of(child)))
 
 
 def _all(root: etree._Element, xpath: str) -> list[str]:
-    out = []
-    for value in root.xpath(xpath, namespaces=NSMAP):
-        text = _text(value) if isinstance(value, etree._Element) else " ".join(str(value).split())
-        if text and text not in out:
-            out.append(text)
-    return out
+    """Distinct texts, first occurrence first."""
+    return list(dict.fromkeys(xpath_texts(root, xpath)))
 
 
 def kind_of(title: str, declared: str = "") -> str:
@@ -168,7 +153,7 @@ def read_meta(
         root, f"{header}/tei:profileDesc/tei:textClass/tei:keywords[not(@scheme='kind')]/tei:term"
     )
     hands = {
-        str(n.get(XML_ID)): _text(n) or str(n.get(XML_ID))
+        str(n.get(XML_ID)): text_of(n) or str(n.get(XML_ID))
         for n in root.xpath(
             f"{header}/tei:profileDesc/tei:handNotes/tei:handNote[@xml:id]", namespaces=NSMAP
         )
@@ -183,7 +168,7 @@ def read_meta(
     for editor in root.xpath(
         f"{header}/tei:fileDesc/tei:titleStmt/tei:editor[@xml:id]", namespaces=NSMAP
     ):
-        responsible[str(editor.get(XML_ID))] = _text(editor)
+        responsible[str(editor.get(XML_ID))] = text_of(editor)
     method = _all(root, f"{header}/tei:encodingDesc/tei:editorialDecl//tei:p")
     sent = _all(
         root,
@@ -198,7 +183,7 @@ def read_meta(
         for note in text_root.xpath(
             ".//tei:note[@type='source' or @rend='inline']", namespaces=NSMAP
         )[:2]:
-            found = kind_of(_text(note))
+            found = kind_of(text_of(note))
             if found not in {"document", "note"}:
                 kind = found
                 break
@@ -230,7 +215,7 @@ def _division_title(head: etree._Element | None) -> str:
     parts = [head.text or ""]
     for child in head:
         if isinstance(child.tag, str) and local_name(child) != "note":
-            parts.append(_text(child))
+            parts.append(text_of(child))
         parts.append(child.tail or "")
     return " ".join("".join(parts).split())
 

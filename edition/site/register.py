@@ -10,7 +10,7 @@ from lxml import etree
 from edition.diagnostics import Reporter
 from edition.errors import EditionError
 from edition.fsutil import safe_name
-from edition.tei import NSMAP, XML_ID, parse_xml
+from edition.tei import NSMAP, XML_ID, parse_xml, text_of
 
 KINDS = {"person": "persons", "place": "places", "org": "organisations"}
 
@@ -34,8 +34,6 @@ class Entity:
         return KINDS[self.kind]
 
 
-def _text(node: object) -> str:
-    return " ".join("".join(node.itertext()).split()) if hasattr(node, "itertext") else ""
 
 
 def read_register(path: Path, shown: str, reporter: Reporter) -> dict[str, Entity]:
@@ -60,10 +58,10 @@ def read_register(path: Path, shown: str, reporter: Reporter) -> dict[str, Entit
             entities[ident] = Entity(
                 ident,
                 kind,
-                _text(main[0]) if main else ident,
-                [_text(n) for n in names if n.get("type") == "variant"],
+                text_of(main[0]) if main else ident,
+                [text_of(n) for n in names if n.get("type") == "variant"],
                 " ".join(
-                    _text(n)
+                    text_of(n)
                     for n in node.xpath(
                         "tei:note|tei:desc|tei:occupation|tei:birth|tei:death", namespaces=NSMAP
                     )
@@ -82,8 +80,8 @@ def read_embedded(tree: etree._ElementTree, prefix: str) -> dict[str, Entity]:
     for name in tree.xpath(xpath, namespaces=NSMAP):
         local = str(name.get(XML_ID))
         item = name.getparent()
-        note = _text(item) if item is not None else ""
-        label = _text(name).rstrip(",")
+        note = text_of(item) if item is not None else ""
+        label = text_of(name).rstrip(",")
         found[local] = Entity(
             f"{prefix}-{local}", "person", label, [], note.removeprefix(label).strip(" ,")
         )
