@@ -78,6 +78,19 @@ class Diagnostic:
             ensure_ascii=False,
         )
 
+    def to_data(self) -> list[object]:
+        """A plain JSON-able form (for the build cache); ``from_data`` reads it back."""
+        loc = self.location
+        where = [loc.path, loc.line, loc.column] if loc else None
+        return [self.code, self.message, where, int(self.severity), list(self.hints)]
+
+    @classmethod
+    def from_data(cls, data: list[object]) -> Diagnostic:
+        """The diagnostic ``to_data`` wrote."""
+        code, message, where, severity, hints = data
+        location = Location(*where) if isinstance(where, list) else None  # type: ignore[arg-type]
+        return cls(str(code), str(message), location, Severity(severity), tuple(hints))  # type: ignore[call-overload,arg-type]
+
 
 def error(code: str, message: str, location: Location | None = None, *hints: str) -> Diagnostic:
     """Shorthand for an error diagnostic."""
