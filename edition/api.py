@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from edition.cache import Cache
 from edition.deposit import DepositResult, check_deposit, write_deposit
 from edition.diagnostics import Reporter, relative_path
+from edition.executors import Executor
 from edition.importer import ImportOutcome, import_sources
 from edition.project import Project
 from edition.site.builder import BuildResult, build_site
@@ -94,14 +97,28 @@ def build(
     *,
     check: bool = True,
     advance: Advance = _noop,
+    executor: Executor | None = None,
+    cache: bool = True,
+    clean: bool = False,
 ) -> BuildResult | None:
-    """Validate (unless ``check`` is false) and build the site; ``None`` when refused."""
+    """Validate (unless ``check`` is false) and build the site; ``None`` when refused.
+
+    With ``cache`` (the default) only what changed since the last build is
+    validated and rebuilt (``project.cache_dir``); ``clean`` forgets the cache
+    first. ``executor`` runs the per-document work (default: in this process).
+    """
     reporter = reporter if reporter is not None else Reporter()
+    if clean:
+        shutil.rmtree(project.cache_dir, ignore_errors=True)
+    store = Cache(project.cache_dir if cache else None)
     if check:
         validate(project, reporter=reporter, advance=advance)
         if reporter.has_errors:
+            store.save()
             return None
-    return build_site(project, reporter, validated=check, advance=advance)
+    return build_site(
+        project, reporter, validated=check, advance=advance, cache=store, executor=executor
+    )
 
 
 def deposit(

@@ -9,7 +9,6 @@ saves work, it never changes a result.
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections.abc import Iterable
 from functools import cache as memoise
@@ -57,7 +56,10 @@ def tool_digest() -> str:
     package = Path(__file__).resolve().parent
     parts: list[bytes | str] = [__version__]
     for path in sorted(package.rglob("*")):
-        if path.suffix in {".py", ".toml", ".rng", ".rnc", ".sch"} and "__pycache__" not in path.parts:
+        if (
+            path.suffix in {".py", ".toml", ".rng", ".rnc", ".sch"}
+            and "__pycache__" not in path.parts
+        ):
             parts += [path.relative_to(package).as_posix(), path.read_bytes()]
     return digest(*parts)
 
@@ -116,7 +118,8 @@ class Cache:
             return {}
         if data.get("tool") != tool_digest() or not isinstance(data.get("entries"), dict):
             return {}
-        return data["entries"]
+        entries: dict[str, Any] = data["entries"]
+        return entries
 
 
 def file_digests(cache: Cache, group: str, paths: Iterable[Path]) -> dict[Path, str]:
@@ -133,7 +136,7 @@ def file_digests(cache: Cache, group: str, paths: Iterable[Path]) -> dict[Path, 
     for path in paths:
         key = str(path)
         try:
-            status = os.stat(path)
+            status = path.stat()
         except OSError:
             continue
         stamp = [status.st_size, status.st_mtime_ns, status.st_ino]

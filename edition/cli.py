@@ -24,6 +24,7 @@ import click
 from edition import __version__, api, scaffold
 from edition.diagnostics import Reporter, Severity
 from edition.errors import ConfigError, EditionError
+from edition.executors import EXECUTORS, make_executor
 from edition.project import Project
 from edition.validation import ENGINES, FORMATS, formats
 
@@ -320,32 +321,92 @@ def _in_project(session: _Session) -> bool:
         return False
 
 
+def _work_options(func: F) -> F:
+    """Options of the commands that run per-document work: where it runs, and the cache."""
+    options = [
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(0),
+            default=0,
+            help="Worker processes for the per-document work (default 0: all cores; 1: none).",
+        ),
+        click.option(
+            "--executor",
+            "executor_kind",
+            type=click.Choice(list(EXECUTORS)),
+            default="local",
+            show_default=True,
+            help="local: this machine (see --jobs); dask: a Dask cluster (see --scheduler).",
+        ),
+        click.option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Address of the Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask).",
+        ),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the build cache."),
+    ]
+    for decorate in reversed(options):
+        func = decorate(func)
+    return func
+
+
 @cli.command()
 @click.option("--no-validate", is_flag=True, help="Publish without validating (the site says so).")
+@click.option(
+    "--clean", is_flag=True, help="Forget the build cache and rebuild everything from scratch."
+)
+@_work_options
 @_report_options
-def build(no_validate: bool, **options: Any) -> int:
+def build(
+    no_validate: bool,
+    clean: bool,
+    jobs: int,
+    executor_kind: str,
+    scheduler: str | None,
+    no_cache: bool,
+    **options: Any,
+) -> int:
     """Validate the edition and build the static site into site/.
 
     \b
-    Example:
+    Examples:
       edition build && python3 -m http.server -d site
+      edition build --jobs 4
+      edition build --executor dask --scheduler tcp://10.0.0.5:8786
 
-    The site is built in a temporary folder and swapped in only when the
-    whole build succeeded, so a failed build leaves the previous site intact.
+    Only what changed since the last build is validated and rebuilt (the
+    build cache is .edition-cache/, safe to delete; --clean rebuilds all).
+    The site is built beside site/ and put in place only when the whole
+    build succeeded, so a failed build leaves the previous site intact.
     """
     session = _Session(**_split(options))
     project = session.project
     started = time.perf_counter()
-    with progress("Building", len(project.tei_files())) as advance:
-        result = api.build(project, session.reporter, check=not no_validate, advance=advance)
+    executor = make_executor(executor_kind, jobs, scheduler)
+    try:
+        with progress("Building", len(project.tei_files())) as advance:
+            result = api.build(
+                project,
+                session.reporter,
+                check=not no_validate,
+                advance=advance,
+                executor=executor,
+                cache=not no_cache,
+                clean=clean,
+            )
+    finally:
+        executor.close()
     status = session.finish()
     if result is None or result.failed:
         click.echo("Not built: the edition has errors (see above); the previous site is unchanged.")
         return EXIT_INPUT
     if status == EXIT_OK:
+        changed = f", {result.written} file(s) changed" if result.incremental else ""
         click.echo(
             f"Built {result.documents} document(s), {result.pages} page(s) into "
-            f"{project.shown(project.site_dir)}/ in {time.perf_counter() - started:.1f} s. "
+            f"{project.shown(project.site_dir)}/ in {time.perf_counter() - started:.1f} s"
+            f"{changed}. "
             "Preview it with 'edition serve' (http://127.0.0.1:8000/)."
         )
     return status

@@ -88,8 +88,8 @@ class Diagnostic:
     def from_data(cls, data: list[object]) -> Diagnostic:
         """The diagnostic ``to_data`` wrote."""
         code, message, where, severity, hints = data
-        location = Location(*where) if isinstance(where, list) else None  # type: ignore[arg-type]
-        return cls(str(code), str(message), location, Severity(severity), tuple(hints))  # type: ignore[call-overload,arg-type]
+        location = Location(*where) if isinstance(where, list) else None
+        return cls(str(code), str(message), location, Severity(severity), tuple(hints))  # type: ignore[arg-type]
 
 
 def error(code: str, message: str, location: Location | None = None, *hints: str) -> Diagnostic:

@@ -104,7 +104,9 @@ class ProcessExecutor:
         if self._pool is None:
             # forkserver: workers fork from a clean process that has imported the build code,
             # never from this one (which may run threads: progress bars, the dev server).
-            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+            method = (
+                "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+            )
             context = multiprocessing.get_context(method)
             if method == "forkserver":
                 context.set_forkserver_preload(["edition.site.jobs", "edition.validation.jobs"])
@@ -135,7 +137,9 @@ class ProcessExecutor:
             self._pool = None
 
 
-def _run_dask_batch(function: Callable[[Any, Any], Any], shared: Any, batch: Sequence[Any]) -> list[Any]:
+def _run_dask_batch(
+    function: Callable[[Any, Any], Any], shared: Any, batch: Sequence[Any]
+) -> list[Any]:
     return [function(shared, item) for item in batch]
 
 
@@ -162,7 +166,7 @@ class DaskExecutor:
                 )
             ) from err
         try:
-            self.client = Client(scheduler, timeout="20s")
+            self.client = Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError, ValueError) as err:
             raise UsageError(
                 error(
@@ -177,7 +181,7 @@ class DaskExecutor:
     def map(self, function: Callable[[S, T], R], shared: S, items: Sequence[T]) -> Iterator[R]:
         if not items:
             return
-        [remote] = self.client.scatter([shared], broadcast=True)
+        [remote] = self.client.scatter([shared], broadcast=True)  # type: ignore[no-untyped-call]
         futures = self.client.map(
             _run_dask_batch,
             [function] * len(chunks := batches(items, self.workers)),
@@ -188,19 +192,21 @@ class DaskExecutor:
         try:
             for future in futures:
                 yield from future.result()
-                future.release()
+                future.release()  # type: ignore[no-untyped-call]
         finally:
-            self.client.cancel(futures)
+            self.client.cancel(futures)  # type: ignore[no-untyped-call]
             remote.release()
 
     def close(self) -> None:
-        self.client.close()
+        self.client.close()  # type: ignore[no-untyped-call]
 
 
 EXECUTORS = ("local", "dask")
 
 
-def make_executor(kind: str = "local", jobs: int | None = None, scheduler: str | None = None) -> Executor:
+def make_executor(
+    kind: str = "local", jobs: int | None = None, scheduler: str | None = None
+) -> Executor:
     """The executor for ``--executor``/``--jobs``/``--scheduler``."""
     if kind == "dask":
         if not scheduler:
@@ -215,7 +221,9 @@ def make_executor(kind: str = "local", jobs: int | None = None, scheduler: str |
         return DaskExecutor(scheduler)
     if kind != "local":
         raise UsageError(
-            error("C043", f"unknown executor {kind!r}", None, f"choose one of {', '.join(EXECUTORS)}")
+            error(
+                "C043", f"unknown executor {kind!r}", None, f"choose one of {', '.join(EXECUTORS)}"
+            )
         )
     jobs = default_jobs() if jobs is None or jobs <= 0 else jobs
     return SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)

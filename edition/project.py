@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -54,7 +55,15 @@ class Project:
 
     def shown(self, path: Path) -> str:
         """A path as diagnostics show it: relative to the project root."""
+        text, prefix = str(path), f"{self.root}{os.sep}"
+        if text.startswith(prefix) and ".." not in path.parts:  # the common case, without I/O
+            return Path(text[len(prefix) :]).as_posix()
         return relative_path(path, self.root)
+
+    @property
+    def cache_dir(self) -> Path:
+        """The build cache (``.edition-cache/`` beside edition.toml): safe to delete."""
+        return self.root / ".edition-cache"
 
     @property
     def sources_dir(self) -> Path:
@@ -108,9 +117,7 @@ class Project:
         if not self.tei_dir.is_dir():
             return []
         register = self.register_path
-        return sorted(
-            p for p in self.tei_dir.glob("*.xml") if p.is_file() and p.resolve() != register
-        )
+        return sorted(p for p in self.tei_dir.glob("*.xml") if p != register and p.is_file())
 
     def tei_path_for(self, source: Path) -> Path:
         """Where the TEI of a source goes: ``sources/x.txt`` → ``tei/x.xml``."""

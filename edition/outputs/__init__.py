@@ -1,24 +1,28 @@
 """The table of site outputs: files written beside the HTML pages at build time.
 
-Each output has a ``name``, a one-line ``description`` and
-``write(project, documents, outdir, reporter)``, where ``documents`` are the
-parsed ``SiteDocument``s and ``outdir`` is the staging folder of the site
-(swapped in only when the whole build succeeds). Outputs never mutate the TEI.
+An output has a ``name``, a one-line ``description`` and two steps, so that
+per-document work can run in parallel and be cached:
+
+- ``document(project, doc)`` runs where the document is rendered (a worker),
+  with its TEI tree: it returns the document's own files (path relative to the
+  site → bytes) and a small JSON-able summary for the edition-wide files;
+- ``edition(project, documents)`` runs once, from every document's summary
+  (``doc.outputs[name]``), and returns the edition-wide files.
+
+Outputs never mutate the TEI.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from edition.diagnostics import Reporter
 from edition.outputs.atom import AtomFeed
 from edition.outputs.dts import DTSOutput
 
 if TYPE_CHECKING:
     from edition.project import Project
-    from edition.site.builder import SiteDocument
+    from edition.site.documents import DocumentSummary, SiteDocument
 
 
 class SiteOutput(Protocol):
@@ -27,10 +31,12 @@ class SiteOutput(Protocol):
     name: str
     description: str
 
-    def write(
-        self, project: Project, documents: Sequence[SiteDocument], outdir: Path, reporter: Reporter
-    ) -> None:
-        """Write this output's files below ``outdir``."""
+    def document(self, project: Project, doc: SiteDocument) -> tuple[dict[str, bytes], Any]:
+        """One document's files and what ``edition`` needs of it."""
+        ...
+
+    def edition(self, project: Project, documents: Sequence[DocumentSummary]) -> dict[str, bytes]:
+        """The edition-wide files, from the documents' summaries."""
         ...
 
 

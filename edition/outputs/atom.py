@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from edition.clock import source_date_epoch
 from edition.deposit.metadata import read_header
-from edition.diagnostics import Reporter
-from edition.fsutil import write_staged
 from edition.tei import serialize
 
 if TYPE_CHECKING:
     from edition.project import Project
-    from edition.site.builder import SiteDocument
+    from edition.site.documents import DocumentSummary, SiteDocument
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED = "feed.xml"
@@ -53,14 +50,21 @@ class AtomFeed:
     name = "atom"
     description = "Atom feed of the documents (feed.xml)."
 
-    def write(
-        self,
-        project: Project,
-        documents: Sequence[SiteDocument],
-        outdir: Path,
-        reporter: Reporter,
-    ) -> None:
-        """Write ``feed.xml``: one entry per document, newest source date first."""
+    def document(self, project: Project, doc: SiteDocument) -> tuple[dict[str, bytes], Any]:
+        """No files of its own; the header facts its entry needs."""
+        if doc.tree is None:
+            return {}, None
+        record = read_header(doc.tree, doc.id)
+        return {}, {
+            "changed": record.changed,
+            "date": record.date,
+            "uri": record.uri,
+            "abstract": record.abstract,
+            "keywords": record.keywords,
+        }
+
+    def edition(self, project: Project, documents: Sequence[DocumentSummary]) -> dict[str, bytes]:
+        """``feed.xml``: one entry per document, newest source date first."""
         edition = project.settings.edition
         base = edition.base_url.rstrip("/") + "/" if edition.base_url else ""
         epoch = source_date_epoch()
@@ -81,10 +85,10 @@ class AtomFeed:
         _a(feed, "generator", "edition")
         latest = _NO_DATE
         for doc in sorted(documents, key=lambda d: (d.date, d.id), reverse=True):
-            if doc.tree is None:
+            record = doc.outputs.get(self.name)
+            if not record:
                 continue
-            record = read_header(doc.tree, doc.id)
-            stamp = fixed or _timestamp(record.changed or record.date or "")
+            stamp = fixed or _timestamp(record["changed"] or record["date"] or "")
             latest = max(latest, stamp)
             page = f"{base}documents/{doc.slug}/index.html"
             entry = _a(feed, "entry")
@@ -92,7 +96,7 @@ class AtomFeed:
             _a(
                 entry,
                 "id",
-                record.uri or (page if base else f"urn:x-edition:{edition.id}:{doc.id}"),
+                record["uri"] or (page if base else f"urn:x-edition:{edition.id}:{doc.id}"),
             )
             _a(entry, "link", rel="alternate", type="text/html", href=page)
             _a(
@@ -103,13 +107,15 @@ class AtomFeed:
                 href=f"{base}documents/{doc.slug}/{doc.slug}.xml",
             )
             _a(entry, "updated", stamp)
-            if record.date:
-                _a(entry, "published", _timestamp(record.date))
-            summary = record.abstract or (f"Source dated {record.date}." if record.date else "")
+            if record["date"]:
+                _a(entry, "published", _timestamp(record["date"]))
+            summary = record["abstract"] or (
+                f"Source dated {record['date']}." if record["date"] else ""
+            )
             if summary:
                 _a(entry, "summary", summary)
-            for keyword in record.keywords:
+            for keyword in record["keywords"]:
                 _a(entry, "category", term=keyword)
         updated.text = fixed or latest
         etree.indent(feed)
-        write_staged(outdir / FEED, serialize(feed))
+        return {FEED: serialize(feed)}

@@ -17,22 +17,20 @@ Citable units are the block children of ``text/body`` (paragraphs, speeches,
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from lxml import etree
 
 from edition.deposit.metadata import read_header
-from edition.diagnostics import Reporter
-from edition.fsutil import write_staged
+from edition.fsutil import safe_name
 from edition.tei import TEI_NS, local_name, serialize, tei
 
 if TYPE_CHECKING:
     from edition.project import Project
-    from edition.site.builder import SiteDocument
+    from edition.site.documents import DocumentSummary, SiteDocument
 
 CONTEXT = "https://dtsapi.org/context/v1.0.json"
 DTS_VERSION = "1.0"
@@ -145,7 +143,15 @@ def cite_structure(units: Sequence[CitableUnit]) -> list[dict[str, Any]]:
 
 
 def _dump(data: dict[str, Any]) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """JSON as ``json.dumps(indent=2, ensure_ascii=False)`` writes it, plus a newline (orjson)."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+
+
+def _urls(project: Project) -> tuple[str, str]:
+    """The site's base URL and the DTS prefix (absolute with ``base_url``, else root-relative)."""
+    edition = project.settings.edition
+    base = edition.base_url.rstrip("/") + "/" if edition.base_url else "/"
+    return base, f"{base}{FOLDER}/"
 
 
 class DTSOutput:
@@ -154,40 +160,29 @@ class DTSOutput:
     name = "dts"
     description = "Distributed Text Services 1.0 endpoints as static JSON-LD files under dts/."
 
-    def write(
-        self,
-        project: Project,
-        documents: Sequence[SiteDocument],
-        outdir: Path,
-        reporter: Reporter,
-    ) -> None:
-        """Write the entry point, the collections, and each document's navigation and TEI."""
+    def document(self, project: Project, doc: SiteDocument) -> tuple[dict[str, bytes], Any]:
+        """The document's collection entry, navigation and TEI, whole and per citable unit."""
+        if doc.tree is None:
+            return {}, None
+        base, prefix = _urls(project)
+        units = citable_units(doc.tree)
+        resource = self._resource(doc, doc.tree, units, prefix, base)
+        return self._document_files(doc, doc.tree, units, resource, prefix), resource
+
+    def edition(self, project: Project, documents: Sequence[DocumentSummary]) -> dict[str, bytes]:
+        """The entry point and the root collection listing every document."""
         edition = project.settings.edition
-        base = edition.base_url.rstrip("/") + "/" if edition.base_url else "/"
-        prefix = f"{base}{FOLDER}/"
-        out = outdir / FOLDER
-        write_staged(
-            out / "index.json",
-            _dump(
-                {
-                    "@context": CONTEXT,
-                    "dtsVersion": DTS_VERSION,
-                    "@id": f"{prefix}index.json",
-                    "@type": "EntryPoint",
-                    "collection": f"{prefix}collection{{/id}}.json",
-                    "navigation": f"{prefix}navigation/{{resource}}{{/ref}}.json",
-                    "document": f"{prefix}document/{{resource}}{{/ref}}.xml",
-                }
-            ),
-        )
-        resources = []
-        for doc in documents:
-            if doc.tree is None:
-                continue
-            units = citable_units(doc.tree)
-            resource = self._resource(doc, doc.tree, units, prefix, base)
-            resources.append(resource)
-            self._write_document(doc, doc.tree, units, resource, prefix, out)
+        _, prefix = _urls(project)
+        entry = {
+            "@context": CONTEXT,
+            "dtsVersion": DTS_VERSION,
+            "@id": f"{prefix}index.json",
+            "@type": "EntryPoint",
+            "collection": f"{prefix}collection{{/id}}.json",
+            "navigation": f"{prefix}navigation/{{resource}}{{/ref}}.json",
+            "document": f"{prefix}document/{{resource}}{{/ref}}.xml",
+        }
+        resources = [d.outputs[self.name] for d in documents if d.outputs.get(self.name)]
         root = {
             "@context": CONTEXT,
             "dtsVersion": DTS_VERSION,
@@ -200,8 +195,12 @@ class DTSOutput:
             "dublinCore": _edition_dc(project),
             "member": resources,
         }
-        write_staged(out / "collection.json", _dump(root))
-        write_staged(out / "collection" / f"{edition.id}.json", _dump(root))
+        collection = _dump(root)
+        return {
+            f"{FOLDER}/index.json": _dump(entry),
+            f"{FOLDER}/collection.json": collection,
+            f"{FOLDER}/collection/{safe_name(edition.id, 'edition')}.json": collection,
+        }
 
     def _resource(
         self,
@@ -244,53 +243,51 @@ class DTSOutput:
             ),
         }
 
-    def _write_document(
+    def _document_files(
         self,
         doc: SiteDocument,
         tree: etree._ElementTree,
         units: Sequence[CitableUnit],
         resource: dict[str, Any],
         prefix: str,
-        out: Path,
-    ) -> None:
+    ) -> dict[str, bytes]:
         slug = doc.slug
+        files: dict[str, bytes] = {}
         own = {"@context": CONTEXT, "dtsVersion": DTS_VERSION, **resource}
-        write_staged(out / "collection" / f"{slug}.json", _dump(own))
+        files[f"{FOLDER}/collection/{slug}.json"] = _dump(own)
         navigation_resource = {
             k: resource[k]
             for k in ("@id", "@type", "collection", "navigation", "document", "citationTrees")
         }
-        write_staged(
-            out / "navigation" / f"{slug}.json",
-            _dump(
+        members = [u.as_json() for u in units]
+        files[f"{FOLDER}/navigation/{slug}.json"] = _dump(
+            {
+                "@context": CONTEXT,
+                "dtsVersion": DTS_VERSION,
+                "@type": "Navigation",
+                "@id": f"{prefix}navigation/{slug}.json",
+                "resource": navigation_resource,
+                "member": members,
+            }
+        )
+        files[f"{FOLDER}/document/{slug}.xml"] = doc.tei_bytes()
+        children: dict[str | None, list[dict[str, Any]]] = {}
+        for unit, member in zip(units, members, strict=True):
+            children.setdefault(unit.parent, []).append(member)
+        for unit, member in zip(units, members, strict=True):
+            files[f"{FOLDER}/navigation/{slug}/{unit.identifier}.json"] = _dump(
                 {
                     "@context": CONTEXT,
                     "dtsVersion": DTS_VERSION,
                     "@type": "Navigation",
-                    "@id": f"{prefix}navigation/{slug}.json",
+                    "@id": f"{prefix}navigation/{slug}/{unit.identifier}.json",
                     "resource": navigation_resource,
-                    "member": [u.as_json() for u in units],
+                    "ref": member,
+                    "member": children.get(unit.identifier) or [member],
                 }
-            ),
-        )
-        write_staged(out / "document" / f"{slug}.xml", doc.source.read_bytes())
-        for unit in units:
-            children = [u.as_json() for u in units if u.parent == unit.identifier]
-            write_staged(
-                out / "navigation" / slug / f"{unit.identifier}.json",
-                _dump(
-                    {
-                        "@context": CONTEXT,
-                        "dtsVersion": DTS_VERSION,
-                        "@type": "Navigation",
-                        "@id": f"{prefix}navigation/{slug}/{unit.identifier}.json",
-                        "resource": navigation_resource,
-                        "ref": unit.as_json(),
-                        "member": children or [unit.as_json()],
-                    }
-                ),
             )
-            write_staged(out / "document" / slug / f"{unit.identifier}.xml", _fragment(tree, unit))
+            files[f"{FOLDER}/document/{slug}/{unit.identifier}.xml"] = _fragment(tree, unit)
+        return files
 
 
 def _fragment(tree: etree._ElementTree, unit: CitableUnit) -> bytes:

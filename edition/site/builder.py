@@ -1,70 +1,62 @@
-"""Builds the static site from the edition's TEI: every page kind, staged then swapped in."""
+"""Builds the static site from the edition's TEI: incrementally, in parallel, never half-written.
+
+A build has four steps:
+
+1. **scan** every TEI file (an executor job per file, cached by content hash):
+   the ids, titles and dates of its documents, and the persons it lists;
+2. **order** the documents (date, then id), give each its pager neighbours;
+3. **render** each file's documents (a job per file, cached by a key of the
+   file, its documents' ids and neighbours, and everything all pages share:
+   register, configuration, templates, the tool's code): pages, TEI, citations,
+   DTS files, and a small ``DocumentSummary`` per document;
+4. **edition-wide pages** (lists, indexes, method, feed, sitemap) from the
+   summaries alone, each re-rendered only when what it shows changed.
+
+Files go through a ``SiteWriter``: only changed files are written, and the
+result is committed into ``site/`` at the end (see ``writer``). The state that
+describes the built site (its manifest and the keys above) lives in the build
+cache; without a cache every build is a full one.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from lxml import etree
-from markupsafe import Markup
+import orjson
 
 from edition import __version__, clock
-from edition.diagnostics import Location, Reporter, error, info
+from edition.cache import Cache, digest, file_digests, json_digest, tool_digest
+from edition.diagnostics import Diagnostic, Location, Reporter, error, info
 from edition.errors import ConfigError, EditionError
-from edition.fsutil import remove_stale_staging, safe_name, staged_directory, write_staged
+from edition.executors import Executor, SerialExecutor
+from edition.fsutil import safe_name
 from edition.outputs import SITE_OUTPUTS
 from edition.project import Project
-from edition.render.behaviours import ApparatusEntry, Mention, RenderContext
-from edition.render.html import HTMLRenderer
-from edition.render.legend import LegendEntry, legend, merge
-from edition.render.rules import rules_from_config
-from edition.site import citation, pages, search, templates
-from edition.site.links import embedded_registers, internal_links
-from edition.site.metadata import DocumentMeta, read_meta
+from edition.render.legend import legend, merge
+from edition.site import pages, search, templates
+from edition.site.documents import DocumentSummary, Neighbour, SiteDocument
+from edition.site.jobs import (
+    RenderItem,
+    RenderResult,
+    RenderShared,
+    ScanResult,
+    ScanSettings,
+    render_file,
+    scan_file,
+)
 from edition.site.register import Entity, read_register
-from edition.site.volumes import split
-from edition.tei import XML_ID, parse_xml, serialize, tei
+from edition.site.writer import SiteWriter, recover
 
+__all__ = ["BuildResult", "SiteDocument", "build_date", "build_site"]
 
-@dataclass
-class SiteDocument:
-    """What the site needs of one TEI document (a file, or one division of a volume)."""
-
-    id: str
-    title: str
-    date: str
-    source: Path
-    shown: str
-    tree: etree._ElementTree | None = None
-    meta: DocumentMeta | None = None
-    division: etree._Element | None = None
-    html: Markup = field(default_factory=Markup)
-    apparatus: list[ApparatusEntry] = field(default_factory=list)
-    used: dict[str, set[str]] = field(default_factory=dict)
-    mentions: list[Mention] = field(default_factory=list)
-
-    @property
-    def slug(self) -> str:
-        return safe_name(self.id, "document")
-
-    @property
-    def split(self) -> bool:
-        """Whether this document is a division cut out of a larger file."""
-        return self.division is not None
-
-    @property
-    def lang(self) -> str:
-        """The language of the text (``xml:lang`` of the TEI root), '' when undeclared."""
-        if self.tree is None:
-            return ""
-        return str(self.tree.getroot().get("{http://www.w3.org/XML/1998/namespace}lang") or "")
-
-    @property
-    def legend(self) -> list[LegendEntry]:
-        return legend(self.used)
+Advance = Callable[[str], None]
 
 
 @dataclass
@@ -77,33 +69,10 @@ class BuildResult:
     fallback_files: dict[str, list[str]] = field(default_factory=dict)  # name → files using it
     refused: list[str] = field(default_factory=list)
     failed: bool = False
-
-
-def read_document(path: Path, shown: str) -> SiteDocument:
-    """Parse a TEI file and collect what the pages show (the whole file as one document)."""
-    tree = parse_xml(path, shown)
-    ident = tree.getroot().get(XML_ID) or path.stem
-    meta = read_meta(tree, ident)
-    return SiteDocument(ident, meta.title, meta.date, path, shown, tree, meta)
-
-
-def read_documents(path: Path, shown: str, mode: str, xpath: str) -> list[SiteDocument]:
-    """The documents of a TEI file: itself, or one per division of a volume."""
-    whole = read_document(path, shown)
-    if whole.tree is None:
-        return [whole]
-    pieces = split(whole.tree, safe_name(path.stem, "volume"), mode, xpath)
-    if len(pieces) == 1 and pieces[0].division is None:
-        return [whole]
-    documents = []
-    for piece in pieces:
-        meta = read_meta(whole.tree, piece.id, piece.division)
-        documents.append(
-            SiteDocument(
-                piece.id, meta.title, meta.date, path, shown, piece.tree, meta, piece.division
-            )
-        )
-    return documents
+    #: Files written (the rest of the site was already up to date).
+    written: int = 0
+    #: Whether the build could keep the unchanged files of the previous one.
+    incremental: bool = False
 
 
 def build_date() -> str:
@@ -111,15 +80,31 @@ def build_date() -> str:
     return clock.today()
 
 
+@dataclass
+class _Entry:
+    """One document while ordering: where it comes from and what the pager shows of it."""
+
+    path: Path
+    shown: str
+    id: str
+    title: str
+    date: str
+
+    @property
+    def neighbour(self) -> Neighbour:
+        return Neighbour(safe_name(self.id, "document"), self.title)
+
+
 def build_site(
     project: Project,
     reporter: Reporter,
     *,
     validated: bool = True,
-    advance: Callable[[str], None] = lambda name: None,
+    advance: Advance = lambda name: None,
+    cache: Cache | None = None,
+    executor: Executor | None = None,
 ) -> BuildResult:
-    """Render the whole site into a staging folder and swap it in at the end."""
-    result = BuildResult()
+    """Build the site into ``site/``: only what changed, committed only if all succeeded."""
     settings = project.settings
     if settings.site.split not in {"auto", "always", "never"}:
         raise ConfigError(
@@ -129,175 +114,323 @@ def build_site(
                 Location("edition.toml"),
             )
         )
-    documents: list[SiteDocument] = []
-    for path in project.tei_files():
-        try:
-            documents.extend(
-                read_documents(
-                    path, project.shown(path), settings.site.split, settings.site.document_xpath
-                )
-            )
-        except EditionError as err:
-            reporter.extend(err.diagnostics)
-    if reporter.has_errors:
-        result.failed = True
-        return result
-    _unique_ids(documents)
-    documents.sort(key=lambda d: (d.date or "9999", d.id))
-    register = read_register(project.register_path, project.shown(project.register_path), reporter)
-    embedded = embedded_registers(documents)
-    for table in embedded.values():
-        register.update({e.id: e for e in table.values()})
-
-    common: dict[str, object] = {
-        "edition": settings.edition,
-        "version": __version__,
-        "validated": validated,
-        "build_date": build_date(),
-        "search_enabled": settings.site.search,
-    }
-    remove_stale_staging(project.site_dir)
+    cache = cache if cache is not None else Cache(None)
+    executor = executor if executor is not None else SerialExecutor()
+    build = _Build(project, reporter, validated, advance, cache, executor)
     try:
-        _write_site(project, reporter, documents, register, embedded, common, result, advance)
-    except _BuildFailed:
-        result.failed = True
-    for name, count in sorted(result.fallbacks.items()):
-        what = f"<{name}> element(s)" if "/" not in name else name.replace("/", " with ")
-        files = result.fallback_files.get(name, [])
-        more = f" (and {len(files) - 1} other file(s))" if len(files) > 1 else ""
-        reporter.report(
-            info(
-                "R510",
-                f"{count} {what} rendered generically (no rule){more}",
-                Location(files[0]) if files else None,
-                f"add a rule for it in edition.toml: [render.elements.{name.split('/')[0]}]",
-            )
+        return build.run()
+    finally:
+        cache.save()
+
+
+class _Build:
+    """The state of one build while it runs (see the module docstring for the steps)."""
+
+    def __init__(
+        self,
+        project: Project,
+        reporter: Reporter,
+        validated: bool,
+        advance: Advance,
+        cache: Cache,
+        executor: Executor,
+    ) -> None:
+        self.project, self.reporter, self.advance = project, reporter, advance
+        self.cache, self.executor = cache, executor
+        self.result = BuildResult()
+        #: Hash of each document summary, by ``id()`` of the summary object.
+        self.digest_of: dict[int, str] = {}
+        self.common: dict[str, object] = {
+            "edition": project.settings.edition,
+            "version": __version__,
+            "validated": validated,
+            "build_date": build_date(),
+            "search_enabled": project.settings.site.search,
+        }
+
+    def save_state(self, state: dict[str, Any]) -> None:
+        """Record the description of the site as built (empty: unknown)."""
+        summary: dict[str, Any] = {k: state[k] for k in ("key", "notes", "result") if k in state}
+        self.cache.replace("site-key", summary)
+        self.cache.replace("site", state)
+        self.cache.save()
+
+    def run(self) -> BuildResult:
+        project = self.project
+        recover(project.site_dir, self.save_state)
+        files = project.tei_files()
+        digests = file_digests(self.cache, "documents", files)
+        scans = self.scan(files, digests)
+        if self.reporter.has_errors:
+            self.result.failed = True
+            return self.result
+        entries = _ordered_entries(files, project, scans)
+        register = read_register(
+            project.register_path, project.shown(project.register_path), self.reporter
         )
-    if result.refused:
-        shown = ", ".join(sorted(set(result.refused))[:5])
-        reporter.report(
-            info(
-                "R511",
-                f"{len(result.refused)} link target(s) not linked (unknown or unsafe): {shown}",
-                None,
-            )
+        for path in files:
+            register.update({e.id: e for e in scans[path].embedded})
+        shared_key = self.shared_key(register)
+        introduction = pages.introduction(project, self.reporter)
+        notes = [d for d in self.reporter if d.code == "R530"]
+        build_key = digest(
+            shared_key,
+            str(introduction),
+            *(f"{project.shown(p)}\0{digests[p]}" for p in files),
         )
-    return result
+        last = self.cache.section("site-key")
+        if last.get("key") == build_key and project.site_dir.is_dir():
+            return self.unchanged(last, files)
+        state = self.cache.section("site")
 
+        writer = SiteWriter(project.site_dir, state.get("manifest"))
+        self.result.incremental = writer.incremental
+        try:
+            summaries, renders = self.render(files, digests, entries, register, shared_key, state, writer)
+            if self.reporter.has_errors:
+                raise _BuildFailed
+            new_pages = self.edition_pages(
+                summaries, register, introduction, shared_key, state, writer
+            )
+            notes += self.report_fallbacks(summaries)
+            if not writer.incremental and project.settings.site.search:
+                if not search.build_index(
+                    writer.staging, project.settings.edition.language, self.reporter
+                ):
+                    raise _BuildFailed
+            if self.reporter.has_errors:
+                raise _BuildFailed
+        except _BuildFailed:
+            writer.discard()
+            self.result.failed = True
+            return self.result
+        except BaseException:
+            writer.discard()
+            raise
+        html = [(k, v) for k, v in sorted(writer.manifest.items()) if k.endswith(".html")]
+        search_key = digest(project.settings.edition.language, *(f"{k}\0{v}" for k, v in html))
+        searched = not project.settings.site.search or not writer.incremental
+        new_state = {
+            "key": build_key if searched else "",
+            "manifest": writer.manifest,
+            "render": renders,
+            "pages": new_pages,
+            "search": search_key if searched else state.get("search", ""),
+            "notes": [d.to_data() for d in notes],
+            "result": {"pages": self.result.pages, "documents": self.result.documents},
+        }
+        self.result.written = len(writer.changed)
+        writer.commit(new_state, self.save_state)
+        if not searched:
+            self.update_search(new_state, build_key, search_key)
+        return self.result
 
-class _BuildFailed(Exception):
-    """Raised inside the staging block to discard a build that reported errors."""
+    # -- step 1: scan ------------------------------------------------------------------------
 
+    def scan(self, files: list[Path], digests: dict[Path, str]) -> dict[Path, ScanResult]:
+        """Each file's documents (ids, titles, dates) and listed persons; cached by content."""
+        site = self.project.settings.site
+        how = ScanSettings(site.split, site.document_xpath)
+        known = self.cache.section("scan")
+        keys = {p: digest(digests.get(p, ""), how.mode, how.xpath) for p in files}
+        scans: dict[Path, ScanResult] = {}
+        todo = []
+        for path in files:
+            entry = known.get(self.project.shown(path))
+            if entry is not None and entry["key"] == keys[path]:
+                scans[path] = ScanResult(
+                    [(p[0], p[1], p[2]) for p in entry["pieces"]],
+                    [Entity(**e) for e in entry["embedded"]],
+                    [Diagnostic.from_data(d) for d in entry["diagnostics"]],
+                )
+            else:
+                todo.append(path)
+        items = [(str(p), self.project.shown(p)) for p in todo]
+        for path, found in zip(todo, self.executor.map(scan_file, how, items), strict=True):
+            scans[path] = found
+        fresh: dict[str, Any] = {}
+        for path in files:
+            found = scans[path]
+            self.reporter.extend(found.diagnostics)
+            fresh[self.project.shown(path)] = {
+                "key": keys[path],
+                "pieces": found.pieces,
+                "embedded": [dataclasses.asdict(e) for e in found.embedded],
+                "diagnostics": [d.to_data() for d in found.diagnostics],
+            }
+        self.cache.replace("scan", fresh)
+        return scans
 
-def _unique_ids(documents: list[SiteDocument]) -> None:
-    seen: set[str] = set()
-    for doc in documents:
-        base, number = doc.id, 2
-        while doc.slug in seen:
-            doc.id = f"{base}-{number}"
-            number += 1
-        seen.add(doc.slug)
+    def shared_key(self, register: dict[str, Entity]) -> str:
+        """What every page depends on: tool, configuration, templates, register, common values."""
+        template_files = sorted(
+            {p for folder in self.project.template_dirs for p in folder.rglob("*") if p.is_file()}
+        )
+        template_digests = file_digests(self.cache, "templates", template_files)
+        return digest(
+            tool_digest(),
+            json_digest(dataclasses.asdict(self.project.settings)),
+            *(f"{p}\0{template_digests.get(p, '')}" for p in template_files),
+            json_digest([dataclasses.asdict(e) for e in register.values()]),
+            json_digest({k: v for k, v in self.common.items() if k != "edition"}),
+            json_digest([o.name for o in SITE_OUTPUTS.values()]),
+        )
 
+    def unchanged(self, state: dict[str, Any], files: list[Path]) -> BuildResult:
+        """Nothing changed since the last build: say again what it said, write nothing."""
+        self.reporter.extend(Diagnostic.from_data(d) for d in state.get("notes", []))
+        counts = state.get("result", {})
+        self.result.pages = int(counts.get("pages", 0))
+        self.result.documents = int(counts.get("documents", 0))
+        self.result.incremental = True
+        for path in files:
+            self.advance(self.project.shown(path))
+        return self.result
 
-def render_document(
-    doc: SiteDocument,
-    renderer: HTMLRenderer,
-    register: dict[str, Entity],
-    internal: dict[str, str],
-    result: BuildResult,
-    embedded: dict[str, Entity] | None = None,
-) -> None:
-    """Render a document's text; keep its apparatus, legend keys and mentions on it."""
-    if doc.tree is None or doc.meta is None:
-        return
-    ctx = RenderContext(
-        doc_id=doc.id,
-        register={
-            **{key: f"../../{e.folder}/{e.slug}/" for key, e in register.items()},
-            **{key: f"../../{e.folder}/{e.slug}/" for key, e in (embedded or {}).items()},
-        },
-        entity_ids={key: e.id for key, e in (embedded or {}).items()},
-        internal=internal,
-        hands=doc.meta.hands,
-        responsible=doc.meta.responsible,
-    )
-    text = doc.tree.getroot().find(tei("text"))
-    if doc.division is not None:
-        body = doc.tree.getroot().find(f"{tei('text')}/{tei('body')}")
-        target = body[0] if body is not None and len(body) else None
-    else:
-        target = text
-    doc.html = renderer.render(target, ctx) if target is not None else Markup("")
-    doc.apparatus, doc.used, doc.mentions = ctx.apparatus, ctx.used, ctx.mentions
-    result.refused.extend(ctx.refused)
-    for name, count in ctx.fallbacks.items():
-        result.fallbacks[name] = result.fallbacks.get(name, 0) + count
-        files = result.fallback_files.setdefault(name, [])
-        if doc.shown not in files:
-            files.append(doc.shown)
+    # -- steps 2 and 3: order and render -----------------------------------------------------
 
+    def render(
+        self,
+        files: list[Path],
+        digests: dict[Path, str],
+        entries: list[_Entry],
+        register: dict[str, Entity],
+        shared_key: str,
+        state: dict[str, Any],
+        writer: SiteWriter,
+    ) -> tuple[list[DocumentSummary], dict[str, Any]]:
+        """Render the files whose key changed; reuse the others' summaries and files."""
+        order = sorted(entries, key=lambda e: (e.date or "9999", e.id))
+        around: dict[int, tuple[Neighbour | None, Neighbour | None]] = {}
+        for index, entry in enumerate(order):
+            previous = order[index - 1].neighbour if index > 0 else None
+            following = order[index + 1].neighbour if index + 1 < len(order) else None
+            around[id(entry)] = (previous, following)
+        by_file: dict[Path, list[_Entry]] = {}
+        for entry in entries:
+            by_file.setdefault(entry.path, []).append(entry)
 
-def _write_site(
-    project: Project,
-    reporter: Reporter,
-    documents: list[SiteDocument],
-    register: dict[str, Entity],
-    embedded: dict[Path, dict[str, Entity]],
-    common: dict[str, object],
-    result: BuildResult,
-    advance: Callable[[str], None],
-) -> None:
-    env = templates.environment(project.template_dirs)
-    renderer = HTMLRenderer(rules_from_config(project.settings.render.elements))
-    internal = internal_links(documents)
-    edition = project.settings.edition
-    with staged_directory(project.site_dir) as out:
-        sitemap: list[str] = []
+        known = state.get("render", {}) if writer.incremental else {}
+        renders: dict[str, Any] = {}
+        summaries: dict[str, DocumentSummary] = {}
+        todo: list[tuple[str, str, RenderItem]] = []
+        for path in files:
+            shown = self.project.shown(path)
+            mine = by_file.get(path, [])
+            neighbours = [around[id(e)] for e in mine]
+            key = digest(
+                shared_key,
+                digests.get(path, ""),
+                json_digest([e.id for e in mine]),
+                json_digest([[dataclasses.astuple(n) if n else None for n in pair] for pair in neighbours]),
+            )
+            record = known.get(shown)
+            if record is not None and record["key"] == key:
+                for relative, found in record["digests"].items():
+                    writer.staged(relative, found, changed=False)
+                for data, found in zip(record["summaries"], record["summary_digests"], strict=True):
+                    summary = DocumentSummary.from_data(data)
+                    summaries[summary.id] = summary
+                    self.digest_of[id(summary)] = found
+                renders[shown] = record
+                self.advance(shown)
+                continue
+            written = record["digests"] if record is not None else {}
+            item = RenderItem(str(path), shown, [e.id for e in mine], neighbours, written)
+            todo.append((shown, key, item))
+        shared = RenderShared(
+            self.project,
+            register,
+            self.common,
+            str(writer.staging) if self.executor.shares_files else None,
+        )
+        results = self.executor.map(render_file, shared, [item for _, _, item in todo])
+        for (shown, key, _), rendered in zip(todo, results, strict=True):
+            self.advance(shown)
+            renders[shown] = self.take(rendered, key, writer, summaries)
+        ordered = [summaries[e.id] for e in order if e.id in summaries]
+        self.result.documents = len(ordered)
+        self.result.pages += len(ordered)
+        return ordered, renders
+
+    def take(
+        self,
+        rendered: RenderResult,
+        key: str,
+        writer: SiteWriter,
+        summaries: dict[str, DocumentSummary],
+    ) -> dict[str, Any]:
+        """Stage what a render job produced; the cache record of that job."""
+        self.reporter.extend(rendered.diagnostics)
+        changed = set(rendered.changed)
+        for relative, found in rendered.digests.items():
+            if relative in rendered.files:
+                writer.put(relative, rendered.files[relative])
+            else:
+                writer.staged(relative, found, changed=relative in changed)
+        record_digests = []
+        for summary in rendered.summaries:
+            summaries[summary.id] = summary
+            self.digest_of[id(summary)] = summary.digest()
+            record_digests.append(self.digest_of[id(summary)])
+        return {
+            "key": key if not rendered.diagnostics else "",
+            "digests": rendered.digests,
+            "summaries": [s.to_data() for s in rendered.summaries],
+            "summary_digests": record_digests,
+        }
+
+    # -- step 4: edition-wide pages ----------------------------------------------------------
+
+    def edition_pages(
+        self,
+        documents: list[DocumentSummary],
+        register: dict[str, Entity],
+        introduction: object,
+        shared_key: str,
+        state: dict[str, Any],
+        writer: SiteWriter,
+    ) -> dict[str, str]:
+        """Every page built from many documents, the static files, outputs and the sitemap."""
+        project = self.project
+        edition = project.settings.edition
+        env = templates.environment(project.template_dirs)
+        known: dict[str, str] = state.get("pages", {}) if writer.incremental else {}
+        fingerprints: dict[str, str] = {}
+        sitemap = [f"documents/{d.slug}/" for d in documents]
 
         def page(relative: str, template: str, root: str | None = None, **context: object) -> None:
-            depth = relative.count("/")
+            root = "../" * relative.count("/") if root is None else root
+            fingerprint = digest(shared_key, template, root, self.fingerprint(context))
+            fingerprints[relative] = fingerprint
+            if relative != "404.html":
+                sitemap.append(relative.removesuffix("index.html"))
+            self.result.pages += 1
+            current = (writer.previous or {}).get(relative)
+            if known.get(relative) == fingerprint and current is not None:
+                writer.staged(relative, current, changed=False)
+                return
             try:
                 html = templates.render(
                     env,
                     template,
                     project.root,
-                    root="../" * depth if root is None else root,
+                    root=root,
                     page_path=relative,
-                    **common,
+                    **self.common,
                     **context,
                 )
             except EditionError as err:
-                reporter.extend(err.diagnostics)
+                self.reporter.extend(err.diagnostics)
                 raise _BuildFailed from err
-            write_staged(out / relative, html.encode("utf-8"))
-            if relative != "404.html":
-                sitemap.append(relative.removesuffix("index.html"))
-            result.pages += 1
+            writer.put(relative, html.encode("utf-8"))
 
-        _copy_static(project, out)
-        for doc in documents:
-            advance(doc.shown)
-            render_document(
-                doc,
-                renderer,
-                register,
-                internal.get(doc.source, {}),
-                result,
-                embedded.get(doc.source),
-            )
-            result.documents += 1
         used: dict[str, set[str]] = {}
         for doc in documents:
             merge(used, doc.used)
         mentions = pages.mentions_by_entity(documents)
-        methods = pages.editorial_methods(documents)
-
-        page(
-            "index.html",
-            "index.html",
-            documents=documents,
-            introduction=pages.introduction(project, reporter),
-        )
+        page("index.html", "index.html", documents=documents, introduction=introduction)
+        facets = pages.facets(documents)
         for order in pages.SORTS:
             target = (
                 "documents/index.html"
@@ -310,35 +443,7 @@ def _write_site(
                 documents=pages.sorted_documents(documents, order.key),
                 sorts=pages.SORTS,
                 current=order.key,
-                facets=pages.facets(documents),
-            )
-        for index, doc in enumerate(documents):
-            folder = out / "documents" / doc.slug
-            folder.mkdir(parents=True, exist_ok=True)
-            if doc.split and doc.tree is not None:
-                write_staged(folder / f"{doc.slug}.xml", serialize(doc.tree))
-            else:
-                shutil.copyfile(doc.source, folder / f"{doc.slug}.xml")
-            built = str(common["build_date"])
-            write_staged(
-                folder / "cite.bib",
-                citation.bibtex(edition, doc.title, doc.date, doc.slug).encode(),
-            )
-            write_staged(
-                folder / "cite.json",
-                citation.csl_json(edition, doc.title, doc.date, doc.slug).encode(),
-            )
-            page(
-                f"documents/{doc.slug}/index.html",
-                "document.html",
-                document=doc,
-                meta=doc.meta,
-                text=doc.html,
-                legend=doc.legend,
-                cite=citation.citation_text(edition, doc.title, doc.date, doc.slug, built),
-                persons=pages.person_names(doc, register),
-                previous=documents[index - 1] if index > 0 else None,
-                next=documents[index + 1] if index + 1 < len(documents) else None,
+                facets=facets,
             )
         for kind_folder, label in (
             ("persons", "Persons"),
@@ -349,13 +454,14 @@ def _write_site(
                 (e for e in register.values() if e.folder == kind_folder),
                 key=lambda e: e.name.lower(),
             )
+            counts = {e.id: mentions.get(e.id, []) for e in entities}
             page(
                 f"{kind_folder}/index.html",
                 "entities.html",
                 entities=entities,
                 label=label,
                 folder=kind_folder,
-                mentions=mentions,
+                mentions=counts,
             )
             for entity in entities:
                 page(
@@ -370,7 +476,7 @@ def _write_site(
             "method/index.html",
             "method.html",
             legend=legend(used),
-            methods=methods,
+            methods=pages.editorial_methods(documents),
             documents=documents,
         )
         page("about/index.html", "about.html", documents=documents, register=register)
@@ -378,18 +484,124 @@ def _write_site(
             page("search/index.html", "search.html")
         # Hosts serve 404.html at any missing URL: its links start at the site's own path.
         page("404.html", "404.html", root=urlsplit(edition.base_url).path.rstrip("/") + "/")
-        write_staged(out / "sitemap.xml", pages.sitemap(edition.base_url, sitemap))
+        for relative, source in _static_files(project).items():
+            writer.copy(relative, source)
         for output in SITE_OUTPUTS.values():
-            output.write(project, documents, out, reporter)
-        if project.settings.site.search and not search.build_index(out, edition.language, reporter):
-            raise _BuildFailed
-        if reporter.has_errors:
-            raise _BuildFailed  # discard the staging folder; the old site stays
+            for relative, data in output.edition(project, documents).items():
+                writer.put(relative, data)
+        writer.put("sitemap.xml", pages.sitemap(edition.base_url, sitemap))
+        return fingerprints
+
+    def fingerprint(self, context: dict[str, object]) -> str:
+        """A hash of a page's context; a document summary stands for itself by its own hash."""
+
+        def plain(value: object) -> object:
+            if isinstance(value, DocumentSummary):
+                return self.digest_of.get(id(value)) or value.digest()
+            if dataclasses.is_dataclass(value) and not isinstance(value, type):
+                return [type(value).__name__] + [
+                    getattr(value, f.name) for f in dataclasses.fields(value)
+                ]
+            if isinstance(value, set | frozenset):
+                return sorted(value, key=str)
+            if isinstance(value, Path):
+                return str(value)
+            raise TypeError(f"cannot fingerprint {type(value).__name__}")
+
+        return digest(
+            orjson.dumps(
+                context,
+                default=plain,
+                option=orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS,
+            )
+        )
+
+    def report_fallbacks(self, documents: Sequence[DocumentSummary]) -> list[Diagnostic]:
+        """R510 (elements rendered generically) and R511 (links refused), summed over documents."""
+        result = self.result
+        for doc in documents:
+            result.refused.extend(doc.refused)
+            for name, count in doc.fallbacks.items():
+                result.fallbacks[name] = result.fallbacks.get(name, 0) + count
+                users = result.fallback_files.setdefault(name, [])
+                if doc.shown not in users:
+                    users.append(doc.shown)
+        notes = []
+        for name, count in sorted(result.fallbacks.items()):
+            what = f"<{name}> element(s)" if "/" not in name else name.replace("/", " with ")
+            users = result.fallback_files.get(name, [])
+            more = f" (and {len(users) - 1} other file(s))" if len(users) > 1 else ""
+            notes.append(
+                info(
+                    "R510",
+                    f"{count} {what} rendered generically (no rule){more}",
+                    Location(users[0]) if users else None,
+                    f"add a rule for it in edition.toml: [render.elements.{name.split('/')[0]}]",
+                )
+            )
+        if result.refused:
+            shown = ", ".join(sorted(set(result.refused))[:5])
+            notes.append(
+                info(
+                    "R511",
+                    f"{len(result.refused)} link target(s) not linked (unknown or unsafe): {shown}",
+                    None,
+                )
+            )
+        self.reporter.extend(notes)
+        return notes
+
+    def update_search(self, state: dict[str, Any], build_key: str, search_key: str) -> None:
+        """Re-index the committed site when its pages changed; swap the new index in."""
+        site = self.project.site_dir
+        if state.get("search") == search_key and (site / "pagefind").is_dir():
+            state["key"] = build_key
+            self.save_state(state)
+            return
+        with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site.parent) as folder:
+            output = Path(folder) / "pagefind"
+            language = self.project.settings.edition.language
+            if not search.build_index(site, language, self.reporter, output):
+                return  # the old index stays; the next build tries again
+            old = Path(folder) / "old"
+            if (site / "pagefind").exists():
+                (site / "pagefind").rename(old)
+            output.rename(site / "pagefind")
+            shutil.rmtree(old, ignore_errors=True)
+        state["search"], state["key"] = search_key, build_key
+        self.save_state(state)
 
 
-def _copy_static(project: Project, out: Path) -> None:
-    """Copy ``static/`` from the template folders; the project's files win."""
+class _BuildFailed(Exception):
+    """Raised inside a build to discard the staged files after errors were reported."""
+
+
+def _ordered_entries(
+    files: list[Path], project: Project, scans: dict[Path, ScanResult]
+) -> list[_Entry]:
+    """Every document in file order, ids made unique across files (first one keeps its id)."""
+    entries = [
+        _Entry(path, project.shown(path), ident, title, date)
+        for path in files
+        for ident, title, date in scans[path].pieces
+    ]
+    seen: set[str] = set()
+    for entry in entries:
+        base, number = entry.id, 2
+        while entry.neighbour.slug in seen:
+            entry.id = f"{base}-{number}"
+            number += 1
+        seen.add(entry.neighbour.slug)
+    return entries
+
+
+def _static_files(project: Project) -> dict[str, Path]:
+    """``static/`` of the template folders, by path in the site; the project's files win."""
+    found: dict[str, Path] = {}
     for folder in reversed(project.template_dirs):
         static = folder / "static"
         if static.is_dir():
-            shutil.copytree(static, out / "static", dirs_exist_ok=True)
+            for path in sorted(static.rglob("*")):
+                if path.is_file():
+                    found[f"static/{path.relative_to(static).as_posix()}"] = path
+    return found

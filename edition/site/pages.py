@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, Union
 from xml.sax.saxutils import escape as xml_escape
 
 from markdown_it import MarkdownIt
@@ -16,7 +16,11 @@ from edition.render.behaviours import Mention
 from edition.site.register import Entity
 
 if TYPE_CHECKING:
-    from edition.site.builder import SiteDocument
+    from edition.site.documents import DocumentSummary, SiteDocument
+
+#: A rendered document (in a render job) or its summary (edition-wide pages).
+AnyDocument = Union["SiteDocument", "DocumentSummary"]
+D = TypeVar("D", "SiteDocument", "DocumentSummary")
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ SORTS = (
 )
 
 
-def _field(doc: SiteDocument, key: str) -> str:
+def _field(doc: AnyDocument, key: str) -> str:
     if key == "date":
         return doc.date
     if key == "title":
@@ -44,14 +48,14 @@ def _field(doc: SiteDocument, key: str) -> str:
     return str(getattr(doc.meta, key, "") or "")
 
 
-def sorted_documents(documents: Sequence[SiteDocument], key: str) -> list[SiteDocument]:
+def sorted_documents(documents: Sequence[D], key: str) -> list[D]:
     """Documents ordered by one column (empty values last), then by date."""
     return sorted(
         documents, key=lambda d: (_field(d, key) == "", _field(d, key).lower(), d.date, d.id)
     )
 
 
-def facets(documents: Sequence[SiteDocument]) -> dict[str, list[str]]:
+def facets(documents: Sequence[AnyDocument]) -> dict[str, list[str]]:
     """The values the documents list can be filtered by."""
     kinds = sorted({d.meta.kind for d in documents if d.meta and d.meta.kind})
     classes = sorted({d.meta.classification for d in documents if d.meta and d.meta.classification})
@@ -60,10 +64,10 @@ def facets(documents: Sequence[SiteDocument]) -> dict[str, list[str]]:
 
 
 def mentions_by_entity(
-    documents: Sequence[SiteDocument],
-) -> dict[str, list[tuple[SiteDocument, Mention]]]:
+    documents: Sequence[D],
+) -> dict[str, list[tuple[D, Mention]]]:
     """Entity id → every (document, mention) that names it, in document order."""
-    found: dict[str, list[tuple[SiteDocument, Mention]]] = {}
+    found: dict[str, list[tuple[D, Mention]]] = {}
     for doc in documents:
         for mention in doc.mentions:
             found.setdefault(mention.entity, []).append((doc, mention))
@@ -80,7 +84,7 @@ def person_names(doc: SiteDocument, register: dict[str, Entity]) -> list[str]:
     return sorted(names)
 
 
-def editorial_methods(documents: Sequence[SiteDocument]) -> list[tuple[str, list[str]]]:
+def editorial_methods(documents: Sequence[AnyDocument]) -> list[tuple[str, list[str]]]:
     """Each distinct editorial declaration of the headers, with the titles of its documents."""
     seen: dict[str, list[str]] = {}
     for doc in documents:

@@ -9,8 +9,14 @@ from pathlib import Path
 from edition.diagnostics import Reporter, error
 
 
-def build_index(site: Path, language: str, reporter: Reporter) -> bool:
-    """Run the Pagefind binary shipped by the ``pagefind[bin]`` package over ``site``."""
+def build_index(
+    site: Path, language: str, reporter: Reporter, output: Path | None = None
+) -> bool:
+    """Run the Pagefind binary shipped by the ``pagefind[bin]`` package over ``site``.
+
+    The index goes to ``site/pagefind``, or to ``output`` when given.
+    """
+    output = output if output is not None else site / "pagefind"
     command = [
         sys.executable,
         "-m",
@@ -20,6 +26,8 @@ def build_index(site: Path, language: str, reporter: Reporter) -> bool:
         "--silent",
         "--force-language",
         language or "en",
+        "--output-path",
+        str(output),
     ]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
@@ -33,7 +41,7 @@ def build_index(site: Path, language: str, reporter: Reporter) -> bool:
             )
         )
         return False
-    if done.returncode != 0 or not (site / "pagefind" / "pagefind.js").is_file():
+    if done.returncode != 0 or not (output / "pagefind.js").is_file():
         detail = (done.stderr or done.stdout).strip().splitlines()
         reporter.report(
             error(

@@ -32,14 +32,14 @@ def divisions(tree: etree._ElementTree, xpath: str) -> list[etree._Element]:
     return [e for e in found if e not in inside]
 
 
-def split(tree: etree._ElementTree, file_id: str, mode: str, xpath: str) -> list[Piece]:
-    """``[Piece]`` for a file: itself, or one per division when ``mode`` asks for splitting."""
+def pieces_of(
+    tree: etree._ElementTree, file_id: str, mode: str, xpath: str
+) -> list[tuple[str, etree._Element]]:
+    """(id, division) of each document of a volume; ``[]`` when the file is one document."""
     parts = divisions(tree, xpath) if mode != "never" else []
     if mode == "auto" and len(parts) < 2:
         parts = []
-    if not parts:
-        return [Piece(file_id, tree, None)]
-    pieces: list[Piece] = []
+    found: list[tuple[str, etree._Element]] = []
     seen: set[str] = set()
     for number, division in enumerate(parts, start=1):
         local = division.get(XML_ID) or f"d{number}"
@@ -47,8 +47,16 @@ def split(tree: etree._ElementTree, file_id: str, mode: str, xpath: str) -> list
         while ident in seen:
             ident += "-x"
         seen.add(ident)
-        pieces.append(Piece(ident, standalone(tree, division, ident), division))
-    return pieces
+        found.append((ident, division))
+    return found
+
+
+def split(tree: etree._ElementTree, file_id: str, mode: str, xpath: str) -> list[Piece]:
+    """``[Piece]`` for a file: itself, or one per division when ``mode`` asks for splitting."""
+    found = pieces_of(tree, file_id, mode, xpath)
+    if not found:
+        return [Piece(file_id, tree, None)]
+    return [Piece(ident, standalone(tree, division, ident), division) for ident, division in found]
 
 
 def standalone(

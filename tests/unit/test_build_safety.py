@@ -68,17 +68,33 @@ def test_template_error_is_located_and_keeps_old_site(capsys, demo: Path) -> Non
 
 KILL_MIDWAY = """
 import os, signal, sys
-import edition.site.builder as builder
-original = builder.write_staged
+import edition.site.jobs as jobs
+import edition.site.writer as writer
+original = writer.write_staged
 written = []
 def write_then_die(path, data):
     original(path, data)
     written.append(path)
     if len(written) == 3:
         os.kill(os.getpid(), signal.SIGKILL)
-builder.write_staged = write_then_die
+jobs.write_staged = writer.write_staged = write_then_die
 from edition.cli import main
-sys.exit(main(["build", "--project", sys.argv[1]]))
+sys.exit(main(["build", "--jobs", "1", "--project", sys.argv[1]] + sys.argv[2:]))
+"""
+
+KILL_WHILE_COMMITTING = """
+import os, signal, sys
+import edition.site.writer as writer
+original = os.replace
+moved = []
+def move_then_die(source, target):
+    original(source, target)
+    moved.append(target)
+    if len(moved) == 2:
+        os.kill(os.getpid(), signal.SIGKILL)
+writer.os.replace = move_then_die
+from edition.cli import main
+sys.exit(main(["build", "--jobs", "1", "--project", sys.argv[1]]))
 """
 
 
@@ -97,3 +113,39 @@ def test_killed_build_leaves_previous_site_intact(capsys, demo: Path) -> None:
     assert not list(demo.glob(".site.*"))
     assert snapshot(demo / "site") != before
     assert os.path.isdir(demo / "site" / "documents")
+
+
+def test_killed_full_build_leaves_no_site_and_no_traces(capsys, demo: Path) -> None:
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_MIDWAY, str(demo), "--clean"], capture_output=True, check=False
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert not (demo / "site").exists()
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    assert not list(demo.glob(".site.*"))
+
+
+def test_build_killed_after_its_commit_point_is_finished_by_the_next(
+    capsys, demo: Path, tmp_path: Path
+) -> None:
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    telegram = demo / "tei" / "1975-01-13_telegram_tokyo-00458.xml"
+    telegram.write_text(telegram.read_text().replace("TOKYO", "TOKIO"))
+    (demo / "tei" / "1960-05-10_record-of-conversation_khrushchev-fukuda-takasaki.xml").unlink()
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_WHILE_COMMITTING, str(demo)], capture_output=True, check=False
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert list(demo.glob(".site.building-*")), "the journal stays until it is carried out"
+    # The next build carries out the journal first, then finds nothing else to do.
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    assert not list(demo.glob(".site.*"))
+    finished = snapshot(demo / "site")
+    assert run(capsys, "build", "--clean", "--project", str(demo))[0] == 0
+    clean = snapshot(demo / "site")
+    assert finished.keys() - {k for k in finished if k.startswith("pagefind/")} == (
+        clean.keys() - {k for k in clean if k.startswith("pagefind/")}
+    )
+    assert {k: v for k, v in finished.items() if not k.startswith("pagefind/")} == {
+        k: v for k, v in clean.items() if not k.startswith("pagefind/")
+    }

@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 
 from edition.project import Project
 from edition.site import templates
-from edition.site.builder import read_document
+from edition.site.documents import read_document
 from edition.tei import NSMAP, parse_xml
 
 
