@@ -1,0 +1,191 @@
+"""Incremental and parallel builds give exactly the site a clean serial build gives."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from edition.cache import Cache
+from edition.diagnostics import Reporter
+from edition.executors import make_executor
+from edition.project import Project
+from edition.site.builder import build_site
+
+TELEGRAM = "1975-01-13_telegram_tokyo-00458.xml"
+CONVERSATION = "1960-05-10_record-of-conversation_khrushchev-fukuda-takasaki.xml"
+REPORT = "1954-03-30_cia-information-report_ussr-japan.xml"
+
+#: A small volume in the FRUS manner: three documents that the build splits apart.
+VOLUME = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="vol" xml:lang="en">
+  <teiHeader><fileDesc>
+    <titleStmt><title type="volume">A small volume</title></titleStmt>
+    <publicationStmt><p>Test.</p></publicationStmt>
+    <sourceDesc><p>Made for the tests.</p></sourceDesc>
+  </fileDesc></teiHeader>
+  <text><body>
+    <div type="document" xml:id="d1"><head>First letter</head>
+      <dateline><date when="1919-01-02">2 January</date></dateline>
+      <p>Text one, see <ref target="#d3">the third</ref>.</p><pb n="2" xml:id="pg_2"/></div>
+    <div type="document" xml:id="d2"><head>Second letter</head>
+      <dateline><date when="1919-01-05">5 January</date></dateline>
+      <p>Text two.</p></div>
+    <div type="document" xml:id="d3"><head>Third letter</head>
+      <dateline><date when="1919-01-09">9 January</date></dateline>
+      <p>Text three, back to <ref target="#pg_2">page 2</ref>.</p></div>
+  </body></text>
+</TEI>
+"""
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.fixture
+def edition(demo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The demo edition plus a small volume, without search (Pagefind is tested elsewhere)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    config = demo / "edition.toml"
+    config.write_text(config.read_text() + "\n[site]\nsearch = false\n")
+    (demo / "tei" / "volume.xml").write_text(VOLUME)
+    return demo
+
+
+def clean_build(root: Path, into: Path) -> dict[str, bytes]:
+    """The site of a clean, serial, uncached build of ``root``, built in a copy."""
+    if into.exists():
+        shutil.rmtree(into)
+    shutil.copytree(root, into, ignore=shutil.ignore_patterns("site", ".edition-cache", ".site.*"))
+    reporter = Reporter()
+    result = build_site(Project.load(into), reporter, validated=False)
+    assert not result.failed, reporter.render()
+    return snapshot(into / "site")
+
+
+def incremental_build(root: Path, executor=None) -> tuple[dict[str, bytes], int]:
+    reporter = Reporter()
+    project = Project.load(root)
+    result = build_site(
+        project, reporter, validated=False, cache=Cache(project.cache_dir), executor=executor
+    )
+    assert not result.failed, reporter.render()
+    return snapshot(root / "site"), result.written
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# Each edit changes one input the way an editor would; several in a row must still agree.
+EDITS = {
+    "text": lambda root: _replace(root / "tei" / TELEGRAM, "DEPT PASS TO", "DEPT PLEASE PASS TO"),
+    "paragraph": lambda root: _replace(root / "tei" / REPORT, "</body>", "<p>New.</p></body>"),
+    "title": lambda root: _replace(root / "tei" / "volume.xml", "Second letter", "Second, revised"),
+    "date": lambda root: _replace(root / "tei" / "volume.xml", "1919-01-09", "1918-12-31"),
+    "remove": lambda root: (root / "tei" / CONVERSATION).unlink(missing_ok=True),
+    "add": lambda root: (root / "tei" / "copy.xml").write_text(
+        (root / "tei" / "volume.xml").read_text().replace('xml:id="vol"', 'xml:id="vol2"')
+    ),
+    "register": lambda root: _replace(
+        root / "tei" / "register.xml", "</persName>", " (ed.)</persName>"
+    ),
+    "template": lambda root: _replace(
+        root / "templates" / "base.html", "</footer>", "<p>x</p></footer>"
+    ),
+    "static": lambda root: (root / "templates" / "static" / "edition.css").write_text("p{}\n"),
+    "config": lambda root: _replace(root / "edition.toml", "title = ", "title = 'Revised' #"),
+    "nothing": lambda root: None,
+}
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=4))
+def test_incremental_builds_equal_clean_builds(edition: Path, tmp_path_factory, edits) -> None:
+    root = tmp_path_factory.mktemp("edition") / "e"
+    shutil.copytree(edition, root)
+    incremental_build(root)
+    for name in edits:
+        try:
+            EDITS[name](root)
+        except AssertionError:
+            continue  # that edit was already made
+        built, _ = incremental_build(root)
+        assert built == clean_build(root, root.parent / "clean"), f"after {edits}"
+
+
+def test_nothing_changed_writes_nothing(edition: Path) -> None:
+    first, written = incremental_build(edition)
+    assert written == len(first)
+    stamps = {p: p.stat().st_mtime_ns for p in (edition / "site").rglob("*") if p.is_file()}
+    again, written = incremental_build(edition)
+    assert written == 0
+    assert again == first
+    assert {p: p.stat().st_mtime_ns for p in (edition / "site").rglob("*") if p.is_file()} == stamps
+
+
+def test_one_changed_document_rewrites_only_its_own_files(edition: Path) -> None:
+    incremental_build(edition)
+    stamps = {p: p.stat().st_mtime_ns for p in (edition / "site").rglob("*") if p.is_file()}
+    _replace(edition / "tei" / TELEGRAM, "PREPARED TRANSLATION", "PREPARED A TRANSLATION")
+    _, written = incremental_build(edition)
+    changed = sorted(
+        p.relative_to(edition / "site").as_posix()
+        for p in (edition / "site").rglob("*")
+        if p.is_file() and stamps.get(p) != p.stat().st_mtime_ns
+    )
+    assert len(changed) == written
+    slug = "1975-01-13_telegram_tokyo-00458"
+    assert changed, "the edit must show"
+    assert [path for path in changed if slug not in path] == []
+
+
+def test_unreadable_or_foreign_cache_is_ignored(edition: Path) -> None:
+    first, _ = incremental_build(edition)
+    for section in (edition / ".edition-cache").glob("*.json"):
+        section.write_bytes(b"{not json")
+    again, written = incremental_build(edition)
+    assert again == first
+    assert written == len(first), "without a usable cache the build is a full one"
+
+
+@pytest.mark.slow
+def test_process_pool_output_is_byte_identical_to_serial(edition: Path, tmp_path: Path) -> None:
+    serial = clean_build(edition, tmp_path / "serial")
+    executor = make_executor("local", 2)
+    try:
+        parallel, _ = incremental_build(edition, executor)
+    finally:
+        executor.close()
+    assert parallel == serial
+
+
+@pytest.mark.slow
+def test_dask_cluster_output_is_byte_identical_to_local(edition: Path, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    serial = clean_build(edition, tmp_path / "serial")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        executor = make_executor("dask", scheduler=cluster.scheduler_address)
+        try:
+            on_cluster, _ = incremental_build(edition, executor)
+            workers = executor.client.run(os.getpid)  # type: ignore[attr-defined]
+        finally:
+            executor.close()
+    assert on_cluster == serial
+    assert len(workers) == 2
