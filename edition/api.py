@@ -5,15 +5,18 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from edition.cache import Cache
-from edition.deposit import DepositResult, check_deposit, write_deposit
 from edition.diagnostics import Reporter, relative_path
 from edition.executors import Executor
-from edition.importer import ImportOutcome, import_sources
 from edition.project import Project
 from edition.site.builder import BuildResult, build_site
 from edition.validation import Settings, Summary, run
+
+if TYPE_CHECKING:  # imported where used: a rebuild need not load the importer's libraries
+    from edition.deposit import DepositResult
+    from edition.importer import ImportOutcome
 
 Advance = Callable[[str], None]
 
@@ -35,6 +38,8 @@ def convert(
     advance: Advance = _noop,
 ) -> list[ImportOutcome]:
     """Import transcriptions (default: every file in the sources folder) into TEI."""
+    from edition.importer import import_sources
+
     reporter = reporter if reporter is not None else Reporter()
     files = list(sources) if sources else project.source_files()
     return import_sources(project, files, reporter, profile=profile, force=force, advance=advance)
@@ -134,6 +139,8 @@ def deposit(
 
     With ``check``, validate that existing bag instead and write nothing.
     """
+    from edition.deposit import DepositResult, check_deposit, write_deposit
+
     reporter = reporter if reporter is not None else Reporter()
     if check is not None:
         valid = check_deposit(check, project.shown(check), reporter)
