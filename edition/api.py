@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from edition.cache import Cache
 from edition.deposit import DepositResult, check_deposit, write_deposit
 from edition.diagnostics import Reporter, relative_path
+from edition.executors import Executor
 from edition.importer import ImportOutcome, import_sources
 from edition.project import Project
 from edition.site.builder import BuildResult, build_site
@@ -47,12 +49,15 @@ def validate(
     engine: str = "auto",
     cross_checks: bool | None = None,
     advance: Advance = _noop,
+    cache: Cache | None = None,
+    executor: Executor | None = None,
 ) -> Summary:
     """Validate TEI files (default: the edition's documents and its register).
 
     With ``schema`` (any RELAX NG) the project's Schematron and the
     cross-document checks are off unless asked for; ``project`` may then be
-    ``None`` (files outside any edition, such as the FRUS volumes).
+    ``None`` (files outside any edition, such as the FRUS volumes). ``cache``
+    keeps per-file results between runs; ``executor`` runs the per-file work.
     """
     reporter = reporter if reporter is not None else Reporter()
     edition = _edition_files(project) if project is not None else []
@@ -77,6 +82,8 @@ def validate(
         reporter,
         edition_files=[(p, shown(p)) for p in edition],
         advance=advance,
+        cache=cache,
+        executor=executor,
     )
 
 

@@ -73,6 +73,11 @@ class Project:
         return self.path(self.settings.paths.register)
 
     @property
+    def cache_dir(self) -> Path:
+        """Where runs keep what later runs can reuse (safe to delete)."""
+        return self.root / ".edition-cache"
+
+    @property
     def schema_path(self) -> Path:
         return self.path(self.settings.paths.schema)
 
