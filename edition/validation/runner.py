@@ -179,6 +179,11 @@ def _checked(
     later = {
         item.path: item.shown for item, check in zip(wanted, checks, strict=True) if check.for_jing
     }
+    # jing stops at the first file that is not well-formed: the files after it, again.
+    parsed = {item.path: check.parsed for item, check in zip(wanted, checks, strict=True)}
+    order = list(by_jing)
+    bad = next((n for n, path in enumerate(order) if not parsed[path]), len(order))
+    later |= {path: by_jing[path] for path in order[bad + 1 :] if parsed[path]}
     if later:
         from_jing |= jing.check(settings.schema, later, *hints)
     for item, check in zip(wanted, checks, strict=True):

@@ -248,3 +248,14 @@ def test_no_tree_outlives_its_file(broken: Path, monkeypatch) -> None:
     assert indexes and all(isinstance(i, crossdoc.FileIndex) for i in indexes)
     for index in indexes:
         assert crossdoc.FileIndex.from_data(json.loads(json.dumps(index.to_data()))) == index
+
+
+@needs_jing
+def test_jing_checks_the_files_after_a_malformed_one(broken: Path) -> None:
+    """jing stops at a file that is not well-formed; the files after it are checked again."""
+    expected = _validate(broken, engine="jing")
+    shutil.move(broken / "tei" / "zz-malformed.xml", broken / "tei" / "00-malformed.xml")
+    found = _validate(broken, engine="jing")
+    renamed = expected.replace("zz-malformed", "00-malformed")
+    assert sorted(found.splitlines()) == sorted(renamed.splitlines())  # first now, not last
+    assert 'error[V310]: element "blink" not allowed anywhere' in found
