@@ -55,12 +55,15 @@ def validate(
     engine: str = "auto",
     cross_checks: bool | None = None,
     advance: Advance = _noop,
+    cache: Cache | None = None,
+    executor: Executor | None = None,
 ) -> Summary:
     """Validate TEI files (default: the edition's documents and its register).
 
     With ``schema`` (any RELAX NG) the project's Schematron and the
     cross-document checks are off unless asked for; ``project`` may then be
-    ``None`` (files outside any edition, such as the FRUS volumes).
+    ``None`` (files outside any edition, such as the FRUS volumes). ``cache``
+    keeps per-file results between runs; ``executor`` runs the per-file work.
     """
     reporter = reporter if reporter is not None else Reporter()
     edition = _edition_files(project) if project is not None else []
@@ -85,6 +88,8 @@ def validate(
         reporter,
         edition_files=[(p, shown(p)) for p in edition],
         advance=advance,
+        cache=cache,
+        executor=executor,
     )
 
 
@@ -117,7 +122,7 @@ def build(
         shutil.rmtree(project.cache_dir, ignore_errors=True)
     store = Cache(project.cache_dir if cache else None)
     if check:
-        validate(project, reporter=reporter, advance=advance)
+        validate(project, reporter=reporter, advance=advance, cache=store, executor=executor)
         if reporter.has_errors:
             store.save()
             return None

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import click
 
 from edition import __version__, api, scaffold
+from edition.cache import Cache
 from edition.diagnostics import Reporter, Severity
 from edition.errors import ConfigError, EditionError
 from edition.executors import EXECUTORS, make_executor
@@ -239,6 +240,19 @@ def _validation_options(func: F) -> F:
     is_flag=True,
     help="Also check that every header is complete enough to deposit.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Check N files at a time in worker processes (default: all cores; 1: in this process).",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Check every file again instead of reusing unchanged files' results "
+    "(kept in .edition-cache/).",
+)
 @_validation_options
 def validate(
     paths: tuple[Path, ...],
@@ -247,6 +261,8 @@ def validate(
     engine: str,
     cross_checks: bool | None,
     deposit_ready: bool,
+    jobs: int | None,
+    no_cache: bool,
     **options: Any,
 ) -> int:
     """Check TEI files: RELAX NG, Schematron and cross-document checks.
@@ -258,25 +274,36 @@ def validate(
       edition validate --format github     # annotations in a GitHub pull request
       edition validate --schema tei_all.rng ../corpus/frus/
       edition validate --deposit           # also: is every header complete for a repository?
+      edition validate --jobs 1 --no-cache # in this process, every file checked afresh
 
     Every problem of every file is reported, as path:line:column lines.
     Exit status: 0 valid, 1 invalid, 2 usage or configuration error.
+
+    Files not changed since the last run are not read again: their results
+    are kept in the edition's .edition-cache/ folder.
     """
     session = _Session(**_split(options))
     files = _xml_files(paths)
     project = session.project if schema is None or _in_project(session) else None
     count = len(files) or (len(project.tei_files()) + 1 if project else 0)
-    with progress("Validating", count) as advance:
-        summary = api.validate(
-            project,
-            files or None,
-            session.reporter,
-            schema=schema,
-            schematron=schematron,
-            engine=engine,
-            cross_checks=cross_checks,
-            advance=advance,
-        )
+    cache = Cache(project.cache_dir if project is not None and not no_cache else None)
+    executor = make_executor("local", jobs)
+    try:
+        with progress("Validating", count) as advance:
+            summary = api.validate(
+                project,
+                files or None,
+                session.reporter,
+                schema=schema,
+                schematron=schematron,
+                engine=engine,
+                cross_checks=cross_checks,
+                advance=advance,
+                cache=cache,
+                executor=executor,
+            )
+    finally:
+        executor.close()
     if deposit_ready and project is not None:
         from edition.deposit.readiness import check_files, rules_path
 

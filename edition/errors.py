@@ -30,6 +30,10 @@ class EditionError(Exception):
         self.diagnostics = list(diagnostics)
         super().__init__("; ".join(d.message for d in diagnostics))
 
+    def __reduce__(self) -> tuple[type[EditionError], tuple[Diagnostic, ...]]:
+        # Raised in a worker process, it is pickled back to the parent.
+        return (type(self), tuple(self.diagnostics))
+
 
 class UsageError(EditionError):
     """The command line was used wrongly."""

@@ -4,15 +4,20 @@ Codes: V420 duplicate xml:id, V421 unresolved pointer, V422 URI scheme not allow
 V430 invalid ISO 8601 date, V431 reversed date range, V432 document date outside the
 header's range, V433 date later than the document, V440 page numbers out of order,
 V450 empty apparatus element.
+
+Checks within one file (``local_checks``, and pointers to its own ids) run on its
+tree. Each file is also summed up in a small ``FileIndex``; the checks across files
+(``cross_checks``: V420–V422) need only the indexes, so no tree is kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -34,55 +39,130 @@ _ISO = re.compile(
 _ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m*(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.I)
 
 
+@dataclass(frozen=True)
+class Pointer:
+    """A pointer its own file cannot settle: into another file, or already unresolvable."""
+
+    attribute: str
+    token: str
+    #: The local name of the element that carries it.
+    element: str
+    line: int | None
+
+
 @dataclass
-class Document:
-    """One parsed file of the edition, as the checks see it."""
+class FileIndex:
+    """What the checks across files need to know of one file (small, JSON-able)."""
 
     path: Path
     shown: str
-    tree: etree._ElementTree
     #: Every xml:id and its line.
     ids: dict[str, int | None] = field(default_factory=dict)
     #: The xml:ids outside the teiHeader, which must be unique across the edition.
     global_ids: dict[str, int | None] = field(default_factory=dict)
+    #: In document order; pointers to this file's own ids that resolve are left out.
+    pointers: list[Pointer] = field(default_factory=list)
+
+    def to_data(self) -> dict[str, Any]:
+        """A plain JSON-able form (for the cache); ``from_data`` reads it back."""
+        return {
+            "path": str(self.path),
+            "shown": self.shown,
+            "ids": self.ids,
+            "global_ids": self.global_ids,
+            "pointers": [[p.attribute, p.token, p.element, p.line] for p in self.pointers],
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> FileIndex:
+        """The index ``to_data`` wrote."""
+        return cls(
+            Path(data["path"]),
+            str(data["shown"]),
+            dict(data["ids"]),
+            dict(data["global_ids"]),
+            [Pointer(*entry) for entry in data["pointers"]],
+        )
+
+
+def index(tree: etree._ElementTree, path: Path, shown: str) -> FileIndex:
+    """The ids of a parsed file, and the pointers only the other files can settle."""
+    found = FileIndex(path, shown)
+    for element in _elements(tree):
+        ident = element.get(XML_ID)
+        if ident is not None:
+            found.ids.setdefault(ident, element.sourceline)
+            if not _in(element, "teiHeader"):
+                found.global_ids.setdefault(ident, element.sourceline)
+    for element in _elements(tree):
+        for name in POINTER_ATTRIBUTES:
+            for token in (element.get(name) or "").split():
+                if not _settled_here(token, found.ids):
+                    found.pointers.append(
+                        Pointer(name, token, local_name(element), element.sourceline)
+                    )
+    return found
+
+
+def _settled_here(token: str, ids: Mapping[str, int | None]) -> bool:
+    """Whether a pointer resolves without the other files: an allowed URI or one of ``ids``."""
+    scheme = _SCHEME.match(token)
+    if scheme:
+        return scheme[1].lower() in ALLOWED_SCHEMES
+    target, _, fragment = token.partition("#")
+    return not target and fragment in ids
+
+
+def local_checks(tree: etree._ElementTree, shown: str) -> list[Diagnostic]:
+    """The value and order checks within one file: dates, page breaks, empty apparatus."""
+    return [*_dates(tree, shown), *_pages(tree, shown), *_empty_apparatus(tree, shown)]
+
+
+def cross_checks(
+    checked: Sequence[FileIndex], edition: Mapping[Path, FileIndex]
+) -> list[list[Diagnostic]]:
+    """Ids and pointers of each of ``checked`` against ``edition`` (every file by path)."""
+    owners: dict[str, list[FileIndex]] = {}
+    for doc in sorted(edition.values(), key=lambda d: d.shown):
+        for ident in doc.global_ids:
+            owners.setdefault(ident, []).append(doc)
+    return [[*_duplicate_ids(doc, owners), *_pointers(doc, edition)] for doc in checked]
+
+
+@dataclass
+class Document:
+    """One parsed file of the edition, held in memory with its index."""
+
+    path: Path
+    shown: str
+    tree: etree._ElementTree
+    index: FileIndex = field(init=False)
 
     def __post_init__(self) -> None:
-        for element in self.tree.iter():
-            ident = element.get(XML_ID) if isinstance(element.tag, str) else None
-            if ident is not None:
-                self.ids.setdefault(ident, element.sourceline)
-                if not _in(element, "teiHeader"):
-                    self.global_ids.setdefault(ident, element.sourceline)
-
-    def at(self, element: etree._Element) -> Location:
-        """Where an element is, for a diagnostic."""
-        return Location(self.shown, element.sourceline)
+        self.index = index(self.tree, self.path, self.shown)
 
 
 def check(checked: list[Document], edition: Mapping[Path, Document]) -> dict[str, list[Diagnostic]]:
     """All cross-document and value checks on ``checked``; ``edition`` is every file by path."""
-    owners: dict[str, list[Document]] = {}
-    for doc in sorted(edition.values(), key=lambda d: d.shown):
-        for ident in doc.global_ids:
-            owners.setdefault(ident, []).append(doc)
+    indexes = {path: doc.index for path, doc in edition.items()}
     results: dict[str, list[Diagnostic]] = {doc.shown: [] for doc in checked}
-    for doc in checked:
-        out = results[doc.shown]
-        out.extend(_duplicate_ids(doc, owners))
-        out.extend(_pointers(doc, edition))
-        out.extend(_dates(doc))
-        out.extend(_pages(doc))
-        out.extend(_empty_apparatus(doc))
+    across = cross_checks([doc.index for doc in checked], indexes)
+    for doc, found in zip(checked, across, strict=True):
+        results[doc.shown].extend([*found, *local_checks(doc.tree, doc.shown)])
     return results
 
 
-def _elements(doc: Document) -> Iterator[etree._Element]:
-    for element in doc.tree.iter():
+def _elements(tree: etree._ElementTree) -> Iterator[etree._Element]:
+    for element in tree.iter():
         if isinstance(element.tag, str):
             yield element
 
 
-def _duplicate_ids(doc: Document, owners: Mapping[str, list[Document]]) -> Iterator[Diagnostic]:
+def _at(shown: str, element: etree._Element) -> Location:
+    return Location(shown, element.sourceline)
+
+
+def _duplicate_ids(doc: FileIndex, owners: Mapping[str, list[FileIndex]]) -> Iterator[Diagnostic]:
     """xml:ids of texts, documents and register entries are unique across files.
 
     Header ids (``#translator``, ``#hand-1``) are local to their document by
@@ -101,20 +181,18 @@ def _duplicate_ids(doc: Document, owners: Mapping[str, list[Document]]) -> Itera
             )
 
 
-def _pointers(doc: Document, edition: Mapping[Path, Document]) -> Iterator[Diagnostic]:
+def _pointers(doc: FileIndex, edition: Mapping[Path, FileIndex]) -> Iterator[Diagnostic]:
     """Every pointer names an id of this file, a file of the edition, or an allowed URI."""
-    for element in _elements(doc):
-        for name in POINTER_ATTRIBUTES:
-            for token in (element.get(name) or "").split():
-                problem = _resolve(token, doc, edition)
-                if problem is not None:
-                    code, reason, hint = problem
-                    where = f'@{name}="{token}" on <{local_name(element)}>'
-                    yield error(code, f"{where}: {reason}", doc.at(element), hint)
+    for pointer in doc.pointers:
+        problem = _resolve(pointer.token, doc, edition)
+        if problem is not None:
+            code, reason, hint = problem
+            where = f'@{pointer.attribute}="{pointer.token}" on <{pointer.element}>'
+            yield error(code, f"{where}: {reason}", Location(doc.shown, pointer.line), hint)
 
 
 def _resolve(
-    token: str, doc: Document, edition: Mapping[Path, Document]
+    token: str, doc: FileIndex, edition: Mapping[Path, FileIndex]
 ) -> tuple[str, str, str] | None:
     """None when the pointer resolves, else (code, reason, hint)."""
     scheme = _SCHEME.match(token)
@@ -179,10 +257,10 @@ def iso_interval(value: str) -> tuple[dt.date, dt.date] | None:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def _dates(doc: Document) -> Iterator[Diagnostic]:
+def _dates(tree: etree._ElementTree, shown: str) -> Iterator[Diagnostic]:
     """Dates are real ISO 8601 dates, ranges run forwards, and they fit the document's own date."""
     spans: dict[etree._Element, tuple[dt.date, dt.date]] = {}
-    for element in _elements(doc):
+    for element in _elements(tree):
         values: dict[str, tuple[dt.date, dt.date]] = {}
         for name in DATE_ATTRIBUTES:
             value = element.get(name)
@@ -193,7 +271,7 @@ def _dates(doc: Document) -> Iterator[Diagnostic]:
                 yield error(
                     "V430",
                     f'@{name}="{value}" is not a valid ISO 8601 date',
-                    doc.at(element),
+                    _at(shown, element),
                     "write YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date)",
                 )
             else:
@@ -203,7 +281,7 @@ def _dates(doc: Document) -> Iterator[Diagnostic]:
                 yield error(
                     "V431",
                     f'@{low}="{element.get(low)}" is after @{high}="{element.get(high)}"',
-                    doc.at(element),
+                    _at(shown, element),
                     "swap the two values or correct one of them",
                 )
         if values:
@@ -226,14 +304,14 @@ def _dates(doc: Document) -> Iterator[Diagnostic]:
                     "V432",
                     f"the document's date {_describe(element)} is outside the range "
                     f"{_span(start, end)} its header gives",
-                    doc.at(element),
+                    _at(shown, element),
                     "correct the date here or the date in sourceDesc/correspDesc",
                 )
         elif first > end:
             yield warning(
                 "V433",
                 f"date {_describe(element)} is later than the document ({_span(start, end)})",
-                doc.at(element),
+                _at(shown, element),
                 "check the date; a document rarely mentions a later date",
             )
 
@@ -271,13 +349,13 @@ def _page_number(value: str) -> tuple[str, int] | None:
     return None
 
 
-def _pages(doc: Document) -> Iterator[Diagnostic]:
+def _pages(tree: etree._ElementTree, shown: str) -> Iterator[Diagnostic]:
     """Numbered page breaks (arabic or roman) increase through the document.
 
     Each ``div[@type='section']`` (a telegram's section) has its own pagination.
     """
     last: dict[tuple[etree._Element | None, str], tuple[int, str, int | None]] = {}
-    for pb in doc.tree.iter(f"{{{TEI_NS}}}pb"):
+    for pb in tree.iter(f"{{{TEI_NS}}}pb"):
         section = next(
             (a for a in pb.iterancestors(f"{{{TEI_NS}}}div") if a.get("type") == "section"), None
         )
@@ -293,15 +371,15 @@ def _pages(doc: Document) -> Iterator[Diagnostic]:
                 "V440",
                 f'page break n="{value}" comes after n="{before[1]}" '
                 f"(line {before[2]}): page numbers must increase",
-                doc.at(pb),
+                _at(shown, pb),
                 "correct the @n values or move the page break",
             )
         last[key] = (n, value, pb.sourceline)
 
 
-def _empty_apparatus(doc: Document) -> Iterator[Diagnostic]:
+def _empty_apparatus(tree: etree._ElementTree, shown: str) -> Iterator[Diagnostic]:
     """Apparatus elements hold something: an empty one is a leftover."""
-    for element in _elements(doc):
+    for element in _elements(tree):
         name = local_name(element)
         if element.tag != f"{{{TEI_NS}}}{name}" or name not in APPARATUS:
             continue
@@ -309,6 +387,6 @@ def _empty_apparatus(doc: Document) -> Iterator[Diagnostic]:
             yield error(
                 "V450",
                 f"empty <{name}>",
-                doc.at(element),
+                _at(shown, element),
                 f"put the text it marks inside it, or remove the <{name}> element",
             )

@@ -1,4 +1,7 @@
-"""RELAX NG with jing, the reference validator: one Java process checks every file of a run."""
+"""RELAX NG with jing, the reference validator: one Java process checks every file of a run.
+
+The process runs in the background (``start``) while Python does the other checks.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +25,10 @@ _MAX_COMMAND_LINE = 30_000
 _LINE = re.compile(
     r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<kind>error|fatal|warning): (?P<message>.*)$"
 )
+#: How much of a file ``reads_safely`` looks at, and what may come before the root element.
+_PROLOG_BYTES = 65_536
+_PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
+_ROOT_START = re.compile(rb"<[A-Za-z_:\x80-\xff]")
 
 
 def java() -> str | None:
@@ -55,8 +62,31 @@ def _quoted(argument: str) -> str:
     return f'"{escaped}"'
 
 
+def reads_safely(path: Path) -> bool:
+    """Whether jing may read ``path``: its prolog plainly has no DOCTYPE (whose DTD jing fetches).
+
+    False also when the prolog cannot be read this way (another encoding, a very long
+    prolog): the file is then decided on its parsed tree.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_PROLOG_BYTES).removeprefix(b"\xef\xbb\xbf")
+    except OSError:
+        return False
+    position = 0
+    while match := _PROLOG_ITEM.match(head, position):
+        position = match.end()
+    return _ROOT_START.match(head, position) is not None
+
+
 def check(schema: Path, files: Mapping[Path, str], *hints: str) -> dict[str, list[Diagnostic]]:
-    """Validate every file in one JVM; diagnostics by shown path.
+    """Validate every file in one JVM; diagnostics by shown path (see ``start``)."""
+    with start(schema, files, *hints) as pending:
+        return pending.result()
+
+
+def start(schema: Path, files: Mapping[Path, str], *hints: str) -> Pending:
+    """Start jing on every file in one JVM, in the background; ``result()`` collects it.
 
     ``files`` maps each file to its shown path. Problems jing reports in the
     schema itself are configuration errors.
@@ -64,47 +94,92 @@ def check(schema: Path, files: Mapping[Path, str], *hints: str) -> dict[str, lis
     runner, jing_jar = java(), jar()
     if runner is None or jing_jar is None:
         raise ConfigError(error("C023", "jing cannot run: Java or jing.jar is missing"))
-    results: dict[str, list[Diagnostic]] = {shown: [] for shown in files.values()}
-    if not files:
-        return results
-    arguments = ["-jar", str(jing_jar), *(["-c"] if schema.suffix == ".rnc" else [])]
-    arguments += [str(schema), *(str(path) for path in files)]
-    with tempfile.TemporaryDirectory(prefix="edition-jing-") as folder:
+    return Pending(runner, jing_jar, schema, files, hints)
+
+
+class Pending:
+    """A jing process started by ``start``: ``result()`` waits for it, ``close()`` stops it."""
+
+    def __init__(
+        self,
+        runner: str,
+        jing_jar: Path,
+        schema: Path,
+        files: Mapping[Path, str],
+        hints: tuple[str, ...],
+    ) -> None:
+        self.files = dict(files)
+        self.hints = hints
+        self._folder: Path | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        if not files:
+            return
+        self._folder = Path(tempfile.mkdtemp(prefix="edition-jing-"))
+        arguments = ["-jar", str(jing_jar), *(["-c"] if schema.suffix == ".rnc" else [])]
+        arguments += [str(schema), *(str(path) for path in files)]
         if sum(len(a) + 1 for a in arguments) > _MAX_COMMAND_LINE:
             # Too long for a command line: the java launcher (9+) reads arguments from @file.
-            argfile = Path(folder) / "arguments"
+            argfile = self._folder / "arguments"
             argfile.write_text("\n".join(map(_quoted, arguments)) + "\n", encoding="utf-8")
             arguments = [f"@{argfile}"]
-        done = subprocess.run(
-            [runner, *arguments], capture_output=True, text=True, encoding="utf-8", check=False
-        )
-    by_path = {str(path): shown for path, shown in files.items()}
-    schema_problems: list[Diagnostic] = []
-    for raw in done.stdout.splitlines():
-        match = _LINE.match(raw)
-        if match is None:
-            continue
-        shown = by_path.get(match["path"]) or by_path.get(
-            unquote(match["path"].removeprefix("file:"))
-        )
-        where = Location(
-            shown or match["path"], int(match["line"]) or None, int(match["column"]) or None
-        )
-        if shown is None:
-            schema_problems.append(
-                error("C020", f"the RELAX NG schema cannot be used: {match['message']}", where)
+        # Output goes to files, not pipes: nobody reads a pipe while jing runs, and a full
+        # one would stop it.
+        with (self._folder / "out").open("wb") as out, (self._folder / "err").open("wb") as err:
+            self._process = subprocess.Popen(
+                [runner, *arguments], stdin=subprocess.DEVNULL, stdout=out, stderr=err
             )
-        elif match["kind"] == "warning":
-            results[shown].append(warning(CODE, match["message"], where, *hints))
-        else:
-            results[shown].append(error(CODE, match["message"], where, *hints))
-    if schema_problems:
-        raise ConfigError(*schema_problems)
-    if done.returncode not in (0, 1) or (done.returncode == 1 and not any(results.values())):
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        raise ConfigError(
-            error(
-                "C024", f"jing failed: {detail[-1] if detail else f'exit status {done.returncode}'}"
+
+    def __enter__(self) -> Pending:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def result(self) -> dict[str, list[Diagnostic]]:
+        """Wait for jing; diagnostics by shown path (every file has an entry)."""
+        results: dict[str, list[Diagnostic]] = {shown: [] for shown in self.files.values()}
+        if self._process is None or self._folder is None:
+            return results
+        returncode = self._process.wait()
+        stdout = (self._folder / "out").read_text(encoding="utf-8")
+        stderr = (self._folder / "err").read_text(encoding="utf-8")
+        self.close()
+        by_path = {str(path): shown for path, shown in self.files.items()}
+        schema_problems: list[Diagnostic] = []
+        for raw in stdout.splitlines():
+            match = _LINE.match(raw)
+            if match is None:
+                continue
+            shown = by_path.get(match["path"]) or by_path.get(
+                unquote(match["path"].removeprefix("file:"))
             )
-        )
-    return results
+            where = Location(
+                shown or match["path"], int(match["line"]) or None, int(match["column"]) or None
+            )
+            if shown is None:
+                schema_problems.append(
+                    error("C020", f"the RELAX NG schema cannot be used: {match['message']}", where)
+                )
+            elif match["kind"] == "warning":
+                results[shown].append(warning(CODE, match["message"], where, *self.hints))
+            else:
+                results[shown].append(error(CODE, match["message"], where, *self.hints))
+        if schema_problems:
+            raise ConfigError(*schema_problems)
+        if returncode not in (0, 1) or (returncode == 1 and not any(results.values())):
+            detail = (stderr or stdout).strip().splitlines()
+            raise ConfigError(
+                error(
+                    "C024", f"jing failed: {detail[-1] if detail else f'exit status {returncode}'}"
+                )
+            )
+        return results
+
+    def close(self) -> None:
+        """Stop jing if it still runs and remove its temporary files."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None

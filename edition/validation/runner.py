@@ -1,18 +1,37 @@
-"""One validation run: parse every file, then RELAX NG, Schematron and cross-document checks."""
+"""One validation run: RELAX NG, Schematron and cross-document checks over many files.
+
+Each file is checked on its own (``jobs.check_file``, in worker processes with a
+process executor) and then forgotten but for its diagnostics and its small index;
+jing checks the files meanwhile in one background JVM; the checks across files
+run last, on the indexes. A file whose result is in the cache is not read at all.
+"""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from edition.cache import Cache, digest, file_digests, json_digest, tool_digest
 from edition.diagnostics import Diagnostic, Reporter, error, warning
-from edition.errors import EditionError, UsageError
-from edition.tei import parse_xml
-from edition.validation import crossdoc, jing, relaxng, schematron
+from edition.errors import UsageError
+from edition.executors import Executor, SerialExecutor
+from edition.validation import crossdoc, jing
+from edition.validation.jobs import (
+    JING,
+    LXML,
+    LXML_IF_DOCTYPE,
+    NONE,
+    CheckItem,
+    CheckSettings,
+    FileCheck,
+    check_file,
+)
 
 ENGINES = ("auto", "jing", "lxml")
+#: The cache section of the per-file results (and ``files-<SECTION>``, their hashes).
+SECTION = "validation"
 
 
 @dataclass(frozen=True)
@@ -79,54 +98,179 @@ def run(
     *,
     edition_files: Sequence[tuple[Path, str]] = (),
     advance: Callable[[str], None] = lambda name: None,
+    cache: Cache | None = None,
+    executor: Executor | None = None,
 ) -> Summary:
     """Check ``files`` (path, shown path) and report every problem of every file.
 
     ``edition_files`` are the other files pointers may resolve to (documents,
-    register); they are read but not reported on.
+    register); they are read but not reported on. ``cache`` keeps each file's
+    result for the next run; ``executor`` runs the per-file work (default: here).
     """
     files = list(dict.fromkeys(files))  # a file named twice is checked once
     engine, notes = choose_engine(settings.engine)
     reporter.extend(notes)
-    problems: dict[str, list[Diagnostic]] = {shown: [] for _, shown in files}
-    documents: list[crossdoc.Document] = []
-    for path, shown in files:
-        advance(path.name)
-        try:
-            documents.append(crossdoc.Document(path.resolve(), shown, parse_xml(path, shown)))
-        except EditionError as err:
-            problems[shown].extend(err.diagnostics)
+    cache = cache if cache is not None else Cache(None)
+    wanted = _wanted(files, edition_files if settings.cross_checks else ())
+    keys = _Keys(cache, settings, engine, [item.path for item in wanted])
+    checks = _checked(wanted, settings, engine, keys, executor or SerialExecutor(), advance)
+    keys.save()
 
-    # Documents with a DOCTYPE go to lxml: jing would fetch and expand the DTD.
-    by_jing = {
-        d.path: d.shown for d in documents if engine == "jing" and not d.tree.docinfo.doctype
-    }
-    for shown, found in (
-        jing.check(settings.schema, by_jing, *settings.schema_hints).items() if by_jing else ()
-    ):
-        problems[shown].extend(found)
-    for doc in documents:
-        if doc.path not in by_jing:
-            problems[doc.shown].extend(
-                relaxng.check(settings.schema, doc.tree, doc.shown, *settings.schema_hints)
-            )
-        if settings.schematron is not None:
-            problems[doc.shown].extend(schematron.check(settings.schematron, doc.tree, doc.shown))
-
+    across: dict[int, list[Diagnostic]] = {}
     if settings.cross_checks:
-        edition = {d.path: d for d in documents}
-        for path, shown in edition_files:
-            if path.resolve() not in edition:
-                # A file that does not parse is reported when it is itself validated.
-                with contextlib.suppress(EditionError):
-                    tree = parse_xml(path, shown)
-                    edition[path.resolve()] = crossdoc.Document(path.resolve(), shown, tree)
-        for shown, found in crossdoc.check(documents, edition).items():
-            problems[shown].extend(found)
+        indexes = [(n, check.index) for n, check in enumerate(checks) if check.index is not None]
+        edition = {index.path: index for _, index in indexes}
+        reported = [(n, index) for n, index in indexes if not wanted[n].index_only]
+        found = crossdoc.cross_checks([index for _, index in reported], edition)
+        across = {n: diagnostics for (n, _), diagnostics in zip(reported, found, strict=True)}
 
-    for found in problems.values():
-        reporter.extend(sorted(found, key=_position))
+    problems: dict[str, list[Diagnostic]] = {shown: [] for _, shown in files}
+    for n, (item, check) in enumerate(zip(wanted, checks, strict=True)):
+        if not item.index_only:
+            problems[item.shown].extend([*check.problems, *across.get(n, []), *check.local])
+    for found_here in problems.values():
+        reporter.extend(sorted(found_here, key=_position))
     return Summary([shown for _, shown in files], engine)
+
+
+def _wanted(
+    files: Sequence[tuple[Path, str]], edition_files: Sequence[tuple[Path, str]]
+) -> list[CheckItem]:
+    """The files to check, then the other files of the edition (for their index only)."""
+    items = [CheckItem(path.resolve(), shown) for path, shown in files]
+    seen = {item.path for item in items}
+    for path, shown in edition_files:
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
+            items.append(CheckItem(path.resolve(), shown, NONE, index_only=True))
+    return items
+
+
+def _checked(
+    wanted: list[CheckItem],
+    settings: Settings,
+    engine: str,
+    keys: _Keys,
+    executor: Executor,
+    advance: Callable[[str], None],
+) -> list[FileCheck]:
+    """The result of every file: from the cache, or checked (jing in the background)."""
+    cached = [keys.cached(item) for item in wanted]
+    todo = [
+        _engine_for(item, engine) for item, hit in zip(wanted, cached, strict=True) if hit is None
+    ]
+    hints = settings.schema_hints
+    by_jing = {item.path: item.shown for item in todo if item.relaxng == JING}
+    # Started first, so that the JVM works while Python does everything else.
+    pending = jing.start(settings.schema, by_jing, *hints) if by_jing else None
+    try:
+        shared = CheckSettings(settings.schema, settings.schematron, settings.cross_checks, hints)
+        fresh = executor.map(check_file, shared, todo)
+        checks: list[FileCheck] = []
+        for item, hit in zip(wanted, cached, strict=True):
+            checks.append(hit if hit is not None else next(fresh))
+            if not item.index_only:
+                advance(item.path.name)
+        from_jing = pending.result() if pending is not None else {}
+    finally:
+        if pending is not None:
+            pending.close()
+    # Files whose DOCTYPE could not be ruled out before parsing: jing has them now.
+    later = {
+        item.path: item.shown for item, check in zip(wanted, checks, strict=True) if check.for_jing
+    }
+    # jing stops at the first file that is not well-formed: the files after it, again.
+    parsed = {item.path: check.parsed for item, check in zip(wanted, checks, strict=True)}
+    order = list(by_jing)
+    bad = next((n for n, path in enumerate(order) if not parsed[path]), len(order))
+    later |= {path: by_jing[path] for path in order[bad + 1 :] if parsed[path]}
+    if later:
+        from_jing |= jing.check(settings.schema, later, *hints)
+    for item, check in zip(wanted, checks, strict=True):
+        if check.parsed and (item.path in by_jing or check.for_jing):
+            check.problems[:0] = from_jing.get(item.shown, [])
+            check.for_jing = False
+    for item, check, hit in zip(wanted, checks, cached, strict=True):
+        if hit is None:
+            keys.store(item, check)
+    return checks
+
+
+def _engine_for(item: CheckItem, engine: str) -> CheckItem:
+    """The item with who does its RELAX NG: jing only for files that plainly have no DOCTYPE."""
+    if item.index_only:
+        return item
+    if engine == "lxml":
+        relaxng = LXML
+    else:
+        relaxng = JING if jing.reads_safely(item.path) else LXML_IF_DOCTYPE
+    return CheckItem(item.path, item.shown, relaxng)
+
+
+class _Keys:
+    """The cache of per-file results: keys from the contents of the file, schema and rules."""
+
+    def __init__(self, cache: Cache, settings: Settings, engine: str, paths: list[Path]) -> None:
+        self.cache = cache
+        self.known: dict[str, Any] = cache.section(SECTION) if cache.enabled else {}
+        self.files = file_digests(cache, SECTION, paths) if cache.enabled else {}
+        self.run = ""
+        if cache.enabled:
+            rules = settings.schematron
+            self.run = json_digest(
+                [
+                    tool_digest(),
+                    _content(settings.schema),
+                    _content(rules) if rules is not None else "",
+                    engine,
+                    settings.cross_checks,
+                    list(settings.schema_hints),
+                ]
+            )
+        self.used: dict[str, Any] = {}
+
+    def key(self, item: CheckItem, index_only: bool) -> str | None:
+        """The key of a file's result (None: not cached, or the file cannot be read)."""
+        content = self.files.get(item.path)
+        if content is None:
+            return None
+        if index_only:  # the index depends on the file alone
+            return digest(tool_digest(), content, str(item.path), item.shown, "index")
+        return digest(self.run, content, str(item.path), item.shown)
+
+    def cached(self, item: CheckItem) -> FileCheck | None:
+        """The cached result of a file; for an index, a full result will do too."""
+        wanted = [self.key(item, False), *([self.key(item, True)] if item.index_only else [])]
+        for key in wanted:
+            if key is not None and key in self.known:
+                try:
+                    check = FileCheck.from_data(self.known[key])
+                except (KeyError, TypeError, ValueError):
+                    continue  # an entry this version cannot read: check the file again
+                self.used[key] = self.known[key]
+                return check
+        return None
+
+    def store(self, item: CheckItem, check: FileCheck) -> None:
+        """Remember a file's fresh result."""
+        key = self.key(item, item.index_only)
+        if key is not None:
+            self.used[key] = check.to_data()
+
+    def save(self) -> None:
+        """Keep the results of this run's files (and only those)."""
+        if not self.cache.enabled:
+            return
+        if self.used != self.known:
+            self.cache.replace(SECTION, self.used)
+        self.cache.save()
+
+
+def _content(path: Path) -> str:
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return ""
 
 
 def _position(diagnostic: Diagnostic) -> tuple[int, int]:

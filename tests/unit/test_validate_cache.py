@@ -1,0 +1,261 @@
+"""Validation with the cache and worker processes: the same diagnostics, fewer files parsed.
+
+The demo edition (with a few defects added) and split FRUS documents are the data.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import shutil
+import weakref
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SCHEMA, SCHEMATRON, needs_jing
+from lxml import etree
+
+from edition import api, tei
+from edition.cache import Cache
+from edition.diagnostics import Reporter
+from edition.executors import make_executor
+from edition.project import Project
+from edition.validation import Settings, crossdoc, jobs, run
+
+FRUS = REPO.parent / "shared" / "corpus" / "frus" / "frus1870.xml"
+TELEGRAM = "1975-01-13_telegram_tokyo-00458.xml"
+ENGINES = ["lxml", pytest.param("jing", marks=needs_jing)]
+
+
+@pytest.fixture
+def broken(demo: Path) -> Path:
+    """The demo edition with a RELAX NG error, a bad date, a broken pointer and a bad file."""
+    path = demo / "tei" / TELEGRAM
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"(<body>.*?<p>)", r"\1<blink/>", text, count=1, flags=re.S)
+    text = text.replace(
+        "<p>", '<p><date when="1975-02-30">x</date><ref target="#nowhere">y</ref>', 1
+    )
+    path.write_text(text, encoding="utf-8")
+    (demo / "tei" / "zz-malformed.xml").write_text("<TEI>\n  <p>\n</TEI>\n", encoding="utf-8")
+    return demo
+
+
+def _validate(root: Path, cache: Cache | None = None, engine: str = "lxml", **options) -> str:
+    reporter = Reporter()
+    api.validate(Project.load(root), reporter=reporter, engine=engine, cache=cache, **options)
+    return reporter.render()
+
+
+class _Parses:
+    """``jobs.parse_xml`` that counts the files it parses (by name)."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def __call__(self, path: Path, shown: str | None = None) -> etree._ElementTree:
+        self.names.append(path.name)
+        return tei.parse_xml(path, shown)
+
+
+@pytest.fixture
+def parses(monkeypatch) -> _Parses:
+    counter = _Parses()
+    monkeypatch.setattr(jobs, "parse_xml", counter)
+    return counter
+
+
+def _no_parsing(path: Path, shown: str | None = None) -> etree._ElementTree:
+    raise AssertionError(f"{path.name} was parsed although its result is cached")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_second_run_gives_the_same_diagnostics_and_parses_nothing(
+    broken: Path, tmp_path: Path, monkeypatch, engine: str
+) -> None:
+    uncached = _validate(broken, engine=engine)
+    assert "[V310]" in uncached and "[V421]" in uncached and "[V430]" in uncached
+    assert "[V303]" in uncached
+    assert _validate(broken, Cache(None), engine) == uncached
+    first = _validate(broken, Cache(tmp_path / "cache"), engine)
+    monkeypatch.setattr(jobs, "parse_xml", _no_parsing)
+    second = _validate(broken, Cache(tmp_path / "cache"), engine)
+    assert first == uncached
+    assert second == uncached
+
+
+def test_editing_one_file_checks_only_that_file_again(
+    broken: Path, tmp_path: Path, parses: _Parses
+) -> None:
+    cache_dir = tmp_path / "cache"
+    _validate(broken, Cache(cache_dir))
+    assert len(parses.names) == 5  # three documents, the register, the malformed file
+    parses.names.clear()
+    path = broken / "tei" / TELEGRAM
+    path.write_text(path.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
+    found = _validate(broken, Cache(cache_dir))
+    assert parses.names == [TELEGRAM]
+    assert found == _validate(broken)
+
+
+@pytest.mark.parametrize("changed", ["schema", "schematron"])
+def test_a_changed_schema_or_schematron_checks_every_file_again(
+    demo: Path, tmp_path: Path, parses: _Parses, changed: str
+) -> None:
+    schema, rules = tmp_path / "schema.rng", tmp_path / "rules.sch"
+    shutil.copy(SCHEMA, schema)
+    shutil.copy(SCHEMATRON, rules)
+    documents = sorted((demo / "tei").glob("*.xml"))
+    files = [(p, p.name) for p in documents]
+    settings = Settings(schema, rules, "lxml")
+    run(files, settings, Reporter(), cache=Cache(tmp_path / "cache"))
+    run(files, settings, Reporter(), cache=Cache(tmp_path / "cache"))
+    assert len(parses.names) == len(documents)
+    edited = schema if changed == "schema" else rules
+    edited.write_text(edited.read_text(encoding="utf-8") + "<!-- changed -->\n", encoding="utf-8")
+    run(files, settings, Reporter(), cache=Cache(tmp_path / "cache"))
+    assert len(parses.names) == 2 * len(documents)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "other-tool", "other-format", "bad-entries"])
+def test_a_corrupt_or_foreign_cache_is_ignored(
+    broken: Path, tmp_path: Path, parses: _Parses, damage: str
+) -> None:
+    cache_dir = tmp_path / "cache"
+    expected = _validate(broken, Cache(cache_dir))
+    section = cache_dir / "validation.json"
+    data = json.loads(section.read_text(encoding="utf-8"))
+    if damage == "garbage":
+        section.write_bytes(b"\x00{not json")
+    elif damage == "other-tool":
+        section.write_text(json.dumps({**data, "tool": "0" * 32}), encoding="utf-8")
+    elif damage == "other-format":
+        section.write_text(json.dumps({**data, "format": 0}), encoding="utf-8")
+    else:
+        entries = {key: {"shown": 1} for key in data["entries"]}
+        section.write_text(json.dumps({**data, "entries": entries}), encoding="utf-8")
+    parses.names.clear()
+    assert _validate(broken, Cache(cache_dir)) == expected
+    assert len(parses.names) == 5
+    parses.names.clear()
+    assert _validate(broken, Cache(cache_dir)) == expected  # and repaired
+    assert parses.names == []
+
+
+def test_checks_across_files_see_a_change_in_another_file(
+    demo: Path, tmp_path: Path, parses: _Parses
+) -> None:
+    cache_dir = tmp_path / "cache"
+    assert _validate(demo, Cache(cache_dir)) == ""
+    register = demo / "tei" / "register.xml"
+    text = register.read_text(encoding="utf-8")
+    register.write_text(text.replace('xml:id="place-tokyo"', 'xml:id="place-tokio"'), "utf-8")
+    parses.names.clear()
+    found = _validate(demo, Cache(cache_dir))
+    assert parses.names == ["register.xml"]  # the documents pointing to it come from the cache
+    assert found == _validate(demo)
+    assert 'error[V421]: @ref="register.xml#place-tokyo" on <placeName>: no xml:id' in found
+
+
+def test_checking_one_file_uses_the_other_files_cached_results(
+    demo: Path, tmp_path: Path, parses: _Parses
+) -> None:
+    cache_dir = tmp_path / "cache"
+    _validate(demo, Cache(cache_dir))
+    parses.names.clear()
+    project = Project.load(demo)
+    one = [demo / "tei" / TELEGRAM]
+    api.validate(project, one, Reporter(), engine="lxml", cache=Cache(cache_dir))
+    assert parses.names == []
+    _validate(demo, Cache(cache_dir))
+    assert parses.names == []
+
+
+@pytest.fixture(scope="module")
+def frus_documents(tmp_path_factory) -> list[Path]:
+    """A dozen split FRUS documents (standalone TEI, with pointers into each other)."""
+    if not FRUS.is_file():
+        pytest.skip("the FRUS corpus is not here")
+    spec = importlib.util.spec_from_file_location("corpus", REPO / "benchmarks" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    folder = tmp_path_factory.mktemp("frus")
+    return corpus.split_volume(FRUS, folder)[:12]
+
+
+def _render(files, settings: Settings, **options) -> str:
+    reporter = Reporter()
+    run(files, settings, reporter, **options)
+    return reporter.render()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_worker_processes_give_the_same_diagnostics(
+    broken: Path, frus_documents: list[Path], engine: str
+) -> None:
+    executor = make_executor("local", 2)
+    try:
+        project = Project.load(broken)
+        serial = _validate(broken, engine=engine)
+        assert _validate(broken, engine=engine, executor=executor) == serial
+        files = [(p, p.name) for p in frus_documents]
+        settings = Settings(SCHEMA, SCHEMATRON, engine)
+        serial = _render(files, settings, edition_files=files)
+        assert "[V310]" in serial and "[V400-" in serial
+        assert _render(files, settings, edition_files=files, executor=executor) == serial
+    finally:
+        executor.close()
+    assert project.cache_dir == broken / ".edition-cache"
+
+
+class _Element(etree.ElementBase):
+    """An element class that can be referenced weakly (lxml's own cannot)."""
+
+
+def test_no_tree_outlives_its_file(broken: Path, monkeypatch) -> None:
+    """Serially, each file's tree is gone before the next file is parsed; only indexes stay."""
+    lookup = etree.ElementDefaultClassLookup(element=_Element)
+
+    def parser() -> etree.XMLParser:
+        made = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        made.set_element_class_lookup(lookup)
+        return made
+
+    roots: list[weakref.ref[etree._Element]] = []
+
+    def parse_xml(path: Path, shown: str | None = None) -> etree._ElementTree:
+        assert [r for r in roots if r() is not None] == []
+        tree = tei.parse_xml(path, shown)
+        roots.append(weakref.ref(tree.getroot()))
+        return tree
+
+    indexes: list[object] = []
+
+    def cross_checks(checked, edition):
+        indexes.extend([*checked, *edition.values()])
+        return real_cross_checks(checked, edition)
+
+    real_cross_checks = crossdoc.cross_checks
+    monkeypatch.setattr(tei, "_hardened_parser", parser)
+    monkeypatch.setattr(jobs, "parse_xml", parse_xml)
+    monkeypatch.setattr(crossdoc, "cross_checks", cross_checks)
+    rendered = _validate(broken)
+    assert "[V421]" in rendered
+    assert len(roots) == 4  # the malformed file has no tree
+    assert [r for r in roots if r() is not None] == []
+    assert indexes and all(isinstance(i, crossdoc.FileIndex) for i in indexes)
+    for index in indexes:
+        assert crossdoc.FileIndex.from_data(json.loads(json.dumps(index.to_data()))) == index
+
+
+@needs_jing
+def test_jing_checks_the_files_after_a_malformed_one(broken: Path) -> None:
+    """jing stops at a file that is not well-formed; the files after it are checked again."""
+    expected = _validate(broken, engine="jing")
+    shutil.move(broken / "tei" / "zz-malformed.xml", broken / "tei" / "00-malformed.xml")
+    found = _validate(broken, engine="jing")
+    renamed = expected.replace("zz-malformed", "00-malformed")
+    assert sorted(found.splitlines()) == sorted(renamed.splitlines())  # first now, not last
+    assert 'error[V310]: element "blink" not allowed anywhere' in found
