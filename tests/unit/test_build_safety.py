@@ -89,7 +89,8 @@ original = os.replace
 moved = []
 def move_then_die(source, target):
     original(source, target)
-    moved.append(target)
+    if ".site.building-" in str(source) and "journal" not in str(source):
+        moved.append(target)  # a staged file moved into the site
     if len(moved) == 2:
         os.kill(os.getpid(), signal.SIGKILL)
 writer.os.replace = move_then_die
