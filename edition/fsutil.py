@@ -39,7 +39,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_staged(path: Path, data: bytes) -> None:
-    """Write a file inside a staging folder (see ``staged_directory``).
+    """Write a file inside a staging folder (see ``staged_directory`` and ``edition.site.writer``).
 
     No temporary file and rename per file: the whole folder is swapped in at the
     end, so a half-written file can never be seen; this saves two system calls
@@ -76,16 +76,6 @@ def swap_in(staging: Path, target: Path) -> None:
     staging.rename(target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def remove_stale_staging(target: Path) -> None:
-    """Delete staging folders left by killed builds."""
-    if not target.parent.is_dir():
-        return
-    for leftover in target.parent.glob(f".{target.name}.building-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in target.parent.glob(f".{target.name}.old-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def backup_path(path: Path) -> Path:

@@ -1,4 +1,4 @@
-"""Where things live across pages: ids of split volumes, and persons listed inside volumes."""
+"""Where things live across pages: the ids of a split volume and the page that shows each."""
 
 from __future__ import annotations
 
@@ -8,13 +8,11 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from edition.fsutil import safe_name
 from edition.render.html import ids_in
-from edition.site.register import Entity, read_embedded
 from edition.tei import NSMAP, XML_ID
 
 if TYPE_CHECKING:
-    from edition.site.builder import SiteDocument
+    from edition.site.documents import SiteDocument
 
 
 def internal_links(documents: Sequence[SiteDocument]) -> dict[Path, dict[str, str]]:
@@ -45,13 +43,3 @@ def internal_links(documents: Sequence[SiteDocument]) -> dict[Path, dict[str, st
 def _count(element: etree._Element, xpath: str) -> float:
     value = element.xpath(xpath, namespaces=NSMAP)
     return float(value) if isinstance(value, float) else 0.0
-
-
-def embedded_registers(documents: Sequence[SiteDocument]) -> dict[Path, dict[str, Entity]]:
-    """Persons listed inside split volumes, per volume file."""
-    tables: dict[Path, dict[str, Entity]] = {}
-    for doc in documents:
-        if doc.division is not None and doc.source not in tables:
-            root = doc.division.getroottree()
-            tables[doc.source] = read_embedded(root, safe_name(doc.source.stem, "volume"))
-    return tables
