@@ -133,12 +133,14 @@ def test_build_killed_after_its_commit_point_is_finished_by_the_next(
     telegram = demo / "tei" / "1975-01-13_telegram_tokyo-00458.xml"
     telegram.write_text(telegram.read_text().replace("TOKYO", "TOKIO"))
     (demo / "tei" / "1960-05-10_record-of-conversation_khrushchev-fukuda-takasaki.xml").unlink()
-    # cwd: import the same installed edition as this process (the cache is keyed by its code).
+    # The child must import the very edition this process runs: the cache is keyed by its code.
+    same_code = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     killed = subprocess.run(
         [sys.executable, "-c", KILL_WHILE_COMMITTING, str(demo)],
         capture_output=True,
         check=False,
         cwd=tmp_path,
+        env=same_code,
     )
     assert killed.returncode == -signal.SIGKILL
     assert list(demo.glob(".site.building-*")), "the journal stays until it is carried out"
