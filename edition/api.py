@@ -123,8 +123,7 @@ def build(
     store = Cache(project.cache_dir if cache else None)
     if check:
         validate(project, reporter=reporter, advance=advance, cache=store, executor=executor)
-        if reporter.has_errors:
-            store.save()
+        if reporter.has_errors:  # validation has saved what it checked
             return None
     return build_site(
         project, reporter, validated=check, advance=advance, cache=store, executor=executor

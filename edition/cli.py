@@ -34,6 +34,13 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _with_options(func: F, options: Sequence[Callable[[F], F]]) -> F:
+    """``func`` decorated with each option, the first option listed first in --help."""
+    for decorate in reversed(options):
+        func = decorate(func)
+    return func
+
+
 def _report_options(func: F, formats: Sequence[str] = ("text", "json")) -> F:
     """Options every subcommand shares: project folder, output format, ignore, strict."""
     options = [
@@ -55,9 +62,7 @@ def _report_options(func: F, formats: Sequence[str] = ("text", "json")) -> F:
         click.option("--ignore", multiple=True, metavar="CODE", help="Silence a diagnostic code."),
         click.option("--strict", is_flag=True, help="Treat warnings as errors."),
     ]
-    for decorate in reversed(options):
-        func = decorate(func)
-    return func
+    return _with_options(func, options)
 
 
 class _Session:
@@ -373,9 +378,7 @@ def _work_options(func: F) -> F:
         ),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the build cache."),
     ]
-    for decorate in reversed(options):
-        func = decorate(func)
-    return func
+    return _with_options(func, options)
 
 
 @cli.command()

@@ -14,7 +14,7 @@ A build has four steps:
 
 Files go through a ``SiteWriter``: only changed files are written, and the
 result is committed into ``site/`` at the end (see ``writer``). The state that
-describes the built site (its manifest and the keys above) lives in the build
+describes the built site (the keys above and each file's content hash) lives in the build
 cache; without a cache every build is a full one.
 """
 
@@ -138,8 +138,6 @@ class _Build:
         self.project, self.reporter, self.advance = project, reporter, advance
         self.cache, self.executor = cache, executor
         self.result = BuildResult()
-        #: Hash of each document summary, by ``id()`` of the summary object.
-        self.digest_of: dict[int, str] = {}
         self.common: dict[str, object] = {
             "edition": project.settings.edition,
             "version": __version__,
@@ -183,7 +181,7 @@ class _Build:
             return self.unchanged(last, files)
         state = self.cache.section("site")
 
-        writer = SiteWriter(project.site_dir, state.get("manifest"))
+        writer = SiteWriter(project.site_dir, _manifest(state) if state else None)
         self.result.incremental = writer.incremental
         try:
             summaries, renders = self.render(files, digests, entries, register, shared_key, state, writer)
@@ -212,8 +210,9 @@ class _Build:
         searched = not project.settings.site.search or not writer.incremental
         new_state = {
             "key": build_key if searched else "",
-            "manifest": writer.manifest,
             "render": renders,
+            # The render records list their own files; the rest of the site:
+            "edition_files": _edition_files(writer.manifest, renders),
             "pages": new_pages,
             "search": search_key if searched else state.get("search", ""),
             "notes": [d.to_data() for d in notes],
@@ -329,9 +328,8 @@ class _Build:
                 for relative, found in record["digests"].items():
                     writer.staged(relative, found, changed=False)
                 for data, found in zip(record["summaries"], record["summary_digests"], strict=True):
-                    summary = DocumentSummary.from_data(data)
+                    summary = DocumentSummary.from_data(data, digest=found)
                     summaries[summary.id] = summary
-                    self.digest_of[id(summary)] = found
                 renders[shown] = record
                 self.advance(shown)
                 continue
@@ -368,16 +366,13 @@ class _Build:
                 writer.put(relative, rendered.files[relative])
             else:
                 writer.staged(relative, found, changed=relative in changed)
-        record_digests = []
         for summary in rendered.summaries:
             summaries[summary.id] = summary
-            self.digest_of[id(summary)] = summary.digest()
-            record_digests.append(self.digest_of[id(summary)])
         return {
             "key": key if not rendered.diagnostics else "",
             "digests": rendered.digests,
             "summaries": [s.to_data() for s in rendered.summaries],
-            "summary_digests": record_digests,
+            "summary_digests": [s.digest for s in rendered.summaries],
         }
 
     # -- step 4: edition-wide pages ----------------------------------------------------------
@@ -497,7 +492,7 @@ class _Build:
 
         def plain(value: object) -> object:
             if isinstance(value, DocumentSummary):
-                return self.digest_of.get(id(value)) or value.digest()
+                return value.digest
             if dataclasses.is_dataclass(value) and not isinstance(value, type):
                 return [type(value).__name__] + [
                     getattr(value, f.name) for f in dataclasses.fields(value)
@@ -593,6 +588,22 @@ def _ordered_entries(
             number += 1
         seen.add(entry.neighbour.slug)
     return entries
+
+
+def _manifest(state: dict[str, Any]) -> dict[str, str] | None:
+    """Every file of the site as last built (path → content hash), from the cache state."""
+    if "edition_files" not in state:
+        return None
+    manifest = dict(state["edition_files"])
+    for record in state.get("render", {}).values():
+        manifest.update(record["digests"])
+    return manifest
+
+
+def _edition_files(manifest: dict[str, str], renders: dict[str, Any]) -> dict[str, str]:
+    """The files of the manifest that no render job made (pages, static files, outputs)."""
+    made = {relative for record in renders.values() for relative in record["digests"]}
+    return {k: v for k, v in manifest.items() if k not in made}
 
 
 def _static_files(project: Project) -> dict[str, Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,13 +122,17 @@ class DocumentSummary:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> DocumentSummary:
-        """The summary ``to_data`` wrote."""
+    def from_data(cls, data: dict[str, Any], digest: str | None = None) -> DocumentSummary:
+        """The summary ``to_data`` wrote (and its ``digest``, when known)."""
         values = dict(data)
         values["meta"] = DocumentMeta(**values["meta"])
         values["mentions"] = [Mention(**m) for m in values["mentions"]]
-        return cls(**values)
+        summary = cls(**values)
+        if digest is not None:
+            summary.__dict__["digest"] = digest  # primes the cached property
+        return summary
 
+    @functools.cached_property
     def digest(self) -> str:
         """A hash of everything in the summary (pages built from it change only when it does)."""
         return json_digest(self.to_data())
