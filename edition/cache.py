@@ -87,6 +87,11 @@ class Cache:
         self._sections[name] = entries
         self._dirty.add(name)
 
+    def forget(self, name: str) -> None:
+        """Drop a saved section from memory (it is read again from disk when asked for)."""
+        if name not in self._dirty:
+            self._sections.pop(name, None)
+
     def touch(self, name: str) -> None:
         """Mark a section changed in place."""
         self.section(name)

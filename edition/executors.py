@@ -90,6 +90,10 @@ def _run_batch(
     return [function(shared, item) for item in batch]
 
 
+_DONE: Future[Any] = Future()
+_DONE.set_result([])
+
+
 class ProcessExecutor:
     """A pool of worker processes on this machine (``--jobs N``)."""
 
@@ -125,8 +129,10 @@ class ProcessExecutor:
             for batch in batches(items, self.jobs)
         ]
         try:
-            for future in futures:
-                yield from future.result()
+            for number, future in enumerate(futures):
+                batch = future.result()
+                futures[number] = _DONE  # a consumed result is not kept until the end
+                yield from batch
         finally:
             for future in futures:
                 future.cancel()

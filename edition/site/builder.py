@@ -138,6 +138,8 @@ class _Build:
         self.project, self.reporter, self.advance = project, reporter, advance
         self.cache, self.executor = cache, executor
         self.result = BuildResult()
+        #: Files made by render jobs (the rest of the site is made from the summaries).
+        self.job_files: set[str] = set()
         self.common: dict[str, object] = {
             "edition": project.settings.edition,
             "version": __version__,
@@ -152,6 +154,7 @@ class _Build:
         self.cache.replace("site-key", summary)
         self.cache.replace("site", state)
         self.cache.save()
+        self.cache.forget("site")  # it holds JSON fragments: read back from disk when needed
 
     def run(self) -> BuildResult:
         project = self.project
@@ -212,7 +215,9 @@ class _Build:
             "key": build_key if searched else "",
             "render": renders,
             # The render records list their own files; the rest of the site:
-            "edition_files": _edition_files(writer.manifest, renders),
+            "edition_files": {
+                k: v for k, v in writer.manifest.items() if k not in self.job_files
+            },
             "pages": new_pages,
             "search": search_key if searched else state.get("search", ""),
             "notes": [d.to_data() for d in notes],
@@ -323,14 +328,16 @@ class _Build:
                 json_digest([e.id for e in mine]),
                 json_digest([[dataclasses.astuple(n) if n else None for n in pair] for pair in neighbours]),
             )
-            record = known.get(shown)
+            # Taken out of the loaded state as it is used: old and new state are not both held.
+            record = known.pop(shown, None)
             if record is not None and record["key"] == key:
                 for relative, found in record["digests"].items():
                     writer.staged(relative, found, changed=False)
+                    self.job_files.add(relative)
                 for data, found in zip(record["summaries"], record["summary_digests"], strict=True):
                     summary = DocumentSummary.from_data(data, digest=found)
                     summaries[summary.id] = summary
-                renders[shown] = record
+                renders[shown] = orjson.Fragment(orjson.dumps(record))
                 self.advance(shown)
                 continue
             written = record["digests"] if record is not None else {}
@@ -357,8 +364,8 @@ class _Build:
         key: str,
         writer: SiteWriter,
         summaries: dict[str, DocumentSummary],
-    ) -> dict[str, Any]:
-        """Stage what a render job produced; the cache record of that job."""
+    ) -> orjson.Fragment:
+        """Stage what a render job produced; the cache record of that job, as JSON."""
         self.reporter.extend(rendered.diagnostics)
         changed = set(rendered.changed)
         for relative, found in rendered.digests.items():
@@ -366,14 +373,16 @@ class _Build:
                 writer.put(relative, rendered.files[relative])
             else:
                 writer.staged(relative, found, changed=relative in changed)
+            self.job_files.add(relative)
         for summary in rendered.summaries:
             summaries[summary.id] = summary
-        return {
+        record = {
             "key": key if not rendered.diagnostics else "",
             "digests": rendered.digests,
             "summaries": [s.to_data() for s in rendered.summaries],
             "summary_digests": [s.digest for s in rendered.summaries],
         }
+        return orjson.Fragment(orjson.dumps(record))
 
     # -- step 4: edition-wide pages ----------------------------------------------------------
 
@@ -598,12 +607,6 @@ def _manifest(state: dict[str, Any]) -> dict[str, str] | None:
     for record in state.get("render", {}).values():
         manifest.update(record["digests"])
     return manifest
-
-
-def _edition_files(manifest: dict[str, str], renders: dict[str, Any]) -> dict[str, str]:
-    """The files of the manifest that no render job made (pages, static files, outputs)."""
-    made = {relative for record in renders.values() for relative in record["digests"]}
-    return {k: v for k, v in manifest.items() if k not in made}
 
 
 def _static_files(project: Project) -> dict[str, Path]:

@@ -264,6 +264,8 @@ class _Keys:
         if self.used != self.known:
             self.cache.replace(SECTION, self.used)
         self.cache.save()
+        for name in (SECTION, f"files-{SECTION}"):  # the build that follows needs memory more
+            self.cache.forget(name)
 
 
 def _content(path: Path) -> str:
