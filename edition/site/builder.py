@@ -21,6 +21,7 @@ cache; without a cache every build is a full one.
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -52,6 +53,7 @@ from edition.site.jobs import (
     scan_file,
 )
 from edition.site.register import Entity, read_register
+from edition.site.state import NewState, PreviousState, set_value
 from edition.site.writer import SiteWriter, recover
 
 __all__ = ["BuildResult", "SiteDocument", "build_date", "build_site"]
@@ -138,8 +140,6 @@ class _Build:
         self.project, self.reporter, self.advance = project, reporter, advance
         self.cache, self.executor = cache, executor
         self.result = BuildResult()
-        #: Files made by render jobs (the rest of the site is made from the summaries).
-        self.job_files: set[str] = set()
         self.common: dict[str, object] = {
             "edition": project.settings.edition,
             "version": __version__,
@@ -148,17 +148,16 @@ class _Build:
             "search_enabled": project.settings.site.search,
         }
 
-    def save_state(self, state: dict[str, Any]) -> None:
-        """Record the description of the site as built (empty: unknown)."""
-        summary: dict[str, Any] = {k: state[k] for k in ("key", "notes", "result") if k in state}
-        self.cache.replace("site-key", summary)
-        self.cache.replace("site", state)
+    def save_key(self, key: str, notes: list[Diagnostic] | None = None) -> None:
+        """Record the key of the build the site now shows ('': unknown) and what it reported."""
+        counts = {"pages": self.result.pages, "documents": self.result.documents}
+        data = [d.to_data() for d in notes or []]
+        self.cache.replace("site-key", {"key": key, "notes": data, "result": counts})
         self.cache.save()
-        self.cache.forget("site")  # it holds JSON fragments: read back from disk when needed
 
     def run(self) -> BuildResult:
         project = self.project
-        recover(project.site_dir, self.save_state)
+        recover(project.site_dir, lambda: self.save_key(""))
         files = project.tei_files()
         digests = file_digests(self.cache, "documents", files)
         scans = self.scan(files, digests)
@@ -182,16 +181,21 @@ class _Build:
         last = self.cache.section("site-key")
         if last.get("key") == build_key and project.site_dir.is_dir():
             return self.unchanged(last, files)
-        state = self.cache.section("site")
 
-        writer = SiteWriter(project.site_dir, _manifest(state) if state else None)
+        folder = self.cache.folder or Path(tempfile.mkdtemp(prefix="edition-state-"))
+        state_path = folder / "site.sqlite"
+        previous = PreviousState(state_path if self.cache.enabled else None)
+        state = NewState(folder / f"site.sqlite.new-{os.getpid()}")
+        writer = SiteWriter(project.site_dir, previous.known)
         self.result.incremental = writer.incremental
         try:
-            summaries, renders = self.render(files, digests, entries, register, shared_key, state, writer)
+            summaries, removed, html = self.render(
+                files, digests, entries, register, shared_key, previous, state, writer
+            )
             if self.reporter.has_errors:
                 raise _BuildFailed
-            new_pages = self.edition_pages(
-                summaries, register, introduction, shared_key, state, writer
+            edition_html = self.edition_pages(
+                summaries, register, introduction, shared_key, previous, state, writer, removed
             )
             notes += self.report_fallbacks(summaries)
             if not writer.incremental and project.settings.site.search:
@@ -201,32 +205,32 @@ class _Build:
                     raise _BuildFailed
             if self.reporter.has_errors:
                 raise _BuildFailed
-        except _BuildFailed:
+        except BaseException as err:
             writer.discard()
-            self.result.failed = True
-            return self.result
-        except BaseException:
-            writer.discard()
+            state.discard()
+            previous.close()
+            if not self.cache.enabled:
+                shutil.rmtree(folder, ignore_errors=True)
+            if isinstance(err, _BuildFailed):
+                self.result.failed = True
+                return self.result
             raise
-        html = [(k, v) for k, v in sorted(writer.manifest.items()) if k.endswith(".html")]
-        search_key = digest(project.settings.edition.language, *(f"{k}\0{v}" for k, v in html))
+        search_key = digest(project.settings.edition.language, *html, *edition_html)
         searched = not project.settings.site.search or not writer.incremental
-        new_state = {
-            "key": build_key if searched else "",
-            "render": renders,
-            # The render records list their own files; the rest of the site:
-            "edition_files": {
-                k: v for k, v in writer.manifest.items() if k not in self.job_files
-            },
-            "pages": new_pages,
-            "search": search_key if searched else state.get("search", ""),
-            "notes": [d.to_data() for d in notes],
-            "result": {"pages": self.result.pages, "documents": self.result.documents},
-        }
-        self.result.written = len(writer.changed)
-        writer.commit(new_state, self.save_state)
-        if not searched:
-            self.update_search(new_state, build_key, search_key)
+        state.set("search", search_key if searched else previous.value("search"))
+        previous.close()
+        state.finish()
+        self.result.written = writer.written
+        self.save_key("")  # the site is about to change
+        writer.commit(
+            removed,
+            (state.path, state_path),
+            lambda: self.save_key(build_key if searched else "", notes),
+        )
+        if not self.cache.enabled:
+            shutil.rmtree(folder, ignore_errors=True)
+        elif not searched:
+            self.update_search(state_path, build_key, search_key, notes)
         return self.result
 
     # -- step 1: scan ------------------------------------------------------------------------
@@ -300,23 +304,28 @@ class _Build:
         entries: list[_Entry],
         register: dict[str, Entity],
         shared_key: str,
-        state: dict[str, Any],
+        previous: PreviousState,
+        state: NewState,
         writer: SiteWriter,
-    ) -> tuple[list[DocumentSummary], dict[str, Any]]:
-        """Render the files whose key changed; reuse the others' summaries and files."""
+    ) -> tuple[list[DocumentSummary], list[str], list[str]]:
+        """Render the files whose key changed; reuse the others' summaries and files.
+
+        Returns the documents in order, the job files to delete and a hash of each
+        job's HTML pages (for the search index).
+        """
         order = sorted(entries, key=lambda e: (e.date or "9999", e.id))
         around: dict[int, tuple[Neighbour | None, Neighbour | None]] = {}
         for index, entry in enumerate(order):
-            previous = order[index - 1].neighbour if index > 0 else None
-            following = order[index + 1].neighbour if index + 1 < len(order) else None
-            around[id(entry)] = (previous, following)
+            before = order[index - 1].neighbour if index > 0 else None
+            after = order[index + 1].neighbour if index + 1 < len(order) else None
+            around[id(entry)] = (before, after)
         by_file: dict[Path, list[_Entry]] = {}
         for entry in entries:
             by_file.setdefault(entry.path, []).append(entry)
 
-        known = state.get("render", {}) if writer.incremental else {}
-        renders: dict[str, Any] = {}
         summaries: dict[str, DocumentSummary] = {}
+        removed: list[str] = []
+        html: dict[str, str] = {}
         todo: list[tuple[str, str, RenderItem]] = []
         for path in files:
             shown = self.project.shown(path)
@@ -326,21 +335,21 @@ class _Build:
                 shared_key,
                 digests.get(path, ""),
                 json_digest([e.id for e in mine]),
-                json_digest([[dataclasses.astuple(n) if n else None for n in pair] for pair in neighbours]),
+                json_digest(
+                    [[dataclasses.astuple(n) if n else None for n in pair] for pair in neighbours]
+                ),
             )
-            # Taken out of the loaded state as it is used: old and new state are not both held.
-            record = known.pop(shown, None)
-            if record is not None and record["key"] == key:
-                for relative, found in record["digests"].items():
-                    writer.staged(relative, found, changed=False)
-                    self.job_files.add(relative)
-                for data, found in zip(record["summaries"], record["summary_digests"], strict=True):
-                    summary = DocumentSummary.from_data(data, digest=found)
+            found = previous.job(shown) if writer.incremental else None
+            if found is not None and found[0] == key:
+                record = found[1]
+                for data, hashed in zip(record["summaries"], record["summary_digests"], strict=True):
+                    summary = DocumentSummary.from_data(data, digest=hashed)
                     summaries[summary.id] = summary
-                renders[shown] = orjson.Fragment(orjson.dumps(record))
+                state.job(shown, key, orjson.dumps(record))
+                html[shown] = _html_digest(record["digests"])
                 self.advance(shown)
                 continue
-            written = record["digests"] if record is not None else {}
+            written = found[1]["digests"] if found is not None else {}
             item = RenderItem(str(path), shown, [e.id for e in mine], neighbours, written)
             todo.append((shown, key, item))
         shared = RenderShared(
@@ -350,39 +359,44 @@ class _Build:
             str(writer.staging) if self.executor.shares_files else None,
         )
         results = self.executor.map(render_file, shared, [item for _, _, item in todo])
-        for (shown, key, _), rendered in zip(todo, results, strict=True):
+        for (shown, key, item), rendered in zip(todo, results, strict=True):
             self.advance(shown)
-            renders[shown] = self.take(rendered, key, writer, summaries)
+            record = self.take(rendered, key, item.previous, writer, summaries)
+            state.job(shown, record["key"], orjson.dumps(record))
+            removed += [r for r in item.previous if r not in rendered.digests]
+            html[shown] = _html_digest(rendered.digests)
+        if writer.incremental:
+            current = {self.project.shown(p) for p in files}
+            for shown, record in previous.jobs():
+                if shown not in current:  # its file is gone: so are its pages
+                    removed += record["digests"]
         ordered = [summaries[e.id] for e in order if e.id in summaries]
         self.result.documents = len(ordered)
         self.result.pages += len(ordered)
-        return ordered, renders
+        return ordered, removed, [f"{k}\0{v}" for k, v in sorted(html.items())]
 
     def take(
         self,
         rendered: RenderResult,
         key: str,
+        previous: dict[str, str],
         writer: SiteWriter,
         summaries: dict[str, DocumentSummary],
-    ) -> orjson.Fragment:
-        """Stage what a render job produced; the cache record of that job, as JSON."""
+    ) -> dict[str, Any]:
+        """Stage what a render job produced; the state record of that job."""
         self.reporter.extend(rendered.diagnostics)
-        changed = set(rendered.changed)
-        for relative, found in rendered.digests.items():
-            if relative in rendered.files:
-                writer.put(relative, rendered.files[relative])
-            else:
-                writer.staged(relative, found, changed=relative in changed)
-            self.job_files.add(relative)
+        for relative in rendered.changed:
+            writer.staged(relative)
+        for relative, data in rendered.files.items():
+            writer.put(relative, data, previous.get(relative))
         for summary in rendered.summaries:
             summaries[summary.id] = summary
-        record = {
+        return {
             "key": key if not rendered.diagnostics else "",
             "digests": rendered.digests,
             "summaries": [s.to_data() for s in rendered.summaries],
             "summary_digests": [s.digest for s in rendered.summaries],
         }
-        return orjson.Fragment(orjson.dumps(record))
 
     # -- step 4: edition-wide pages ----------------------------------------------------------
 
@@ -392,15 +406,22 @@ class _Build:
         register: dict[str, Entity],
         introduction: object,
         shared_key: str,
-        state: dict[str, Any],
+        previous: PreviousState,
+        state: NewState,
         writer: SiteWriter,
-    ) -> dict[str, str]:
-        """Every page built from many documents, the static files, outputs and the sitemap."""
+        removed: list[str],
+    ) -> list[str]:
+        """Every page built from many documents, the static files, outputs and the sitemap.
+
+        Returns a hash line for each HTML page (for the search index).
+        """
         project = self.project
         edition = project.settings.edition
         env = templates.environment(project.template_dirs)
-        known: dict[str, str] = state.get("pages", {}) if writer.incremental else {}
+        known = previous.pages() if writer.incremental else {}
+        old_files = previous.files() if writer.incremental else {}
         fingerprints: dict[str, str] = {}
+        made: dict[str, str] = {}
         sitemap = [f"documents/{d.slug}/" for d in documents]
 
         def page(relative: str, template: str, root: str | None = None, **context: object) -> None:
@@ -410,9 +431,9 @@ class _Build:
             if relative != "404.html":
                 sitemap.append(relative.removesuffix("index.html"))
             self.result.pages += 1
-            current = (writer.previous or {}).get(relative)
+            current = old_files.get(relative)
             if known.get(relative) == fingerprint and current is not None:
-                writer.staged(relative, current, changed=False)
+                made[relative] = current
                 return
             try:
                 html = templates.render(
@@ -427,7 +448,7 @@ class _Build:
             except EditionError as err:
                 self.reporter.extend(err.diagnostics)
                 raise _BuildFailed from err
-            writer.put(relative, html.encode("utf-8"))
+            made[relative] = writer.put(relative, html.encode("utf-8"), current)
 
         used: dict[str, set[str]] = {}
         for doc in documents:
@@ -489,12 +510,16 @@ class _Build:
         # Hosts serve 404.html at any missing URL: its links start at the site's own path.
         page("404.html", "404.html", root=urlsplit(edition.base_url).path.rstrip("/") + "/")
         for relative, source in _static_files(project).items():
-            writer.copy(relative, source)
+            made[relative] = writer.copy(relative, source, old_files.get(relative))
         for output in SITE_OUTPUTS.values():
             for relative, data in output.edition(project, documents).items():
-                writer.put(relative, data)
-        writer.put("sitemap.xml", pages.sitemap(edition.base_url, sitemap))
-        return fingerprints
+                made[relative] = writer.put(relative, data, old_files.get(relative))
+        sitemap_xml = pages.sitemap(edition.base_url, sitemap)
+        made["sitemap.xml"] = writer.put("sitemap.xml", sitemap_xml, old_files.get("sitemap.xml"))
+        removed += [relative for relative in old_files if relative not in made]
+        state.files(made)
+        state.pages(fingerprints)
+        return [f"{k}\0{v}" for k, v in sorted(made.items()) if k.endswith(".html")]
 
     def fingerprint(self, context: dict[str, object]) -> str:
         """A hash of a page's context; a document summary stands for itself by its own hash."""
@@ -555,25 +580,27 @@ class _Build:
         self.reporter.extend(notes)
         return notes
 
-    def update_search(self, state: dict[str, Any], build_key: str, search_key: str) -> None:
+    def update_search(
+        self, state_path: Path, build_key: str, search_key: str, notes: list[Diagnostic]
+    ) -> None:
         """Re-index the committed site when its pages changed; swap the new index in."""
         site = self.project.site_dir
-        if state.get("search") == search_key and (site / "pagefind").is_dir():
-            state["key"] = build_key
-            self.save_state(state)
-            return
-        with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site.parent) as folder:
-            output = Path(folder) / "pagefind"
-            language = self.project.settings.edition.language
-            if not search.build_index(site, language, self.reporter, output):
-                return  # the old index stays; the next build tries again
-            old = Path(folder) / "old"
-            if (site / "pagefind").exists():
-                (site / "pagefind").rename(old)
-            output.rename(site / "pagefind")
-            shutil.rmtree(old, ignore_errors=True)
-        state["search"], state["key"] = search_key, build_key
-        self.save_state(state)
+        previous = PreviousState(state_path)
+        indexed = previous.value("search") == search_key
+        previous.close()
+        if not (indexed and (site / "pagefind").is_dir()):
+            with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site.parent) as folder:
+                output = Path(folder) / "pagefind"
+                language = self.project.settings.edition.language
+                if not search.build_index(site, language, self.reporter, output):
+                    return  # the old index stays; the next build tries again
+                old = Path(folder) / "old"
+                if (site / "pagefind").exists():
+                    (site / "pagefind").rename(old)
+                output.rename(site / "pagefind")
+                shutil.rmtree(old, ignore_errors=True)
+            set_value(state_path, "search", search_key)
+        self.save_key(build_key, notes)
 
 
 class _BuildFailed(Exception):
@@ -599,14 +626,9 @@ def _ordered_entries(
     return entries
 
 
-def _manifest(state: dict[str, Any]) -> dict[str, str] | None:
-    """Every file of the site as last built (path → content hash), from the cache state."""
-    if "edition_files" not in state:
-        return None
-    manifest = dict(state["edition_files"])
-    for record in state.get("render", {}).values():
-        manifest.update(record["digests"])
-    return manifest
+def _html_digest(files: dict[str, str]) -> str:
+    """One hash of a job's HTML pages (what the search index reads)."""
+    return digest(*(f"{k}\0{v}" for k, v in sorted(files.items()) if k.endswith(".html")))
 
 
 def _static_files(project: Project) -> dict[str, Path]:

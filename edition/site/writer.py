@@ -4,10 +4,11 @@ Every build writes into a staging folder beside the site. A full build (no
 record of the current site) stages every file and swaps the folder in whole.
 An incremental build stages only the files whose content changed, then
 commits: it first writes a journal (the files to move in, the files to delete,
-and the cache state that describes the result) into the staging folder, the
-commit point, and then moves the files into place one by one. A build killed
-before the journal is written leaves the site exactly as it was; one killed
-after it is finished by the next build (``recover``), before it does anything.
+and the new state file that describes the result) into the staging folder,
+the commit point, and then moves the files into place one by one and the
+state file into the cache. A build killed before the journal is written leaves
+the site exactly as it was; one killed after it is finished by the next build
+(``recover``), before it does anything.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import orjson
 
@@ -31,60 +31,60 @@ JOURNAL = ".edition-journal.json"
 class SiteWriter:
     """Stages a build's files and commits them into ``site``."""
 
-    def __init__(self, site: Path, previous: dict[str, str] | None) -> None:
+    def __init__(self, site: Path, incremental: bool) -> None:
         self.site = site
-        #: The manifest of the current site (path → content hash), when it can be trusted.
-        self.previous = previous if previous is not None and site.is_dir() else None
+        #: Whether unchanged files stay where they are (else everything is staged).
+        self.incremental = incremental and site.is_dir()
         site.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{site.name}.building-", dir=site.parent))
-        self.manifest: dict[str, str] = {}
+        #: Files written into the staging folder (kept by path only for an incremental commit).
+        self.written = 0
         self.changed: list[str] = []
 
-    @property
-    def incremental(self) -> bool:
-        """Whether unchanged files stay where they are (else everything is staged)."""
-        return self.previous is not None
-
-    def is_current(self, relative: str, content_digest: str) -> bool:
-        """Whether the site already holds exactly this content at ``relative``."""
-        return self.previous is not None and self.previous.get(relative) == content_digest
-
-    def put(self, relative: str, data: bytes) -> None:
-        """Stage a file, unless the site already has these bytes there."""
+    def put(self, relative: str, data: bytes, current: str | None = None) -> str:
+        """Stage a file unless the site holds these bytes already (``current``: their hash there)."""
         found = digest(data)
-        self.manifest[relative] = found
-        if not self.is_current(relative, found):
+        if not (self.incremental and current == found):
             write_staged(self.staging / relative, data)
+            self.staged(relative)
+        return found
+
+    def staged(self, relative: str) -> None:
+        """Record a file staged (by ``put``, or by a worker itself)."""
+        self.written += 1
+        if self.incremental:
             self.changed.append(relative)
 
-    def staged(self, relative: str, content_digest: str, changed: bool) -> None:
-        """Record a file a worker has staged itself (``changed``) or found current."""
-        self.manifest[relative] = content_digest
-        if changed:
-            self.changed.append(relative)
-
-    def copy(self, relative: str, source: Path) -> None:
+    def copy(self, relative: str, source: Path, current: str | None = None) -> str:
         """Stage a copy of a file (static assets)."""
-        self.put(relative, source.read_bytes())
+        return self.put(relative, source.read_bytes(), current)
 
-    def commit(self, state: dict[str, Any], save_state: Callable[[dict[str, Any]], None]) -> None:
-        """Put the staged build in place, then record ``state`` (which describes it)."""
+    def commit(
+        self, removed: list[str], state: tuple[Path, Path] | None, done: Callable[[], None]
+    ) -> None:
+        """Put the staged build and its ``state`` file (new, in place) in place, then ``done()``."""
         if not self.incremental:
-            save_state({})  # the site is about to change: forget the old description first
+            if state is not None:
+                state[1].unlink(missing_ok=True)  # the old description goes before the old site
             swap_in(self.staging, self.site)
-            save_state(state)
+            if state is not None:
+                os.replace(*state)
+            done()
             return
-        removed = sorted(set(self.previous or {}) - set(self.manifest))
-        journal = {"changed": sorted(self.changed), "removed": removed, "state": state}
+        journal = {
+            "changed": sorted(self.changed),
+            "removed": sorted(removed),
+            "state": [str(state[0]), str(state[1])] if state is not None else None,
+        }
         write_atomic(self.staging / JOURNAL, orjson.dumps(journal))
-        finish(self.staging, self.site, save_state)
+        finish(self.staging, self.site, done)
 
     def discard(self) -> None:
         """Throw the staged build away; the site stays as it was."""
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def finish(staging: Path, site: Path, save_state: Callable[[dict[str, Any]], None]) -> None:
+def finish(staging: Path, site: Path, done: Callable[[], None]) -> None:
     """Carry out a committed journal: move files in, delete the removed ones (idempotent)."""
     journal = orjson.loads((staging / JOURNAL).read_bytes())
     for relative in journal["changed"]:
@@ -98,7 +98,11 @@ def finish(staging: Path, site: Path, save_state: Callable[[dict[str, Any]], Non
         with contextlib.suppress(FileNotFoundError):
             target.unlink()
         _remove_empty_parents(target.parent, site)
-    save_state(journal["state"])
+    if journal["state"] is not None:
+        new, current = map(Path, journal["state"])
+        if new.is_file():
+            os.replace(new, current)
+    done()
     shutil.rmtree(staging, ignore_errors=True)
 
 
@@ -111,13 +115,17 @@ def _remove_empty_parents(folder: Path, site: Path) -> None:
         folder = folder.parent
 
 
-def recover(site: Path, save_state: Callable[[dict[str, Any]], None]) -> None:
-    """Finish a build that was killed after its commit point; delete other leftovers."""
+def recover(site: Path, done: Callable[[], None]) -> None:
+    """Finish a build that was killed after its commit point; delete other leftovers.
+
+    ``done`` is called after a build was finished so: what described the site before
+    it (the key of the build before) no longer does.
+    """
     if not site.parent.is_dir():
         return
     for leftover in sorted(site.parent.glob(f".{site.name}.building-*")):
         if (leftover / JOURNAL).is_file() and site.is_dir():
-            finish(leftover, site, save_state)
+            finish(leftover, site, done)
         else:
             shutil.rmtree(leftover, ignore_errors=True)
     for leftover in site.parent.glob(f".{site.name}.old-*"):

@@ -1,0 +1,133 @@
+"""What the last build made, in SQLite (``.edition-cache/site.sqlite``), read one job at a time.
+
+One row per render job (its key, the content hash of each file it wrote and
+its documents' summaries), the edition-wide files with their hashes, the
+fingerprints of the edition-wide pages, and a few values. A rebuild looks up
+each job by its file and never loads the whole edition's state; the build
+writes the new state into a new file that is put in place together with the
+site (see ``writer``). SQLite, not pickle: a state that came with a cloned
+project cannot run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from edition.cache import FORMAT, tool_digest
+
+_TABLES = """
+CREATE TABLE jobs (shown TEXT PRIMARY KEY, key TEXT NOT NULL, record BLOB NOT NULL);
+CREATE TABLE files (path TEXT PRIMARY KEY, digest TEXT NOT NULL);
+CREATE TABLE pages (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+"""
+
+
+class PreviousState:
+    """The state of the site as last built; empty when absent, damaged or from another tool."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._db: sqlite3.Connection | None = None
+        if path is None or not path.is_file():
+            return
+        try:
+            db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+            found = dict(db.execute("SELECT name, value FROM meta").fetchall())
+        except sqlite3.Error:
+            return
+        if found.get("format") != str(FORMAT) or found.get("tool") != tool_digest():
+            db.close()
+            return
+        self._db = db
+
+    @property
+    def known(self) -> bool:
+        """Whether there is a usable description of the site."""
+        return self._db is not None
+
+    def job(self, shown: str) -> tuple[str, dict[str, Any]] | None:
+        """A render job's key and record."""
+        row = self._query("SELECT key, record FROM jobs WHERE shown = ?", shown)
+        return (row[0][0], orjson.loads(row[0][1])) if row else None
+
+    def jobs(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every render job's file and record."""
+        if self._db is None:
+            return
+        for shown, record in self._db.execute("SELECT shown, record FROM jobs"):
+            yield shown, orjson.loads(record)
+
+    def files(self) -> dict[str, str]:
+        """The edition-wide files and their content hashes."""
+        return dict(self._query("SELECT path, digest FROM files"))
+
+    def pages(self) -> dict[str, str]:
+        """The fingerprints of the edition-wide pages."""
+        return dict(self._query("SELECT path, fingerprint FROM pages"))
+
+    def value(self, name: str) -> str:
+        row = self._query("SELECT value FROM meta WHERE name = ?", name)
+        return str(row[0][0]) if row else ""
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _query(self, sql: str, *arguments: str) -> list[Any]:
+        if self._db is None:
+            return []
+        try:
+            return self._db.execute(sql, arguments).fetchall()
+        except sqlite3.Error:
+            return []
+
+
+class NewState:
+    """The state a build writes as it goes, into a file of its own."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        self._db = sqlite3.connect(path)
+        self._db.execute("PRAGMA journal_mode = OFF")  # a new file: all or nothing by rename
+        self._db.execute("PRAGMA synchronous = OFF")
+        self._db.executescript(_TABLES)
+        self.set("format", str(FORMAT))
+        self.set("tool", tool_digest())
+
+    def job(self, shown: str, key: str, record: bytes) -> None:
+        self._db.execute("INSERT INTO jobs VALUES (?, ?, ?)", (shown, key, record))
+
+    def files(self, files: dict[str, str]) -> None:
+        self._db.executemany("INSERT INTO files VALUES (?, ?)", files.items())
+
+    def pages(self, pages: dict[str, str]) -> None:
+        self._db.executemany("INSERT INTO pages VALUES (?, ?)", pages.items())
+
+    def set(self, name: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+    def finish(self) -> None:
+        """Write everything to the file and close it."""
+        self._db.commit()
+        self._db.close()
+
+    def discard(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+        self.path.unlink(missing_ok=True)
+
+
+def set_value(path: Path, name: str, value: str) -> None:
+    """Change one value of a state that is in place (the search key after re-indexing)."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+        db.commit()
