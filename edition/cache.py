@@ -92,11 +92,6 @@ class Cache:
         if name not in self._dirty:
             self._sections.pop(name, None)
 
-    def touch(self, name: str) -> None:
-        """Mark a section changed in place."""
-        self.section(name)
-        self._dirty.add(name)
-
     def save(self) -> None:
         """Write the changed sections, each atomically."""
         if self.folder is None:

@@ -13,9 +13,10 @@ A build has four steps:
    summaries alone, each re-rendered only when what it shows changed.
 
 Files go through a ``SiteWriter``: only changed files are written, and the
-result is committed into ``site/`` at the end (see ``writer``). The state that
-describes the built site (the keys above and each file's content hash) lives in the build
-cache; without a cache every build is a full one.
+result is committed into ``site/`` at the end (see ``writer``). What describes
+the built site (each job's key, files and summaries; see ``state``) lives in the
+build cache, with the key of the whole build for the nothing-changed case;
+without a cache every build is a full one.
 """
 
 from __future__ import annotations
