@@ -120,14 +120,14 @@ def build(
     reporter = reporter if reporter is not None else Reporter()
     if clean:
         shutil.rmtree(project.cache_dir, ignore_errors=True)
-    store = Cache(project.cache_dir if cache else None)
-    if check:
-        validate(project, reporter=reporter, advance=advance, cache=store, executor=executor)
-        if reporter.has_errors:  # validation has saved what it checked
-            return None
-    return build_site(
-        project, reporter, validated=check, advance=advance, cache=store, executor=executor
-    )
+    with Cache(project.cache_dir if cache else None) as store:
+        if check:
+            validate(project, reporter=reporter, advance=advance, cache=store, executor=executor)
+            if reporter.has_errors:  # validation has saved what it checked
+                return None
+        return build_site(
+            project, reporter, validated=check, advance=advance, cache=store, executor=executor
+        )
 
 
 def deposit(

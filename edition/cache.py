@@ -1,14 +1,15 @@
 """The build cache (``.edition-cache/``): what earlier runs computed, keyed by content hashes.
 
-Each section is one JSON file (never pickle: a cache that came with a cloned
-project must not be able to run code). A section written by another version of
-the tool, or that cannot be read, is treated as empty: the cache only ever
-saves work, it never changes a result.
+All of it is one SQLite file of JSON values (never pickle: a cache that came
+with a cloned project must not be able to run code). A cache written by another
+version of the tool, or that cannot be read, is treated as empty: the cache
+only ever saves work, it never changes a result.
 """
 
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import time
 from collections.abc import Iterable
 from functools import cache as memoise
@@ -21,10 +22,19 @@ from edition import __version__
 from edition.fsutil import write_atomic
 
 #: Bumped when the layout of a section changes.
-FORMAT = 1
+FORMAT = 2
 #: Stat entries younger than this (seconds) are re-hashed: a file changed twice within
 #: the file system's timestamp granularity would otherwise look unchanged ("racy git").
 _RACY = 2.0
+#: Seconds to wait for a cache file another run is writing before going on without it.
+BUSY_WAIT = 10.0
+_TABLES = """
+CREATE TABLE IF NOT EXISTS entries (
+    tbl TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, run INTEGER NOT NULL,
+    PRIMARY KEY (tbl, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
 
 
 def digest(*parts: bytes | str) -> str:
@@ -65,12 +75,25 @@ def tool_digest() -> str:
 
 
 class Cache:
-    """Sections of cached results in a folder; ``Cache(None)`` caches nothing."""
+    """Cached results in one SQLite file (``cache.sqlite``); ``Cache(None)`` caches nothing.
+
+    Two kinds of storage:
+
+    - ``section(name)``: a small value read and written whole (the last build's key);
+    - ``table(name)``: many entries looked up one at a time (a file's hash, its scan,
+      its validation result), never loaded whole.
+
+    Everything written in a run is one transaction, committed by ``save``: a run that
+    is killed leaves the cache as the last ``save`` left it.
+    """
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
+        self._db: sqlite3.Connection | None = None
         self._sections: dict[str, dict[str, Any]] = {}
         self._dirty: set[str] = set()
+        self._complete: set[str] = set()
+        self._run = time.time_ns()
 
     @property
     def enabled(self) -> bool:
@@ -79,7 +102,8 @@ class Cache:
     def section(self, name: str) -> dict[str, Any]:
         """The entries of a section (empty when absent, unreadable or from another tool)."""
         if name not in self._sections:
-            self._sections[name] = self._load(name)
+            found = self.table("sections").get(name)
+            self._sections[name] = found if isinstance(found, dict) else {}
         return self._sections[name]
 
     def replace(self, name: str, entries: dict[str, Any]) -> None:
@@ -87,39 +111,137 @@ class Cache:
         self._sections[name] = entries
         self._dirty.add(name)
 
-    def forget(self, name: str) -> None:
-        """Drop a saved section from memory (it is read again from disk when asked for)."""
-        if name not in self._dirty:
-            self._sections.pop(name, None)
+    def table(self, name: str) -> CacheTable:
+        """The entries of a table, looked up one at a time."""
+        return CacheTable(self, name)
 
     def save(self) -> None:
-        """Write the changed sections, each atomically."""
-        if self.folder is None:
+        """Commit what this run wrote; drop the stale entries of tables marked complete."""
+        db = self._connection()
+        if db is None:
             return
+        sections = self.table("sections")
         for name in sorted(self._dirty):
-            data = {"format": FORMAT, "tool": tool_digest(), "entries": self._sections[name]}
-            write_atomic(self.folder / f"{name}.json", orjson.dumps(data, default=_plain))
-        if self._dirty and not (self.folder / "CACHEDIR.TAG").exists():
+            sections.put(name, self._sections[name])
+        try:
+            for name in sorted(self._complete):
+                db.execute("DELETE FROM entries WHERE tbl = ? AND run <> ?", (name, self._run))
+            db.commit()
+        except sqlite3.OperationalError:
+            self._give_up()
+        self._dirty.clear()
+        self._complete.clear()
+
+    def close(self) -> None:
+        """Forget what was not saved and close the file."""
+        if self._db is not None:
+            self._db.rollback()
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _give_up(self) -> None:
+        """The file is busy (another run holds it) or failing: go on without a cache."""
+        self.close()
+        self.folder = None
+
+    def _connection(self) -> sqlite3.Connection | None:
+        """The open cache file: made, or emptied, when missing, damaged or another tool's."""
+        if self._db is not None or self.folder is None:
+            return self._db
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / "cache.sqlite"
+        try:
+            self._db = _open(path)
+        except sqlite3.OperationalError:  # busy: another run is writing it
+            self.folder = None
+            return None
+        except sqlite3.DatabaseError:
+            path.unlink(missing_ok=True)  # damaged: start again
+            try:
+                self._db = _open(path)
+            except sqlite3.DatabaseError:
+                self.folder = None  # cannot cache here: run without
+                return None
+        tag = self.folder / "CACHEDIR.TAG"
+        if not tag.exists():
             write_atomic(
-                self.folder / "CACHEDIR.TAG",
+                tag,
                 b"Signature: 8a477f597d28d172789f06886806bc55\n"
                 b"# The build cache of `edition`: safe to delete, rebuilt when missing.\n",
             )
-        self._dirty.clear()
+        return self._db
 
-    def _load(self, name: str) -> dict[str, Any]:
-        if self.folder is None:
-            return {}
+
+def _open(path: Path) -> sqlite3.Connection:
+    """Connect to a cache file, emptied when it was written by another tool or format."""
+    db = sqlite3.connect(path, timeout=BUSY_WAIT)
+    try:
+        db.executescript(_TABLES)
+        found = dict(db.execute("SELECT name, value FROM meta").fetchall())
+        if found != {"format": str(FORMAT), "tool": tool_digest()}:
+            db.execute("DELETE FROM entries")
+            db.execute("DELETE FROM meta")
+            db.executemany(
+                "INSERT INTO meta VALUES (?, ?)", [("format", str(FORMAT)), ("tool", tool_digest())]
+            )
+            db.commit()
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
+
+
+class CacheTable:
+    """One table of a cache: entries by key, each a JSON value."""
+
+    def __init__(self, cache: Cache, name: str) -> None:
+        self.cache, self.name = cache, name
+
+    def get(self, key: str) -> Any:
+        """The entry (None when absent or unreadable); an entry read is kept by ``complete``."""
+        db = self.cache._connection()
+        if db is None:
+            return None
         try:
-            data = orjson.loads((self.folder / f"{name}.json").read_bytes())
-        except (OSError, orjson.JSONDecodeError):
-            return {}
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return {}
-        if data.get("tool") != tool_digest() or not isinstance(data.get("entries"), dict):
-            return {}
-        entries: dict[str, Any] = data["entries"]
-        return entries
+            row = db.execute(
+                "SELECT value FROM entries WHERE tbl = ? AND key = ?", (self.name, key)
+            ).fetchone()
+            if row is None:
+                return None
+            db.execute(
+                "UPDATE entries SET run = ? WHERE tbl = ? AND key = ?",
+                (self.cache._run, self.name, key),
+            )
+        except sqlite3.OperationalError:
+            self.cache._give_up()
+            return None
+        try:
+            return orjson.loads(row[0])
+        except orjson.JSONDecodeError:
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        """Set an entry."""
+        db = self.cache._connection()
+        if db is None:
+            return
+        try:
+            db.execute(
+                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
+                (self.name, key, orjson.dumps(value, default=_plain), self.cache._run),
+            )
+        except sqlite3.OperationalError:
+            self.cache._give_up()
+
+    def complete(self) -> None:
+        """This run has read or put every entry still needed: ``save`` drops the others."""
+        self.cache._complete.add(self.name)
 
 
 def file_digests(cache: Cache, group: str, paths: Iterable[Path]) -> dict[Path, str]:
@@ -128,11 +250,9 @@ def file_digests(cache: Cache, group: str, paths: Iterable[Path]) -> dict[Path, 
     ``group`` names the set of files (``documents``, ``templates``): each group is
     remembered as a whole, so files that disappeared are forgotten.
     """
-    section = f"files-{group}"
-    known = cache.section(section)
+    known = cache.table(f"files-{group}")
     now = time.time()
     found: dict[Path, str] = {}
-    fresh: dict[str, Any] = {}
     for path in paths:
         key = str(path)
         try:
@@ -145,7 +265,6 @@ def file_digests(cache: Cache, group: str, paths: Iterable[Path]) -> dict[Path, 
             found[path] = entry[1]
         else:
             found[path] = digest(path.read_bytes())
-        fresh[key] = [stamp, found[path]]
-    if fresh != known:
-        cache.replace(section, fresh)
+            known.put(key, [stamp, found[path]])
+    known.complete()
     return found

@@ -309,6 +309,7 @@ def validate(
             )
     finally:
         executor.close()
+        cache.close()
     if deposit_ready and project is not None:
         from edition.deposit.readiness import check_files, rules_path
 

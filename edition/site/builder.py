@@ -240,7 +240,7 @@ class _Build:
         """Each file's documents (ids, titles, dates) and listed persons; cached by content."""
         site = self.project.settings.site
         how = ScanSettings(site.split, site.document_xpath)
-        known = self.cache.section("scan")
+        known = self.cache.table("scan")
         keys = {p: digest(digests.get(p, ""), how.mode, how.xpath) for p in files}
         scans: dict[Path, ScanResult] = {}
         todo = []
@@ -257,17 +257,18 @@ class _Build:
         items = [(str(p), self.project.shown(p)) for p in todo]
         for path, found in zip(todo, self.executor.map(scan_file, how, items), strict=True):
             scans[path] = found
-        fresh: dict[str, Any] = {}
+            known.put(
+                self.project.shown(path),
+                {
+                    "key": keys[path],
+                    "pieces": found.pieces,
+                    "embedded": [dataclasses.asdict(e) for e in found.embedded],
+                    "diagnostics": [d.to_data() for d in found.diagnostics],
+                },
+            )
+        known.complete()
         for path in files:
-            found = scans[path]
-            self.reporter.extend(found.diagnostics)
-            fresh[self.project.shown(path)] = {
-                "key": keys[path],
-                "pieces": found.pieces,
-                "embedded": [dataclasses.asdict(e) for e in found.embedded],
-                "diagnostics": [d.to_data() for d in found.diagnostics],
-            }
-        self.cache.replace("scan", fresh)
+            self.reporter.extend(scans[path].diagnostics)
         return scans
 
     def shared_key(self, register: dict[str, Entity]) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from edition.cache import Cache, digest, file_digests, json_digest, tool_digest
 from edition.diagnostics import Diagnostic, Reporter, error, warning
@@ -212,7 +211,7 @@ class _Keys:
 
     def __init__(self, cache: Cache, settings: Settings, engine: str, paths: list[Path]) -> None:
         self.cache = cache
-        self.known: dict[str, Any] = cache.section(SECTION) if cache.enabled else {}
+        self.known = cache.table(SECTION)
         self.files = file_digests(cache, SECTION, paths) if cache.enabled else {}
         self.run = ""
         if cache.enabled:
@@ -227,7 +226,6 @@ class _Keys:
                     list(settings.schema_hints),
                 ]
             )
-        self.used: dict[str, Any] = {}
 
     def key(self, item: CheckItem, index_only: bool) -> str | None:
         """The key of a file's result (None: not cached, or the file cannot be read)."""
@@ -242,30 +240,24 @@ class _Keys:
         """The cached result of a file; for an index, a full result will do too."""
         wanted = [self.key(item, False), *([self.key(item, True)] if item.index_only else [])]
         for key in wanted:
-            if key is not None and key in self.known:
+            found = self.known.get(key) if key is not None else None
+            if found is not None:
                 try:
-                    check = FileCheck.from_data(self.known[key])
+                    return FileCheck.from_data(found)
                 except (KeyError, TypeError, ValueError):
                     continue  # an entry this version cannot read: check the file again
-                self.used[key] = self.known[key]
-                return check
         return None
 
     def store(self, item: CheckItem, check: FileCheck) -> None:
         """Remember a file's fresh result."""
         key = self.key(item, item.index_only)
         if key is not None:
-            self.used[key] = check.to_data()
+            self.known.put(key, check.to_data())
 
     def save(self) -> None:
         """Keep the results of this run's files (and only those)."""
-        if not self.cache.enabled:
-            return
-        if self.used != self.known:
-            self.cache.replace(SECTION, self.used)
+        self.known.complete()
         self.cache.save()
-        for name in (SECTION, f"files-{SECTION}"):  # the build that follows needs memory more
-            self.cache.forget(name)
 
 
 def _content(path: Path) -> str:

@@ -5,10 +5,12 @@ The demo edition (with a few defects added) and split FRUS documents are the dat
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import re
 import shutil
+import sqlite3
 import weakref
 from pathlib import Path
 
@@ -124,17 +126,19 @@ def test_a_corrupt_or_foreign_cache_is_ignored(
 ) -> None:
     cache_dir = tmp_path / "cache"
     expected = _validate(broken, Cache(cache_dir))
-    section = cache_dir / "validation.json"
-    data = json.loads(section.read_text(encoding="utf-8"))
+    stored = cache_dir / "cache.sqlite"
     if damage == "garbage":
-        section.write_bytes(b"\x00{not json")
-    elif damage == "other-tool":
-        section.write_text(json.dumps({**data, "tool": "0" * 32}), encoding="utf-8")
-    elif damage == "other-format":
-        section.write_text(json.dumps({**data, "format": 0}), encoding="utf-8")
+        stored.write_bytes(b"\x00{not json, not SQLite")
     else:
-        entries = {key: {"shown": 1} for key in data["entries"]}
-        section.write_text(json.dumps({**data, "entries": entries}), encoding="utf-8")
+        with contextlib.closing(sqlite3.connect(stored)) as db, db:
+            if damage == "other-tool":
+                db.execute("UPDATE meta SET value = ? WHERE name = 'tool'", ("0" * 32,))
+            elif damage == "other-format":
+                db.execute("UPDATE meta SET value = '0' WHERE name = 'format'")
+            else:
+                db.execute(
+                    "UPDATE entries SET value = ? WHERE tbl = 'validation'", (b'{"shown": 1}',)
+                )
     parses.names.clear()
     assert _validate(broken, Cache(cache_dir)) == expected
     assert len(parses.names) == 5
@@ -259,3 +263,22 @@ def test_jing_checks_the_files_after_a_malformed_one(broken: Path) -> None:
     renamed = expected.replace("zz-malformed", "00-malformed")
     assert sorted(found.splitlines()) == sorted(renamed.splitlines())  # first now, not last
     assert 'error[V310]: element "blink" not allowed anywhere' in found
+
+
+def test_a_cache_another_run_is_writing_is_done_without(
+    broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: _Parses
+) -> None:
+    cache_dir = tmp_path / "cache"
+    expected = _validate(broken, Cache(cache_dir))
+    monkeypatch.setattr("edition.cache.BUSY_WAIT", 0.1)
+    with contextlib.closing(sqlite3.connect(cache_dir / "cache.sqlite")) as other:
+        other.execute("BEGIN EXCLUSIVE")
+        path = broken / "tei" / TELEGRAM
+        path.write_text(path.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
+        parses.names.clear()
+        assert _validate(broken, Cache(cache_dir)) == _validate(broken)
+        assert len(parses.names) >= 5, "without the cache every file is read"
+        other.rollback()
+    parses.names.clear()
+    assert _validate(broken, Cache(cache_dir)) == expected
+    assert parses.names == [TELEGRAM], "the cache the other run held is kept"
