@@ -6,15 +6,16 @@ per-document work can run in parallel and be cached:
 - ``document(project, doc)`` runs where the document is rendered (a worker),
   with its TEI tree: it returns the document's own files (path relative to the
   site → bytes) and a small JSON-able summary for the edition-wide files;
-- ``edition(project, documents)`` runs once, from every document's summary
-  (``doc.outputs[name]``), and returns the edition-wide files.
+- ``edition(project, catalogue)`` runs once, from every document's summary
+  (``doc.outputs[name]`` of ``catalogue.documents()``, read one at a time), and
+  returns the edition-wide files.
 
 Outputs never mutate the TEI.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from edition.outputs.atom import AtomFeed
@@ -22,7 +23,12 @@ from edition.outputs.dts import DTSOutput
 
 if TYPE_CHECKING:
     from edition.project import Project
-    from edition.site.documents import DocumentSummary, SiteDocument
+    from edition.site.catalogue import Catalogue
+    from edition.site.documents import SiteDocument
+
+
+#: A file's bytes, or a function that yields them in pieces (a file as large as the edition).
+FileContent = bytes | Callable[[], Iterable[bytes]]
 
 
 class SiteOutput(Protocol):
@@ -35,7 +41,7 @@ class SiteOutput(Protocol):
         """One document's files and what ``edition`` needs of it."""
         ...
 
-    def edition(self, project: Project, documents: Sequence[DocumentSummary]) -> dict[str, bytes]:
+    def edition(self, project: Project, catalogue: Catalogue) -> dict[str, FileContent]:
         """The edition-wide files, from the documents' summaries."""
         ...
 

@@ -8,7 +8,6 @@ reproducible and never stamps the wall clock.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -18,11 +17,15 @@ from edition.deposit.metadata import read_header
 from edition.tei import serialize
 
 if TYPE_CHECKING:
+    from edition.outputs import FileContent
     from edition.project import Project
+    from edition.site.catalogue import Catalogue
     from edition.site.documents import DocumentSummary, SiteDocument
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED = "feed.xml"
+#: Entries per feed document (``feed.xml``, then ``feed-2.xml``, …).
+PAGE = 100
 _NO_DATE = "1970-01-01T00:00:00Z"
 
 
@@ -63,19 +66,54 @@ class AtomFeed:
             "keywords": record.keywords,
         }
 
-    def edition(self, project: Project, documents: Sequence[DocumentSummary]) -> dict[str, bytes]:
-        """``feed.xml``: one entry per document, newest source date first."""
+    def edition(self, project: Project, catalogue: Catalogue) -> dict[str, FileContent]:
+        """``feed.xml``: one entry per document, newest source date first, in pages.
+
+        Up to ``PAGE`` entries per feed document; past that the feed is paged
+        (RFC 5005): ``feed.xml`` links ``rel="next"`` to ``feed-2.xml`` and so on,
+        so no feed document (nor the build) holds the whole edition. The
+        ``updated`` time of ``feed.xml`` is the latest of all entries; that of a
+        later page, the latest of its own.
+        """
+        found: dict[str, FileContent] = {}
+        first = page = _Page(project, 1)
+        latest = _NO_DATE
+        for doc in catalogue.documents("newest"):
+            record = doc.outputs.get(self.name)
+            if not record:
+                continue
+            if page.count == PAGE:
+                page.link("next", page.number + 1)
+                if page is not first:
+                    found[page.name] = page.finish(page.latest)
+                page = _Page(project, page.number + 1)
+                page.link("previous", page.number - 1)
+            stamp = page.add(doc, record)
+            latest = max(latest, stamp)
+        if page is not first:
+            found[page.name] = page.finish(page.latest)
+        found[FEED] = first.finish(latest)
+        return found
+
+
+class _Page:
+    """One feed document: the feed's head, then up to ``PAGE`` entries."""
+
+    def __init__(self, project: Project, number: int) -> None:
+        self.project, self.number = project, number
+        self.count = 0
+        self.latest = _NO_DATE
         edition = project.settings.edition
-        base = edition.base_url.rstrip("/") + "/" if edition.base_url else ""
+        self.base = base = edition.base_url.rstrip("/") + "/" if edition.base_url else ""
         epoch = source_date_epoch()
-        fixed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch)) if epoch else None
-        feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
+        self.fixed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch)) if epoch else None
+        self.feed = feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
         feed.set("{http://www.w3.org/XML/1998/namespace}lang", edition.language)
         _a(feed, "title", edition.title)
         _a(feed, "id", base or f"urn:x-edition:{edition.id}")
-        _a(feed, "link", rel="self", href=f"{base}{FEED}")
+        self.self_link = _a(feed, "link", rel="self", href=f"{base}{self.name}")
         _a(feed, "link", rel="alternate", type="text/html", href=f"{base}index.html")
-        updated = _a(feed, "updated")
+        self.updated = _a(feed, "updated")
         for person in edition.editors or []:
             _a(_a(feed, "author"), "name", person.name)
         if not edition.editors:
@@ -83,39 +121,56 @@ class AtomFeed:
         if edition.licence:
             _a(feed, "rights", f"{edition.licence} {edition.licence_url}".strip())
         _a(feed, "generator", "edition")
-        latest = _NO_DATE
-        for doc in sorted(documents, key=lambda d: (d.date, d.id), reverse=True):
-            record = doc.outputs.get(self.name)
-            if not record:
-                continue
-            stamp = fixed or _timestamp(record["changed"] or record["date"] or "")
-            latest = max(latest, stamp)
-            page = f"{base}documents/{doc.slug}/index.html"
-            entry = _a(feed, "entry")
-            _a(entry, "title", doc.title)
-            _a(
-                entry,
-                "id",
-                record["uri"] or (page if base else f"urn:x-edition:{edition.id}:{doc.id}"),
-            )
-            _a(entry, "link", rel="alternate", type="text/html", href=page)
-            _a(
-                entry,
-                "link",
-                rel="alternate",
-                type="application/tei+xml",
-                href=f"{base}documents/{doc.slug}/{doc.slug}.xml",
-            )
-            _a(entry, "updated", stamp)
-            if record["date"]:
-                _a(entry, "published", _timestamp(record["date"]))
-            summary = record["abstract"] or (
-                f"Source dated {record['date']}." if record["date"] else ""
-            )
-            if summary:
-                _a(entry, "summary", summary)
-            for keyword in record["keywords"]:
-                _a(entry, "category", term=keyword)
-        updated.text = fixed or latest
-        etree.indent(feed)
-        return {FEED: serialize(feed)}
+
+    @property
+    def name(self) -> str:
+        return _page_name(self.number)
+
+    def link(self, rel: str, number: int) -> None:
+        """Link to another page of the feed (after the ``self`` link)."""
+        link = etree.Element(f"{{{ATOM_NS}}}link", rel=rel, href=f"{self.base}{_page_name(number)}")
+        self.self_link.addnext(link)
+
+    def add(self, doc: DocumentSummary, record: dict[str, Any]) -> str:
+        """Add a document's entry; its time."""
+        base, edition = self.base, self.project.settings.edition
+        stamp = self.fixed or _timestamp(record["changed"] or record["date"] or "")
+        self.latest = max(self.latest, stamp)
+        self.count += 1
+        page = f"{base}documents/{doc.slug}/index.html"
+        entry = _a(self.feed, "entry")
+        _a(entry, "title", doc.title)
+        _a(
+            entry,
+            "id",
+            record["uri"] or (page if base else f"urn:x-edition:{edition.id}:{doc.id}"),
+        )
+        _a(entry, "link", rel="alternate", type="text/html", href=page)
+        _a(
+            entry,
+            "link",
+            rel="alternate",
+            type="application/tei+xml",
+            href=f"{base}documents/{doc.slug}/{doc.slug}.xml",
+        )
+        _a(entry, "updated", stamp)
+        if record["date"]:
+            _a(entry, "published", _timestamp(record["date"]))
+        summary = record["abstract"] or (
+            f"Source dated {record['date']}." if record["date"] else ""
+        )
+        if summary:
+            _a(entry, "summary", summary)
+        for keyword in record["keywords"]:
+            _a(entry, "category", term=keyword)
+        return stamp
+
+    def finish(self, updated: str) -> bytes:
+        """The feed document, with its ``updated`` time (``SOURCE_DATE_EPOCH`` when set)."""
+        self.updated.text = self.fixed or updated
+        etree.indent(self.feed)
+        return serialize(self.feed)
+
+
+def _page_name(number: int) -> str:
+    return FEED if number == 1 else f"feed-{number}.xml"

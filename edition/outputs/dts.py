@@ -17,7 +17,7 @@ Citable units are the block children of ``text/body`` (paragraphs, speeches,
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +29,10 @@ from edition.fsutil import safe_name
 from edition.tei import TEI_NS, local_name, serialize, tei
 
 if TYPE_CHECKING:
+    from edition.outputs import FileContent
     from edition.project import Project
-    from edition.site.documents import DocumentSummary, SiteDocument
+    from edition.site.catalogue import Catalogue
+    from edition.site.documents import SiteDocument
 
 CONTEXT = "https://dtsapi.org/context/v1.0.json"
 DTS_VERSION = "1.0"
@@ -169,8 +171,12 @@ class DTSOutput:
         resource = self._resource(doc, doc.tree, units, prefix, base)
         return self._document_files(doc, doc.tree, units, resource, prefix), resource
 
-    def edition(self, project: Project, documents: Sequence[DocumentSummary]) -> dict[str, bytes]:
-        """The entry point and the root collection listing every document."""
+    def edition(self, project: Project, catalogue: Catalogue) -> dict[str, FileContent]:
+        """The entry point and the root collection listing every document.
+
+        The collection is as large as the edition: it is written member by
+        member (indented as ``_dump`` would), never held whole.
+        """
         edition = project.settings.edition
         _, prefix = _urls(project)
         entry = {
@@ -182,7 +188,6 @@ class DTSOutput:
             "navigation": f"{prefix}navigation/{{resource}}{{/ref}}.json",
             "document": f"{prefix}document/{{resource}}{{/ref}}.xml",
         }
-        resources = [d.outputs[self.name] for d in documents if d.outputs.get(self.name)]
         root = {
             "@context": CONTEXT,
             "dtsVersion": DTS_VERSION,
@@ -190,12 +195,27 @@ class DTSOutput:
             "@type": "Collection",
             "title": edition.title,
             "totalParents": 0,
-            "totalChildren": len(resources),
+            "totalChildren": catalogue.count(having=self.name),
             "collection": f"{prefix}collection{{/id}}.json",
             "dublinCore": _edition_dc(project),
-            "member": resources,
+            "member": [],
         }
-        collection = _dump(root)
+
+        def collection() -> Iterator[bytes]:
+            head, _, tail = _dump(root).rpartition(b'"member": []')
+            if not root["totalChildren"]:
+                yield head + b'"member": []' + tail
+                return
+            yield head + b'"member": [\n'
+            separator = b""
+            for doc in catalogue.documents():
+                resource = doc.outputs.get(self.name)
+                if resource:
+                    dumped = orjson.dumps(resource, option=orjson.OPT_INDENT_2)
+                    yield separator + b"    " + dumped.replace(b"\n", b"\n    ")
+                    separator = b",\n"
+            yield b"\n  ]" + tail
+
         return {
             f"{FOLDER}/index.json": _dump(entry),
             f"{FOLDER}/collection.json": collection,

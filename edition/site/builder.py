@@ -25,7 +25,7 @@ import dataclasses
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,12 +41,12 @@ from edition.executors import Executor, SerialExecutor
 from edition.fsutil import safe_name
 from edition.outputs import SITE_OUTPUTS
 from edition.project import Project
-from edition.render.legend import legend, merge
+from edition.render.legend import legend
 from edition.site import pages, search, templates
+from edition.site.catalogue import Lazy, Totals
 from edition.site.documents import DocumentSummary, Neighbour, SiteDocument
 from edition.site.jobs import (
     RenderItem,
-    RenderResult,
     RenderShared,
     ScanResult,
     ScanSettings,
@@ -190,15 +190,15 @@ class _Build:
         writer = SiteWriter(project.site_dir, previous.known)
         self.result.incremental = writer.incremental
         try:
-            summaries, removed, html = self.render(
+            removed, html = self.render(
                 files, digests, entries, register, shared_key, previous, state, writer
             )
             if self.reporter.has_errors:
                 raise _BuildFailed
             edition_html = self.edition_pages(
-                summaries, register, introduction, shared_key, previous, state, writer, removed
+                register, introduction, shared_key, previous, state, writer, removed
             )
-            notes += self.report_fallbacks(summaries)
+            notes += self.report_fallbacks(state.catalogue.totals)
             if not writer.incremental and project.settings.site.search:
                 if not search.build_index(
                     writer.staging, project.settings.edition.language, self.reporter
@@ -309,23 +309,26 @@ class _Build:
         previous: PreviousState,
         state: NewState,
         writer: SiteWriter,
-    ) -> tuple[list[DocumentSummary], list[str], list[str]]:
+    ) -> tuple[list[str], list[str]]:
         """Render the files whose key changed; reuse the others' summaries and files.
 
-        Returns the documents in order, the job files to delete and a hash of each
+        Every document's summary goes into the state's catalogue at its place in
+        the edition's order. Returns the job files to delete and a hash of each
         job's HTML pages (for the search index).
         """
         order = sorted(entries, key=lambda e: (e.date or "9999", e.id))
         around: dict[int, tuple[Neighbour | None, Neighbour | None]] = {}
+        position: dict[str, int] = {}
         for index, entry in enumerate(order):
             before = order[index - 1].neighbour if index > 0 else None
             after = order[index + 1].neighbour if index + 1 < len(order) else None
             around[id(entry)] = (before, after)
+            position[entry.id] = index
         by_file: dict[Path, list[_Entry]] = {}
         for entry in entries:
             by_file.setdefault(entry.path, []).append(entry)
 
-        summaries: dict[str, DocumentSummary] = {}
+        catalogue = state.catalogue
         removed: list[str] = []
         html: dict[str, str] = {}
         todo: list[tuple[str, str, RenderItem]] = []
@@ -344,9 +347,8 @@ class _Build:
             found = previous.job(shown) if writer.incremental else None
             if found is not None and found[0] == key:
                 record = found[1]
-                for data, hashed in zip(record["summaries"], record["summary_digests"], strict=True):
-                    summary = DocumentSummary.from_data(data, digest=hashed)
-                    summaries[summary.id] = summary
+                for summary in previous.summaries(shown):
+                    catalogue.add(position[summary.id], shown, summary)
                 state.job(shown, key, orjson.dumps(record))
                 html[shown] = _html_digest(record["digests"])
                 self.advance(shown)
@@ -363,8 +365,15 @@ class _Build:
         results = self.executor.map(render_file, shared, [item for _, _, item in todo])
         for (shown, key, item), rendered in zip(todo, results, strict=True):
             self.advance(shown)
-            record = self.take(rendered, key, item.previous, writer, summaries)
-            state.job(shown, record["key"], orjson.dumps(record))
+            self.reporter.extend(rendered.diagnostics)
+            for relative in rendered.changed:
+                writer.staged(relative)
+            for relative, data in rendered.files.items():
+                writer.put(relative, data, item.previous.get(relative))
+            for summary in rendered.summaries:
+                catalogue.add(position[summary.id], shown, summary)
+            record = {"digests": rendered.digests}
+            state.job(shown, key if not rendered.diagnostics else "", orjson.dumps(record))
             removed += [r for r in item.previous if r not in rendered.digests]
             html[shown] = _html_digest(rendered.digests)
         if writer.incremental:
@@ -372,39 +381,14 @@ class _Build:
             for shown, record in previous.jobs():
                 if shown not in current:  # its file is gone: so are its pages
                     removed += record["digests"]
-        ordered = [summaries[e.id] for e in order if e.id in summaries]
-        self.result.documents = len(ordered)
-        self.result.pages += len(ordered)
-        return ordered, removed, [f"{k}\0{v}" for k, v in sorted(html.items())]
-
-    def take(
-        self,
-        rendered: RenderResult,
-        key: str,
-        previous: dict[str, str],
-        writer: SiteWriter,
-        summaries: dict[str, DocumentSummary],
-    ) -> dict[str, Any]:
-        """Stage what a render job produced; the state record of that job."""
-        self.reporter.extend(rendered.diagnostics)
-        for relative in rendered.changed:
-            writer.staged(relative)
-        for relative, data in rendered.files.items():
-            writer.put(relative, data, previous.get(relative))
-        for summary in rendered.summaries:
-            summaries[summary.id] = summary
-        return {
-            "key": key if not rendered.diagnostics else "",
-            "digests": rendered.digests,
-            "summaries": [s.to_data() for s in rendered.summaries],
-            "summary_digests": [s.digest for s in rendered.summaries],
-        }
+        self.result.documents = catalogue.count()
+        self.result.pages += self.result.documents
+        return removed, [f"{k}\0{v}" for k, v in sorted(html.items())]
 
     # -- step 4: edition-wide pages ----------------------------------------------------------
 
     def edition_pages(
         self,
-        documents: list[DocumentSummary],
         register: dict[str, Entity],
         introduction: object,
         shared_key: str,
@@ -415,16 +399,19 @@ class _Build:
     ) -> list[str]:
         """Every page built from many documents, the static files, outputs and the sitemap.
 
-        Returns a hash line for each HTML page (for the search index).
+        The documents are read from the catalogue one at a time, and pages are
+        written as they render: nothing here holds the whole edition. Returns a
+        hash line for each HTML page (for the search index).
         """
         project = self.project
         edition = project.settings.edition
+        catalogue = state.catalogue
         env = templates.environment(project.template_dirs)
         known = previous.pages() if writer.incremental else {}
         old_files = previous.files() if writer.incremental else {}
         fingerprints: dict[str, str] = {}
         made: dict[str, str] = {}
-        sitemap = [f"documents/{d.slug}/" for d in documents]
+        sitemap: list[str] = []
 
         def page(relative: str, template: str, root: str | None = None, **context: object) -> None:
             root = "../" * relative.count("/") if root is None else root
@@ -437,27 +424,24 @@ class _Build:
             if known.get(relative) == fingerprint and current is not None:
                 made[relative] = current
                 return
+            chunks = templates.generate(
+                env,
+                template,
+                project.root,
+                root=root,
+                page_path=relative,
+                **self.common,
+                **context,
+            )
             try:
-                html = templates.render(
-                    env,
-                    template,
-                    project.root,
-                    root=root,
-                    page_path=relative,
-                    **self.common,
-                    **context,
-                )
+                made[relative] = writer.put_chunks(relative, chunks, current)
             except EditionError as err:
                 self.reporter.extend(err.diagnostics)
                 raise _BuildFailed from err
-            made[relative] = writer.put(relative, html.encode("utf-8"), current)
 
-        used: dict[str, set[str]] = {}
-        for doc in documents:
-            merge(used, doc.used)
-        mentions = pages.mentions_by_entity(documents)
+        documents = catalogue.documents()
+        facets = catalogue.totals.facets()
         page("index.html", "index.html", documents=documents, introduction=introduction)
-        facets = pages.facets(documents)
         for order in pages.SORTS:
             target = (
                 "documents/index.html"
@@ -467,7 +451,7 @@ class _Build:
             page(
                 target,
                 "documents.html",
-                documents=pages.sorted_documents(documents, order.key),
+                documents=catalogue.documents(order.key),
                 sorts=pages.SORTS,
                 current=order.key,
                 facets=facets,
@@ -481,14 +465,14 @@ class _Build:
                 (e for e in register.values() if e.folder == kind_folder),
                 key=lambda e: e.name.lower(),
             )
-            counts = {e.id: mentions.get(e.id, []) for e in entities}
+            mentions = {e.id: catalogue.mentions(e.id) for e in entities}
             page(
                 f"{kind_folder}/index.html",
                 "entities.html",
                 entities=entities,
                 label=label,
                 folder=kind_folder,
-                mentions=counts,
+                mentions=mentions,
             )
             for entity in entities:
                 page(
@@ -497,13 +481,13 @@ class _Build:
                     entity=entity,
                     label=label,
                     folder=kind_folder,
-                    mentions=mentions.get(entity.id, []),
+                    mentions=mentions[entity.id],
                 )
         page(
             "method/index.html",
             "method.html",
-            legend=legend(used),
-            methods=pages.editorial_methods(documents),
+            legend=legend(catalogue.totals.used),
+            methods=catalogue.methods(),
             documents=documents,
         )
         page("about/index.html", "about.html", documents=documents, register=register)
@@ -514,10 +498,15 @@ class _Build:
         for relative, source in _static_files(project).items():
             made[relative] = writer.copy(relative, source, old_files.get(relative))
         for output in SITE_OUTPUTS.values():
-            for relative, data in output.edition(project, documents).items():
-                made[relative] = writer.put(relative, data, old_files.get(relative))
-        sitemap_xml = pages.sitemap(edition.base_url, sitemap)
-        made["sitemap.xml"] = writer.put("sitemap.xml", sitemap_xml, old_files.get("sitemap.xml"))
+            for relative, data in output.edition(project, catalogue).items():
+                current = old_files.get(relative)
+                if isinstance(data, bytes):
+                    made[relative] = writer.put(relative, data, current)
+                else:
+                    made[relative] = writer.put_chunks(relative, data(), current)
+        document_pages = (f"documents/{slug}/" for slug in catalogue.slugs())
+        for relative, data in pages.sitemaps(edition.base_url, sitemap, document_pages).items():
+            made[relative] = writer.put(relative, data, old_files.get(relative))
         removed += [relative for relative in old_files if relative not in made]
         state.files(made)
         state.pages(fingerprints)
@@ -527,7 +516,7 @@ class _Build:
         """A hash of a page's context; a document summary stands for itself by its own hash."""
 
         def plain(value: object) -> object:
-            if isinstance(value, DocumentSummary):
+            if isinstance(value, DocumentSummary | Lazy):
                 return value.digest
             if dataclasses.is_dataclass(value) and not isinstance(value, type):
                 return [type(value).__name__] + [
@@ -547,16 +536,13 @@ class _Build:
             )
         )
 
-    def report_fallbacks(self, documents: Sequence[DocumentSummary]) -> list[Diagnostic]:
+    def report_fallbacks(self, totals: Totals) -> list[Diagnostic]:
         """R510 (elements rendered generically) and R511 (links refused), summed over documents."""
         result = self.result
-        for doc in documents:
-            result.refused.extend(doc.refused)
-            for name, count in doc.fallbacks.items():
-                result.fallbacks[name] = result.fallbacks.get(name, 0) + count
-                users = result.fallback_files.setdefault(name, [])
-                if doc.shown not in users:
-                    users.append(doc.shown)
+        result.refused.extend(sorted(totals.refused))
+        for name, count in totals.fallbacks.items():
+            result.fallbacks[name] = result.fallbacks.get(name, 0) + count
+            result.fallback_files[name] = totals.users(name)
         notes = []
         for name, count in sorted(result.fallbacks.items()):
             what = f"<{name}> element(s)" if "/" not in name else name.replace("/", " with ")

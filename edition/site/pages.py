@@ -1,10 +1,12 @@
-"""What the page templates need beyond one document: sorting, facets, mentions, method, sitemap."""
+"""What page templates need beyond one document: the sorts, person names, introduction, sitemap."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar, Union
+from heapq import merge
+from itertools import islice
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape as xml_escape
 
 from markdown_it import MarkdownIt
@@ -12,15 +14,11 @@ from markupsafe import Markup
 
 from edition.diagnostics import Location, Reporter, warning
 from edition.project import Project
-from edition.render.behaviours import Mention
 from edition.site.register import Entity
 
 if TYPE_CHECKING:
-    from edition.site.documents import DocumentSummary, SiteDocument
+    from edition.site.documents import SiteDocument
 
-#: A rendered document (in a render job) or its summary (edition-wide pages).
-AnyDocument = Union["SiteDocument", "DocumentSummary"]
-D = TypeVar("D", "SiteDocument", "DocumentSummary")
 
 
 @dataclass(frozen=True)
@@ -40,40 +38,6 @@ SORTS = (
 )
 
 
-def _field(doc: AnyDocument, key: str) -> str:
-    if key == "date":
-        return doc.date
-    if key == "title":
-        return doc.title
-    return str(getattr(doc.meta, key, "") or "")
-
-
-def sorted_documents(documents: Sequence[D], key: str) -> list[D]:
-    """Documents ordered by one column (empty values last), then by date."""
-    return sorted(
-        documents, key=lambda d: (_field(d, key) == "", _field(d, key).lower(), d.date, d.id)
-    )
-
-
-def facets(documents: Sequence[AnyDocument]) -> dict[str, list[str]]:
-    """The values the documents list can be filtered by."""
-    kinds = sorted({d.meta.kind for d in documents if d.meta and d.meta.kind})
-    classes = sorted({d.meta.classification for d in documents if d.meta and d.meta.classification})
-    years = sorted({d.meta.year for d in documents if d.meta and d.meta.year})
-    return {"kind": kinds, "classification": classes, "year": years}
-
-
-def mentions_by_entity(
-    documents: Sequence[D],
-) -> dict[str, list[tuple[D, Mention]]]:
-    """Entity id → every (document, mention) that names it, in document order."""
-    found: dict[str, list[tuple[D, Mention]]] = {}
-    for doc in documents:
-        for mention in doc.mentions:
-            found.setdefault(mention.entity, []).append((doc, mention))
-    return found
-
-
 def person_names(doc: SiteDocument, register: dict[str, Entity]) -> list[str]:
     """Names of the register's persons mentioned in a document (the search filter 'person')."""
     names = {
@@ -82,15 +46,6 @@ def person_names(doc: SiteDocument, register: dict[str, Entity]) -> list[str]:
         if m.entity in register and register[m.entity].kind == "person"
     }
     return sorted(names)
-
-
-def editorial_methods(documents: Sequence[AnyDocument]) -> list[tuple[str, list[str]]]:
-    """Each distinct editorial declaration of the headers, with the titles of its documents."""
-    seen: dict[str, list[str]] = {}
-    for doc in documents:
-        for paragraph in doc.meta.method if doc.meta else []:
-            seen.setdefault(paragraph, []).append(doc.title)
-    return list(seen.items())
 
 
 def introduction(project: Project, reporter: Reporter) -> Markup:
@@ -115,11 +70,39 @@ def introduction(project: Project, reporter: Reporter) -> Markup:
     return Markup(md.render(text))  # raw HTML is disabled: the Markdown cannot inject markup
 
 
-def sitemap(base_url: str, paths: Sequence[str]) -> bytes:
-    """``sitemap.xml`` listing every page (absolute URLs when ``base_url`` is set)."""
+#: The most URLs one sitemap file may list (sitemaps.org); more go into several, with an index.
+SITEMAP_LIMIT = 50_000
+
+
+def sitemaps(base_url: str, pages: Iterable[str], documents: Iterable[str]) -> dict[str, bytes]:
+    """``sitemap.xml`` listing every page, sorted (absolute URLs when ``base_url`` is set).
+
+    ``pages`` in any order, ``documents`` sorted. Past ``SITEMAP_LIMIT`` URLs,
+    ``sitemap.xml`` is an index of ``sitemap-1.xml``, ``sitemap-2.xml``, ….
+    """
     base = base_url.rstrip("/") + "/" if base_url else ""
-    rows = "".join(f"  <url><loc>{xml_escape(base + p)}</loc></url>\n" for p in sorted(paths))
+    paths = merge(sorted(pages), documents)
+    rows = (f"  <url><loc>{xml_escape(base + path)}</loc></url>\n" for path in paths)
+    parts: list[bytes] = []
+    while chunk := list(islice(rows, SITEMAP_LIMIT)):
+        parts.append(_urlset(chunk))
+    if len(parts) <= 1:
+        return {"sitemap.xml": parts[0] if parts else _urlset([])}
+    found = {f"sitemap-{n}.xml": part for n, part in enumerate(parts, start=1)}
+    index = "".join(f"  <sitemap><loc>{xml_escape(base + n)}</loc></sitemap>\n" for n in found)
+    found["sitemap.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + index
+        + "</sitemapindex>\n"
+    ).encode()
+    return found
+
+
+def _urlset(rows: list[str]) -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + rows + "</urlset>\n"
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "".join(rows)
+        + "</urlset>\n"
     ).encode()

@@ -1,8 +1,8 @@
 """What the last build made, in SQLite (``.edition-cache/site.sqlite``), read one job at a time.
 
-One row per render job (its key, the content hash of each file it wrote and
-its documents' summaries), the edition-wide files with their hashes, the
-fingerprints of the edition-wide pages, and a few values. A rebuild looks up
+One row per render job (its key and the content hash of each file it wrote),
+one per document (its summary, see ``catalogue``), the edition-wide files with
+their hashes, the fingerprints of the edition-wide pages, and a few values. A rebuild looks up
 each job by its file and never loads the whole edition's state; the build
 writes the new state into a new file that is put in place together with the
 site (see ``writer``). SQLite, not pickle: a state that came with a cloned
@@ -20,6 +20,9 @@ from typing import Any
 import orjson
 
 from edition.cache import FORMAT, tool_digest
+from edition.site.catalogue import TABLES as CATALOGUE_TABLES
+from edition.site.catalogue import Catalogue
+from edition.site.documents import DocumentSummary
 
 _TABLES = """
 CREATE TABLE jobs (shown TEXT PRIMARY KEY, key TEXT NOT NULL, record BLOB NOT NULL);
@@ -55,6 +58,13 @@ class PreviousState:
         """A render job's key and record."""
         row = self._query("SELECT key, record FROM jobs WHERE shown = ?", shown)
         return (row[0][0], orjson.loads(row[0][1])) if row else None
+
+    def summaries(self, shown: str) -> list[DocumentSummary]:
+        """The summaries of a render job's documents."""
+        rows = self._query(
+            "SELECT data, digest FROM documents WHERE job = ? ORDER BY position", shown
+        )
+        return [DocumentSummary.from_data(orjson.loads(d), digest=h) for d, h in rows]
 
     def jobs(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Every render job's file and record."""
@@ -99,7 +109,9 @@ class NewState:
         self._db = sqlite3.connect(path)
         self._db.execute("PRAGMA journal_mode = OFF")  # a new file: all or nothing by rename
         self._db.execute("PRAGMA synchronous = OFF")
-        self._db.executescript(_TABLES)
+        self._db.executescript(_TABLES + CATALOGUE_TABLES)
+        #: The documents of this build, as they are rendered.
+        self.catalogue = Catalogue(self._db)
         self.set("format", str(FORMAT))
         self.set("tool", tool_digest())
 

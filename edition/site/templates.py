@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,13 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
 
 def render(env: jinja2.Environment, name: str, shown_root: Path, **context: Any) -> str:
     """Render a template; template mistakes become R5xx diagnostics with file and line."""
+    return "".join(generate(env, name, shown_root, **context))
+
+
+def generate(env: jinja2.Environment, name: str, shown_root: Path, **context: Any) -> Iterator[str]:
+    """Render a template piece by piece (a page is never held whole); mistakes as ``render``."""
     try:
-        return env.get_template(name).render(**context)
+        yield from env.get_template(name).generate(**context)
     except jinja2.TemplateSyntaxError as err:
         raise InputError(
             error(

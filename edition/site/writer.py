@@ -14,10 +14,11 @@ the site exactly as it was; one killed after it is finished by the next build
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import orjson
@@ -46,6 +47,33 @@ class SiteWriter:
         found = digest(data)
         if not (self.incremental and current == found):
             write_staged(self.staging / relative, data)
+            self.staged(relative)
+        return found
+
+    def put_chunks(
+        self, relative: str, chunks: Iterable[str | bytes], current: str | None = None
+    ) -> str:
+        """Stage a file written piece by piece (``put`` for files never held whole, as pages).
+
+        Its hash is of the bytes alone (``put`` hashes differently, so a file is
+        always staged by the same one of the two).
+        """
+        target = self.staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        hasher = hashlib.blake2b(digest_size=16, person=b"edition-page")
+        try:
+            with target.open("wb") as out:
+                for chunk in chunks:
+                    data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+                    hasher.update(data)
+                    out.write(data)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        found = hasher.hexdigest()
+        if self.incremental and current == found:
+            target.unlink()
+        else:
             self.staged(relative)
         return found
 

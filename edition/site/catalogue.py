@@ -1,0 +1,310 @@
+"""The documents of a build, in SQLite: stored as they are rendered, read back one at a time.
+
+Edition-wide pages (lists, registers, the method page, feeds, the sitemap) are
+made from every document's ``DocumentSummary``. Holding them all would make a
+build's memory grow with the edition, so each summary goes into the build's
+state file as soon as it is known, and the pages read them back as lazy
+sequences (``DocumentList``, ``MentionList``): ``len``, slicing and iteration
+are queries, and only one summary at a time is decoded. Sort keys are columns
+computed in Python (``str.lower``), so SQL orders exactly as ``sorted`` did.
+
+What the pages need of all documents together and is small (the signs used,
+the filter values, the fallbacks) is summed up as the summaries come in.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, overload
+
+import orjson
+
+from edition.cache import digest
+from edition.render.behaviours import Mention
+from edition.render.legend import merge
+from edition.site.documents import DocumentSummary
+
+TABLES = """
+CREATE TABLE documents (
+    position INTEGER PRIMARY KEY, job TEXT NOT NULL, id TEXT NOT NULL, slug TEXT NOT NULL,
+    title TEXT NOT NULL, date TEXT NOT NULL, digest TEXT NOT NULL, data BLOB NOT NULL,
+    by_title TEXT NOT NULL, by_kind TEXT NOT NULL, by_archive TEXT NOT NULL,
+    by_classification TEXT NOT NULL, by_date TEXT NOT NULL
+);
+CREATE INDEX documents_by_job ON documents (job);
+CREATE TABLE mentions (
+    entity TEXT NOT NULL, position INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (entity, position, seq)
+) WITHOUT ROWID;
+CREATE TABLE methods (
+    paragraph TEXT NOT NULL, position INTEGER NOT NULL, seq INTEGER NOT NULL,
+    PRIMARY KEY (paragraph, position, seq)
+) WITHOUT ROWID;
+"""
+
+#: The orders of the documents list (``pages.SORTS``) as SQL: empty values last, then date, id.
+_ORDERS = {
+    "edition": "position",
+    "newest": "date DESC, id DESC",
+    **{
+        key: f"by_{key} = '', by_{key}, date, id"
+        for key in ("title", "kind", "archive", "classification", "date")
+    },
+}
+
+
+#: More editorial declaration paragraphs than this in one header are not listed.
+_MAX_PARAGRAPHS = 1 << 20
+
+
+def _sort_value(summary: DocumentSummary, key: str) -> str:
+    if key == "date":
+        return summary.date
+    if key == "title":
+        return summary.title
+    return str(getattr(summary.meta, key, "") or "")
+
+
+@dataclass
+class Totals:
+    """What the edition-wide pages need of all documents together, summed as they come in."""
+
+    used: dict[str, set[str]] = field(default_factory=dict)
+    kinds: set[str] = field(default_factory=set)
+    classifications: set[str] = field(default_factory=set)
+    years: set[str] = field(default_factory=set)
+    fallbacks: dict[str, int] = field(default_factory=dict)
+    #: Element name → the files that rendered it generically → their first document's place.
+    fallback_files: dict[str, dict[str, int]] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)
+
+    def add(self, summary: DocumentSummary, position: int) -> None:
+        merge(self.used, summary.used)
+        meta = summary.meta
+        if meta.kind:
+            self.kinds.add(meta.kind)
+        if meta.classification:
+            self.classifications.add(meta.classification)
+        if meta.year:
+            self.years.add(meta.year)
+        for name, count in summary.fallbacks.items():
+            self.fallbacks[name] = self.fallbacks.get(name, 0) + count
+            users = self.fallback_files.setdefault(name, {})
+            users[summary.shown] = min(users.get(summary.shown, position), position)
+        self.refused.extend(summary.refused)
+
+    def users(self, name: str) -> list[str]:
+        """The files that rendered an element generically, in the edition's order."""
+        found = self.fallback_files.get(name, {})
+        return sorted(found, key=lambda shown: found[shown])
+
+    def facets(self) -> dict[str, list[str]]:
+        """The values the documents list can be filtered by."""
+        return {
+            "kind": sorted(self.kinds),
+            "classification": sorted(self.classifications),
+            "year": sorted(self.years),
+        }
+
+
+class Catalogue:
+    """The documents of a build, in the tables of its state file."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.totals = Totals()
+
+    def add(self, position: int, job: str, summary: DocumentSummary) -> None:
+        """Store a document's summary at its place in the edition's order."""
+        self.totals.add(summary, position)
+        self.db.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                position,
+                job,
+                summary.id,
+                summary.slug,
+                summary.title,
+                summary.date,
+                summary.digest,
+                orjson.dumps(summary.to_data()),
+                *(
+                    _sort_value(summary, key).lower()
+                    for key in ("title", "kind", "archive", "classification", "date")
+                ),
+            ),
+        )
+        self.db.executemany(
+            "INSERT INTO mentions VALUES (?, ?, ?, ?)",
+            (
+                (m.entity, position, seq, orjson.dumps(m))
+                for seq, m in enumerate(summary.mentions)
+            ),
+        )
+        self.db.executemany(
+            "INSERT INTO methods VALUES (?, ?, ?)",
+            ((p, position, seq) for seq, p in enumerate(summary.meta.method[:_MAX_PARAGRAPHS])),
+        )
+
+    def documents(self, order: str = "edition") -> DocumentList:
+        """Every document, in the edition's order or a list's (``pages.SORTS`` keys, ``newest``)."""
+        return DocumentList(self.db, _ORDERS[order])
+
+    def mentions(self, entity: str) -> MentionList:
+        """Every (document, mention) naming an entity, in the edition's order."""
+        return MentionList(self.db, entity)
+
+    def methods(self) -> list[tuple[str, TitleList]]:
+        """Each distinct editorial declaration with the titles of its documents, in first use."""
+        rows = self.db.execute(
+            "SELECT paragraph FROM methods GROUP BY paragraph ORDER BY MIN(position * ? + seq)",
+            (_MAX_PARAGRAPHS,),
+        )
+        return [(paragraph, TitleList(self.db, paragraph)) for (paragraph,) in rows]
+
+    def slugs(self) -> Iterator[str]:
+        """Every document's slug, in the order of their pages' paths (``slug/``)."""
+        for (slug,) in self.db.execute("SELECT slug FROM documents ORDER BY slug || '/'"):
+            yield slug
+
+    def count(self, having: str = "") -> int:
+        """How many documents there are (``having``: with a record of that output)."""
+        if not having:
+            return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+        query = "SELECT COUNT(*) FROM documents WHERE json_extract(data, ?) IS NOT NULL"
+        return int(self.db.execute(query, (f'$.outputs."{having}"',)).fetchone()[0])
+
+
+class Lazy(Sequence[Any]):
+    """A sequence read from the catalogue by a query; ``digest`` stands for its whole content."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def rows(self, limit: int = -1, offset: int = 0) -> Iterator[Any]:
+        raise NotImplementedError
+
+    def total(self) -> int:
+        raise NotImplementedError
+
+    def digests(self) -> Iterator[str]:
+        raise NotImplementedError
+
+    @cached_property
+    def length(self) -> int:
+        return self.total()
+
+    @cached_property
+    def digest(self) -> str:
+        return digest(*self.digests())
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __iter__(self) -> Iterator[Any]:
+        return self.rows()
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return list(self.rows(stop - start, start))[::step]
+            return list(self.rows(max(stop - start, 0), start))
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError(index)
+        return next(self.rows(1, position))
+
+
+class DocumentList(Lazy):
+    """Document summaries in one order."""
+
+    def __init__(self, db: sqlite3.Connection, order: str) -> None:
+        super().__init__(db)
+        self.order = order
+
+    def rows(self, limit: int = -1, offset: int = 0) -> Iterator[DocumentSummary]:
+        query = f"SELECT data, digest FROM documents ORDER BY {self.order} LIMIT ? OFFSET ?"
+        for data, hashed in self.db.execute(query, (limit, offset)):
+            yield DocumentSummary.from_data(orjson.loads(data), digest=hashed)
+
+    def total(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def digests(self) -> Iterator[str]:
+        for (hashed,) in self.db.execute(f"SELECT digest FROM documents ORDER BY {self.order}"):
+            yield hashed
+
+
+class MentionList(Lazy):
+    """The (document, mention) pairs naming one entity; a document's pairs share its summary."""
+
+    _JOIN = "FROM mentions m JOIN documents d ON d.position = m.position WHERE m.entity = ?"
+
+    def __init__(self, db: sqlite3.Connection, entity: str) -> None:
+        super().__init__(db)
+        self.entity = entity
+
+    def rows(self, limit: int = -1, offset: int = 0) -> Iterator[tuple[DocumentSummary, Mention]]:
+        query = (
+            f"SELECT d.position, d.data, d.digest, m.data {self._JOIN} "
+            "ORDER BY m.position, m.seq LIMIT ? OFFSET ?"
+        )
+        last: tuple[int, DocumentSummary] | None = None
+        for position, data, hashed, mention in self.db.execute(
+            query, (self.entity, limit, offset)
+        ):
+            if last is None or last[0] != position:
+                last = (position, DocumentSummary.from_data(orjson.loads(data), digest=hashed))
+            yield last[1], Mention(**orjson.loads(mention))
+
+    # An entity's page compares neighbouring pairs by identity (``is sameas``): it
+    # iterates and indexes one list, made once (of that one entity's mentions).
+    def __iter__(self) -> Iterator[tuple[DocumentSummary, Mention]]:
+        return iter(self._all)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._all[index]
+
+    @cached_property
+    def _all(self) -> list[tuple[DocumentSummary, Mention]]:
+        return list(self.rows())
+
+    def total(self) -> int:
+        query = f"SELECT COUNT(*) {self._JOIN}"
+        return int(self.db.execute(query, (self.entity,)).fetchone()[0])
+
+    def digests(self) -> Iterator[str]:
+        query = f"SELECT d.digest, m.data {self._JOIN} ORDER BY m.position, m.seq"
+        for hashed, mention in self.db.execute(query, (self.entity,)):
+            yield hashed
+            yield mention
+
+
+class TitleList(Lazy):
+    """The titles of the documents that declare one editorial method paragraph."""
+
+    _JOIN = "FROM methods m JOIN documents d ON d.position = m.position WHERE m.paragraph = ?"
+
+    def __init__(self, db: sqlite3.Connection, paragraph: str) -> None:
+        super().__init__(db)
+        self.paragraph = paragraph
+
+    def rows(self, limit: int = -1, offset: int = 0) -> Iterator[str]:
+        query = f"SELECT d.title {self._JOIN} ORDER BY m.position, m.seq LIMIT ? OFFSET ?"
+        for (title,) in self.db.execute(query, (self.paragraph, limit, offset)):
+            yield title
+
+    def total(self) -> int:
+        query = f"SELECT COUNT(*) {self._JOIN}"
+        return int(self.db.execute(query, (self.paragraph,)).fetchone()[0])
+
+    def digests(self) -> Iterator[str]:
+        return self.rows()
