@@ -3,10 +3,12 @@
 A benchmark edition is made in a temporary folder (never committed): every
 ``div[@type='document']`` of the FRUS volumes as a standalone TEI file plus the
 frus-modern documents, with tei_all as the schema (no Schematron) and
-``[site] search = false``. The corpus has cross-document validation errors, so every
-build here runs two steps and always both: ``api.validate``, then ``build_site`` past
-the errors (``edition build`` would stop after validation). Printed, all from this
-run, as the median of ``--runs`` runs with the min–max range:
+``[site] search = false`` (and the default ``dts_units = false``: figures from before
+that default include the DTS files per citable unit). The corpus has cross-document
+validation errors, so every build here runs two steps and always both:
+``api.validate``, then ``build_site`` past the errors (``edition build`` would stop
+after validation). Printed, all from this run, as the median of ``--runs`` runs with
+the min–max range:
 
 - the floor: lxml parse + serialise + write of the same files;
 - the full build (no site, no cache) with 1 worker and with all cores, and its validate

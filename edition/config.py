@@ -114,6 +114,11 @@ class SiteSettings:
         "//tei:div[@type='document']", "XPath (prefix tei:) of the divisions a file is split into."
     )
     search: bool = option(True, "Build the Pagefind full-text search index and the search page.")
+    dts_units: bool = option(
+        False,
+        "Write two DTS files per citable unit (its navigation and its TEI) and offer {/ref} "
+        "in the DTS URI templates; off: whole documents only (see docs/deposit.md).",
+    )
 
 
 @dataclass

@@ -9,6 +9,9 @@ specification suggests for static implementations)::
     dts/navigation/{resource}{/ref}.json        the whole tree, or one unit and its children
     dts/document/{resource}{/ref}.xml           the TEI, or one unit in a dts:wrapper
 
+The per-unit files (``{/ref}``) are written only with ``[site] dts_units``: they are
+most of a site's files. Without them the templates offer no ``{/ref}``, so that no
+client is sent to a file that does not exist; the whole tree still lists every unit.
 URLs are absolute when ``[edition] base_url`` is set, else root-relative (``/dts/…``).
 Citable units are the block children of ``text/body`` (paragraphs, speeches,
 …), nested inside ``div``s; their identifiers are dotted positions (``2.3``).
@@ -156,6 +159,11 @@ def _urls(project: Project) -> tuple[str, str]:
     return base, f"{base}{FOLDER}/"
 
 
+def _ref(project: Project) -> str:
+    """The templates' ``{/ref}``: offered only when the units have files (``dts_units``)."""
+    return "{/ref}" if project.settings.site.dts_units else ""
+
+
 class DTSOutput:
     """Static DTS 1.0 endpoints under ``dts/``."""
 
@@ -163,13 +171,16 @@ class DTSOutput:
     description = "Distributed Text Services 1.0 endpoints as static JSON-LD files under dts/."
 
     def document(self, project: Project, doc: SiteDocument) -> tuple[dict[str, bytes], Any]:
-        """The document's collection entry, navigation and TEI, whole and per citable unit."""
+        """The document's collection entry, navigation and TEI: whole, and per unit if asked."""
         if doc.tree is None:
             return {}, None
         base, prefix = _urls(project)
         units = citable_units(doc.tree)
-        resource = self._resource(doc, doc.tree, units, prefix, base)
-        return self._document_files(doc, doc.tree, units, resource, prefix), resource
+        resource = self._resource(doc, doc.tree, units, prefix, base, _ref(project))
+        files = self._document_files(doc, units, resource, prefix)
+        if project.settings.site.dts_units:
+            files.update(self._unit_files(doc, doc.tree, units, resource, prefix))
+        return files, resource
 
     def edition(self, project: Project, catalogue: Catalogue) -> dict[str, FileContent]:
         """The entry point and the root collection listing every document.
@@ -179,14 +190,15 @@ class DTSOutput:
         """
         edition = project.settings.edition
         _, prefix = _urls(project)
+        ref = _ref(project)
         entry = {
             "@context": CONTEXT,
             "dtsVersion": DTS_VERSION,
             "@id": f"{prefix}index.json",
             "@type": "EntryPoint",
             "collection": f"{prefix}collection{{/id}}.json",
-            "navigation": f"{prefix}navigation/{{resource}}{{/ref}}.json",
-            "document": f"{prefix}document/{{resource}}{{/ref}}.xml",
+            "navigation": f"{prefix}navigation/{{resource}}{ref}.json",
+            "document": f"{prefix}document/{{resource}}{ref}.xml",
         }
         root = {
             "@context": CONTEXT,
@@ -229,6 +241,7 @@ class DTSOutput:
         units: Sequence[CitableUnit],
         prefix: str,
         base: str,
+        ref: str,
     ) -> dict[str, Any]:
         record = read_header(tree, doc.id)
         lang = tree.getroot().get("{http://www.w3.org/XML/1998/namespace}lang") or "und"
@@ -253,8 +266,8 @@ class DTSOutput:
             "totalParents": 1,
             "totalChildren": 0,
             "collection": f"{prefix}collection/{doc.slug}.json",
-            "navigation": f"{prefix}navigation/{doc.slug}{{/ref}}.json",
-            "document": f"{prefix}document/{doc.slug}{{/ref}}.xml",
+            "navigation": f"{prefix}navigation/{doc.slug}{ref}.json",
+            "document": f"{prefix}document/{doc.slug}{ref}.xml",
             "download": f"{base}documents/{doc.slug}/{doc.slug}.xml",
             "mediaTypes": ["application/tei+xml"],
             "dublinCore": dublin_core,
@@ -266,19 +279,15 @@ class DTSOutput:
     def _document_files(
         self,
         doc: SiteDocument,
-        tree: etree._ElementTree,
         units: Sequence[CitableUnit],
         resource: dict[str, Any],
         prefix: str,
     ) -> dict[str, bytes]:
+        """The collection entry, the whole citation tree (every unit, ``down=-1``) and the TEI."""
         slug = doc.slug
         files: dict[str, bytes] = {}
         own = {"@context": CONTEXT, "dtsVersion": DTS_VERSION, **resource}
         files[f"{FOLDER}/collection/{slug}.json"] = _dump(own)
-        navigation_resource = {
-            k: resource[k]
-            for k in ("@id", "@type", "collection", "navigation", "document", "citationTrees")
-        }
         members = [u.as_json() for u in units]
         files[f"{FOLDER}/navigation/{slug}.json"] = _dump(
             {
@@ -286,11 +295,26 @@ class DTSOutput:
                 "dtsVersion": DTS_VERSION,
                 "@type": "Navigation",
                 "@id": f"{prefix}navigation/{slug}.json",
-                "resource": navigation_resource,
+                "resource": _navigation_resource(resource),
                 "member": members,
             }
         )
         files[f"{FOLDER}/document/{slug}.xml"] = doc.tei_bytes()
+        return files
+
+    def _unit_files(
+        self,
+        doc: SiteDocument,
+        tree: etree._ElementTree,
+        units: Sequence[CitableUnit],
+        resource: dict[str, Any],
+        prefix: str,
+    ) -> dict[str, bytes]:
+        """Per citable unit: its navigation (the unit and its children) and its TEI fragment."""
+        slug = doc.slug
+        files: dict[str, bytes] = {}
+        navigation_resource = _navigation_resource(resource)
+        members = [u.as_json() for u in units]
         children: dict[str | None, list[dict[str, Any]]] = {}
         for unit, member in zip(units, members, strict=True):
             children.setdefault(unit.parent, []).append(member)
@@ -308,6 +332,12 @@ class DTSOutput:
             )
             files[f"{FOLDER}/document/{slug}/{unit.identifier}.xml"] = _fragment(tree, unit)
         return files
+
+
+def _navigation_resource(resource: dict[str, Any]) -> dict[str, Any]:
+    """The ``Resource`` object of a navigation response: the required keys of the full one."""
+    keys = ("@id", "@type", "collection", "navigation", "document", "citationTrees")
+    return {k: resource[k] for k in keys}
 
 
 def _fragment(tree: etree._ElementTree, unit: CitableUnit) -> bytes:

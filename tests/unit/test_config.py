@@ -16,7 +16,15 @@ def test_reference_page_is_generated_from_the_code() -> None:
 
 
 def test_every_option_has_a_docstring() -> None:
-    for cls in (config.Settings, config.EditionSettings, config.PathSettings, config.Person):
+    for cls in (
+        config.Settings,
+        config.EditionSettings,
+        config.PathSettings,
+        config.DepositSettings,
+        config.RenderSettings,
+        config.SiteSettings,
+        config.Person,
+    ):
         assert cls.__doc__
         for field in dataclasses.fields(cls):
             assert field.metadata.get("doc"), f"{cls.__name__}.{field.name} has no doc"
@@ -41,3 +49,18 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
         "edition.toml:3: error[C002]: unknown key 'edition.foo'",
         "edition.toml:5: error[C002]: unknown key 'pathz'",
     ]
+
+
+def test_dts_units_is_off_by_default_and_must_be_a_boolean(tmp_path: Path) -> None:
+    assert config.Settings().site.dts_units is False
+    path = tmp_path / "edition.toml"
+    path.write_text('[site]\nsearch = false\ndts_units = "yes"\n')
+    try:
+        config.load(path)
+    except config.ConfigError as err:
+        rendered = [d.render().splitlines()[0] for d in err.diagnostics]
+    assert rendered == [
+        "edition.toml:3: error[C006]: 'site.dts_units' must be true or false, not str 'yes'"
+    ]
+    path.write_text("[site]\ndts_units = true\n")
+    assert config.load(path).site.dts_units is True

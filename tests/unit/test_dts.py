@@ -1,7 +1,12 @@
-"""The static DTS 1.0 files: the shapes of the specification, consistent with the TEI."""
+"""The static DTS 1.0 files: the shapes of the specification, consistent with the TEI.
+
+Most tests run on the demo built both ways: by default (whole documents only) and with
+``[site] dts_units = true`` (files per citable unit too).
+"""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -15,21 +20,34 @@ from edition.outputs.dts import DTS_NS, citable_units, cite_structure
 from edition.tei import NSMAP, TEI_NS, XML_ID, parse_xml
 
 REPO = Path(__file__).resolve().parents[2]
-BASE = "https://example.org/moscow-tokyo/dts/"
+SITE_BASE = "https://example.org/moscow-tokyo/"
+BASE = f"{SITE_BASE}dts/"
 #: Elements of body that are page furniture, not citable units.
 FURNITURE = "self::tei:pb or self::tei:lb or self::tei:cb or self::tei:milestone or self::tei:fw"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo edition built once for this module."""
-    root = tmp_path_factory.mktemp("dts") / "demo"
-    root.mkdir()
-    for name in ("edition.toml", "tei", "templates", "docs"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
-    assert main(["build", "--project", str(root), "--no-validate"]) == 0
-    return root
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, Path]:
+    """The demo edition built once per value of ``[site] dts_units`` (False: the default)."""
+    roots = {}
+    for units in (False, True):
+        root = tmp_path_factory.mktemp("dts") / "demo"
+        root.mkdir()
+        for name in ("edition.toml", "tei", "templates", "docs"):
+            source = REPO / name
+            (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+        if units:
+            with (root / "edition.toml").open("a", encoding="utf-8") as config:
+                config.write("\n[site]\ndts_units = true\n")
+        assert main(["build", "--project", str(root), "--no-validate"]) == 0
+        roots[units] = root
+    return roots
+
+
+@pytest.fixture(params=[False, True], ids=["default", "dts_units"])
+def site(request: pytest.FixtureRequest, built: dict[bool, Path]) -> Path:
+    """The demo built without, then with, the per-unit files."""
+    return built[request.param]
 
 
 def load(path: Path) -> dict:
@@ -145,7 +163,8 @@ def test_navigation_has_every_citable_unit(site: Path) -> None:
         assert {u["citeType"] for u in units} == declared
 
 
-def test_document_fragments_hold_the_tei_text(site: Path) -> None:
+def test_document_fragments_hold_the_tei_text(built: dict[bool, Path]) -> None:
+    site = built[True]
     root = load(site / "site/dts/collection.json")
     trees = tei_documents(site)
     for member in root["member"]:
@@ -203,7 +222,8 @@ def test_divisions_nest_in_the_citation_tree() -> None:
     ]
 
 
-def test_atom_feed_lists_every_document(site: Path) -> None:
+def test_atom_feed_lists_every_document(built: dict[bool, Path]) -> None:
+    site = built[False]
     atom = {"a": "http://www.w3.org/2005/Atom"}
     feed = parse_xml(site / "site/feed.xml")
     trees = tei_documents(site)
@@ -296,7 +316,7 @@ def check_shapes(value, where: str, top: bool = False) -> int:
 
 def test_every_dts_file_has_the_shapes_of_the_specification(site: Path) -> None:
     files = sorted((site / "site/dts").rglob("*.json"))
-    assert len(files) > 10
+    assert len(files) > 5
     for path in files:
         assert check_shapes(load(path), path.name, top=True) > 0
 
@@ -308,3 +328,95 @@ def test_every_identifier_is_unique_and_every_parent_exists(site: Path) -> None:
         assert len(ids) == len(set(ids))
         assert all(u["parent"] is None or u["parent"] in ids for u in units)
         assert all(u["level"] == u["identifier"].count(".") + 1 for u in units)
+
+
+#: Keys whose values are URLs or URI templates of DTS files or of the TEI download.
+LINK_KEYS = ("collection", "navigation", "document", "download")
+
+
+def advertised(value, resource: str | None = None):
+    """Every (URL or URI template, identifier of the Resource it belongs to) in a response."""
+    if isinstance(value, dict):
+        if value.get("@type") == "Resource":
+            resource = value["@id"]
+        for key, inner in value.items():
+            if key in LINK_KEYS and isinstance(inner, str):
+                yield inner, resource
+            else:
+                yield from advertised(inner, resource)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from advertised(inner, resource)
+
+
+def responses(site: Path) -> dict[str, dict]:
+    """Every DTS JSON file of the site by its path below ``dts/``."""
+    folder = site / "site/dts"
+    return {p.relative_to(folder).as_posix(): load(p) for p in sorted(folder.rglob("*.json"))}
+
+
+def variables(template: str) -> set[str]:
+    """The variables of a URI template; only ``{var}`` and ``{/var}`` are expected."""
+    assert re.sub(r"\{/?\w+\}", "", template).count("{") == 0, template
+    return set(re.findall(r"\{/?(\w+)\}", template))
+
+
+def test_default_writes_whole_documents_only(built: dict[bool, Path]) -> None:
+    site = built[False] / "site/dts"
+    documents = load(site / "collection.json")["member"]
+    for endpoint, suffix in (("navigation", ".json"), ("document", ".xml")):
+        assert [p.name for p in (site / endpoint).iterdir() if not p.is_file()] == []
+        assert sorted(p.name for p in (site / endpoint).iterdir()) == sorted(
+            d["@id"] + suffix for d in documents
+        )
+    for path, response in responses(built[False]).items():
+        for template, _ in advertised(response):
+            assert "ref" not in variables(template), f"{path} offers {template}"
+    units = responses(built[True])
+    assert "{/ref}" in units["index.json"]["navigation"]
+    assert all("{/ref}" in d["document"] for d in units["collection.json"]["member"])
+
+
+def test_whole_tree_lists_every_unit_in_both_modes(built: dict[bool, Path]) -> None:
+    for member in load(built[False] / "site/dts/collection.json")["member"]:
+        slug = member["@id"]
+        whole, with_units = (
+            load(built[units] / f"site/dts/navigation/{slug}.json") for units in (False, True)
+        )
+        assert whole["member"] == with_units["member"]
+        tree = parse_xml(built[False] / f"site/dts/document/{slug}.xml")
+        assert [u["identifier"] for u in whole["member"]] == [
+            u.identifier for u in citable_units(tree)
+        ]
+
+
+def test_every_advertised_url_resolves_to_a_file(site: Path) -> None:
+    found = responses(site)
+    entry = found["index.json"]
+    resources = [m["@id"] for m in found["collection.json"]["member"]]
+    refs = {
+        r: [u["identifier"] for u in found[f"navigation/{r}.json"]["member"]] for r in resources
+    }
+    links = [(entry["@id"], None)]
+    links += [(r["@id"], None) for r in found.values() if r["@type"] == "Navigation"]
+    for response in found.values():
+        links.extend(advertised(response))
+    checked = set()
+    for template, resource in links:
+        names = variables(template)
+        assert names <= {"id", "resource", "ref"}, template
+        # The entry point's templates take any resource; a Resource's are filled in already.
+        for bound in resources if "resource" in names else [resource]:
+            choices = {
+                "id": [None, found["collection.json"]["@id"], *resources],
+                "resource": [bound],
+                "ref": [None, *refs.get(bound, [])],
+            }
+            picked = [choices[n] if n in names else [None] for n in ("id", "resource", "ref")]
+            for id_, resource_, ref in itertools.product(*picked):
+                url = expand(template, id=id_, resource=resource_, ref=ref)
+                assert url.startswith(SITE_BASE), url
+                assert (site / "site" / url[len(SITE_BASE) :]).is_file(), f"{template} → {url}"
+                checked.add(url)
+    files = {p for p in (site / "site/dts").rglob("*") if p.is_file()}
+    assert {site / "site" / u[len(SITE_BASE) :] for u in checked} >= files

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -86,6 +88,22 @@ def _replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def _toggle_dts_units(root: Path) -> None:
+    """Turn ``[site] dts_units`` on, or off again (the fixture's config ends with ``[site]``)."""
+    config = root / "edition.toml"
+    text = config.read_text(encoding="utf-8")
+    if tomllib.loads(text)["site"].get("dts_units"):
+        text = re.sub(r"(?m)^dts_units = true\n", "", text)
+    else:
+        text += "dts_units = true\n"
+    config.write_text(text, encoding="utf-8")
+
+
+def _unit_files(site: dict[str, bytes]) -> list[str]:
+    """The per-unit DTS files (``dts/navigation/RESOURCE/REF.json``, ``dts/document/…``)."""
+    return [name for name in site if name.startswith("dts/") and name.count("/") == 3]
+
+
 # Each edit changes one input the way an editor would; several in a row must still agree.
 EDITS = {
     "text": lambda root: _replace(root / "tei" / TELEGRAM, "DEPT PASS TO", "DEPT PLEASE PASS TO"),
@@ -104,6 +122,7 @@ EDITS = {
     ),
     "static": lambda root: (root / "templates" / "static" / "edition.css").write_text("p{}\n"),
     "config": lambda root: _replace(root / "edition.toml", "title = ", "title = 'Revised' #"),
+    "dts_units": _toggle_dts_units,
     "nothing": lambda root: None,
 }
 
@@ -152,6 +171,22 @@ def test_one_changed_document_rewrites_only_its_own_files(edition: Path) -> None
     slug = "1975-01-13_telegram_tokyo-00458"
     assert changed, "the edit must show"
     assert [path for path in changed if slug not in path] == []
+
+
+def test_turning_dts_units_on_and_off_adds_and_removes_the_unit_files(
+    edition: Path, tmp_path: Path
+) -> None:
+    first, _ = incremental_build(edition)
+    assert _unit_files(first) == []
+    _toggle_dts_units(edition)
+    assert Project.load(edition).settings.site.dts_units
+    with_units, _ = incremental_build(edition)
+    assert with_units == clean_build(edition, tmp_path / "clean")
+    assert _unit_files(with_units)
+    assert set(with_units) - set(first) == set(_unit_files(with_units))
+    _toggle_dts_units(edition)
+    again, _ = incremental_build(edition)
+    assert again == first
 
 
 def test_unreadable_or_foreign_cache_is_ignored(edition: Path) -> None:

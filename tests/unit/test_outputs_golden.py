@@ -1,7 +1,8 @@
 """Golden output trees of the site outputs (DTS, Atom) for a one-letter edition.
 
-Set ``EDITION_REGEN=1`` to rewrite ``tests/golden/outputs/dts/expected/`` and
-review the diff in git before committing.
+``expected/`` is the build with ``[site] dts_units = true`` (a file per citable
+unit), ``expected-no-units/`` the build with the default (whole documents only).
+Set ``EDITION_REGEN=1`` to rewrite both and review the diff in git before committing.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from edition.cli import main
 from edition.tei import parse_xml
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "outputs" / "dts"
+#: expected folder → what is appended to the input's edition.toml.
+CASES = {"expected": "\n[site]\ndts_units = true\n", "expected-no-units": ""}
 
 
 def _canonical(path: Path) -> str:
@@ -27,10 +31,13 @@ def _canonical(path: Path) -> str:
     return etree.canonicalize(etree.tostring(tree, encoding="unicode"), with_comments=True)
 
 
-def test_dts_and_atom_golden(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("expected", sorted(CASES))
+def test_dts_and_atom_golden(tmp_path: Path, monkeypatch, expected: str) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     project = tmp_path / "gl"
     shutil.copytree(GOLDEN / "input", project)
+    with (project / "edition.toml").open("a", encoding="utf-8") as config:
+        config.write(CASES[expected])
     assert main(["build", "--project", str(project), "--no-validate"]) == 0
     site = project / "site"
     produced = sorted(
@@ -38,7 +45,7 @@ def test_dts_and_atom_golden(tmp_path: Path, monkeypatch) -> None:
         for p in site.rglob("*")
         if p.is_file() and (p.name == "feed.xml" or p.relative_to(site).parts[0] == "dts")
     )
-    expected_dir = GOLDEN / "expected"
+    expected_dir = GOLDEN / expected
     if os.environ.get("EDITION_REGEN"):
         shutil.rmtree(expected_dir, ignore_errors=True)
         for name in produced:
