@@ -1,0 +1,155 @@
+"""Edition-wide pages from the catalogue: the orders, counts and slices the in-memory lists had.
+
+The catalogue keeps document summaries in SQLite and reads them back lazily; its
+SQL orders must be exactly Python's ``sorted`` on the same keys (the lists were
+sorted in Python before, and the pages must not change). Also: the paged Atom
+feed and the sitemap index that keep large editions' files bounded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from edition.cli import main
+from edition.outputs import atom
+from edition.render.behaviours import Mention
+from edition.site import pages
+from edition.site.catalogue import TABLES, Catalogue
+from edition.site.documents import DocumentSummary
+from edition.site.metadata import DocumentMeta
+
+ATOM = {"a": "http://www.w3.org/2005/Atom"}
+SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+BASE = "https://example.org/moscow-tokyo/"
+
+#: Values that sort differently by code point, by case and by UTF-8 bytes, and empty ones.
+WORDS = st.sampled_from(["", "a", "A", "b", "Zeta", "zeta", "é", "É", "ß", "Ω", "a b", "a-b", "ab"])
+
+
+def summary(ident: str, title: str, date: str, kind: str, archive: str) -> DocumentSummary:
+    meta = DocumentMeta(title=title, date=date, kind=kind, archive=archive, method=[title[:1]])
+    mentions = [Mention("pers-x", f"m{n}", title) for n in range(len(title) % 3)]
+    return DocumentSummary(ident, title, date, f"tei/{ident}.xml", False, "en", meta, {}, mentions)
+
+
+def catalogue_of(documents: list[DocumentSummary]) -> Catalogue:
+    db = sqlite3.connect(":memory:")
+    db.executescript(TABLES)
+    catalogue = Catalogue(db)
+    for position, doc in reversed(list(enumerate(documents))):  # stored in any order
+        catalogue.add(position, doc.shown, doc)
+    return catalogue
+
+
+def python_sorted(documents: list[DocumentSummary], key: str) -> list[DocumentSummary]:
+    """The documents list's order as it was computed in Python."""
+
+    def value(doc: DocumentSummary) -> str:
+        if key in {"date", "title"}:
+            return str(getattr(doc, key))
+        return str(getattr(doc.meta, key))
+
+    return sorted(documents, key=lambda d: (value(d) == "", value(d).lower(), d.date, d.id))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(WORDS, st.sampled_from(["", "1950", "1950-01", "1949-12-31", "2001"]), WORDS),
+        min_size=0,
+        max_size=25,
+    )
+)
+def test_every_order_is_pythons_sorted(rows: list[tuple[str, str, str]]) -> None:
+    documents = [
+        summary(f"d{n:02d}", title, date, kind, archive=title[::-1])
+        for n, (title, date, kind) in enumerate(rows)
+    ]
+    catalogue = catalogue_of(documents)
+    ids = [d.id for d in documents]
+    assert [d.id for d in catalogue.documents()] == ids  # the edition's order
+    for key in ("date", "title", "kind", "archive", "classification"):
+        listed = catalogue.documents(key)
+        assert [d.id for d in listed] == [d.id for d in python_sorted(documents, key)], key
+    newest = sorted(documents, key=lambda d: (d.date, d.id), reverse=True)
+    assert [d.id for d in catalogue.documents("newest")] == [d.id for d in newest]
+
+
+def test_lists_behave_as_sequences() -> None:
+    documents = [summary(f"d{n}", f"Title {n}", f"19{n:02d}", "memo", "") for n in range(30)]
+    listed = catalogue_of(documents).documents()
+    assert len(listed) == 30 and bool(listed)
+    assert [d.id for d in listed[:12]] == [f"d{n}" for n in range(12)]
+    assert [d.id for d in listed[25:40]] == [f"d{n}" for n in range(25, 30)]
+    assert listed[-1].id == "d29" and listed[0] == documents[0]
+    assert listed[0].digest == documents[0].digest
+    with pytest.raises(IndexError):
+        listed[30]
+    assert not catalogue_of([]).documents()
+
+
+def test_mentions_methods_and_totals() -> None:
+    documents = [
+        summary(f"d{n}", t, "1950", k, "")
+        for n, (t, k) in enumerate([("ab", "memo"), ("abc", "letter"), ("b", "memo"), ("abcd", "")])
+    ]
+    catalogue = catalogue_of(documents)
+    mentions = catalogue.mentions("pers-x")
+    expected = [(d.id, m) for d in documents for m in d.mentions]
+    assert len(mentions) == len(expected) == 4
+    assert [(d.id, m) for d, m in mentions] == expected
+    pairs = list(mentions)
+    assert pairs[0][0] is pairs[1][0], "a document's mentions share one summary (is sameas)"
+    assert len(catalogue.mentions("nobody")) == 0
+    methods = [(p, list(titles)) for p, titles in catalogue.methods()]
+    assert methods == [("a", ["ab", "abc", "abcd"]), ("b", ["b"])]
+    assert catalogue.totals.facets()["kind"] == ["letter", "memo"]
+    assert catalogue.count() == 4
+
+
+@pytest.fixture
+def small_pages(demo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The demo built with two feed entries per feed document and ten URLs per sitemap."""
+    monkeypatch.setattr(atom, "PAGE", 2)
+    monkeypatch.setattr(pages, "SITEMAP_LIMIT", 10)
+    assert main(["build", "--project", str(demo), "--no-validate"]) == 0
+    return demo / "site"
+
+
+def test_a_long_feed_is_paged(small_pages: Path, demo: Path) -> None:
+    first = etree.parse(small_pages / "feed.xml")
+    second = etree.parse(small_pages / "feed-2.xml")
+    assert not (small_pages / "feed-3.xml").exists()
+    assert first.xpath("//a:link[@rel='next']/@href", namespaces=ATOM) == [f"{BASE}feed-2.xml"]
+    assert second.xpath("//a:link[@rel='previous']/@href", namespaces=ATOM) == [f"{BASE}feed.xml"]
+    assert not second.xpath("//a:link[@rel='next']", namespaces=ATOM)
+    titles = [
+        t for f in (first, second) for t in f.xpath("//a:entry/a:title/text()", namespaces=ATOM)
+    ]
+    assert len(titles) == len(set(titles)) == len(list((demo / "tei").glob("1*.xml")))
+    assert len(first.xpath("//a:entry", namespaces=ATOM)) == 2
+
+
+def test_a_long_sitemap_becomes_an_index(small_pages: Path, demo: Path) -> None:
+    index = etree.parse(small_pages / "sitemap.xml")
+    assert index.getroot().tag == f"{{{SITEMAP['s']}}}sitemapindex"
+    parts = index.xpath("//s:sitemap/s:loc/text()", namespaces=SITEMAP)
+    urls = [
+        url
+        for part in parts
+        for url in etree.parse(small_pages / part.rsplit("/", 1)[-1]).xpath(
+            "//s:url/s:loc/text()", namespaces=SITEMAP
+        )
+    ]
+    assert urls == sorted(urls) and len(urls) == len(set(urls))
+    assert all(len(etree.parse(small_pages / p.rsplit("/", 1)[-1]).getroot()) <= 10 for p in parts)
+    pages_built = {p.relative_to(small_pages).as_posix() for p in small_pages.rglob("index.html")}
+    assert {url.removeprefix(BASE) for url in urls} == {
+        page.removesuffix("index.html") for page in pages_built
+    }
