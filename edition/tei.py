@@ -6,6 +6,7 @@ entity expansion, DTD loading, network access and recover mode.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -162,9 +163,15 @@ def text_of(node: object) -> str:
     return " ".join(str(node).split())
 
 
+@functools.lru_cache(maxsize=512)
+def _compiled(xpath: str) -> etree.XPath:
+    """An XPath expression compiled once per process (``tei:`` prefix bound)."""
+    return etree.XPath(xpath, namespaces=NSMAP)
+
+
 def xpath_texts(root: etree._Element | etree._ElementTree, xpath: str) -> list[str]:
     """The non-empty normalised texts of what ``xpath`` (prefix ``tei:``) selects, in order."""
-    found = root.xpath(xpath, namespaces=NSMAP)
+    found = _compiled(xpath)(root)
     if not isinstance(found, list):
         return []
     return [text for node in found if (text := text_of(node))]

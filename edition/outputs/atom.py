@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from edition.clock import source_date_epoch
-from edition.deposit.metadata import read_header
 from edition.tei import serialize
 
 if TYPE_CHECKING:
@@ -57,7 +56,7 @@ class AtomFeed:
         """No files of its own; the header facts its entry needs."""
         if doc.tree is None:
             return {}, None
-        record = read_header(doc.tree, doc.id)
+        record = doc.header
         return {}, {
             "changed": record.changed,
             "date": record.date,

@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from lxml import etree
 
-from edition.deposit.metadata import read_header
 from edition.fsutil import safe_name
 from edition.tei import TEI_NS, local_name, serialize, tei
 
@@ -243,7 +242,7 @@ class DTSOutput:
         base: str,
         ref: str,
     ) -> dict[str, Any]:
-        record = read_header(tree, doc.id)
+        record = doc.header
         lang = tree.getroot().get("{http://www.w3.org/XML/1998/namespace}lang") or "und"
         dublin_core: dict[str, Any] = {"title": [{"lang": lang, "value": doc.title}]}
         if record.date:

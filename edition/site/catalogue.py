@@ -130,7 +130,7 @@ class Catalogue:
                 summary.title,
                 summary.date,
                 summary.digest,
-                orjson.dumps(summary.to_data()),
+                summary.to_json(),
                 *(
                     _sort_value(summary, key).lower()
                     for key in ("title", "kind", "archive", "classification", "date")

@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 from lxml import etree
 from markupsafe import Markup
 
-from edition.cache import json_digest
+from edition.cache import digest
+from edition.deposit.metadata import HeaderRecord, read_header
 from edition.fsutil import safe_name
 from edition.render.behaviours import ApparatusEntry, Mention, RenderContext
 from edition.render.html import HTMLRenderer
@@ -64,6 +66,13 @@ class SiteDocument:
     @property
     def legend(self) -> list[LegendEntry]:
         return legend(self.used)
+
+    @functools.cached_property
+    def header(self) -> HeaderRecord:
+        """The facts of its TEI header that outputs publish (read once for all of them)."""
+        if self.tree is None:
+            raise ValueError(f"{self.shown}: document {self.id} was not read")
+        return read_header(self.tree, self.id)
 
     def tei_bytes(self) -> bytes:
         """The TEI published for this document: the file itself, or the division made standalone."""
@@ -121,6 +130,10 @@ class DocumentSummary:
         """Plain JSON-able data."""
         return dataclasses.asdict(self)
 
+    def to_json(self) -> bytes:
+        """``to_data`` as JSON, without the deep copy ``asdict`` makes first."""
+        return orjson.dumps(self, default=_fields, option=orjson.OPT_PASSTHROUGH_DATACLASS)
+
     @classmethod
     def from_data(cls, data: dict[str, Any], digest: str | None = None) -> DocumentSummary:
         """The summary ``to_data`` wrote (and its ``digest``, when known)."""
@@ -135,7 +148,19 @@ class DocumentSummary:
     @functools.cached_property
     def digest(self) -> str:
         """A hash of everything in the summary (pages built from it change only when it does)."""
-        return json_digest(self.to_data())
+        return digest(self.to_json())
+
+
+def _fields(value: object) -> dict[str, Any]:
+    """A dataclass's fields only (orjson would also write cached properties, from ``__dict__``)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: getattr(value, name) for name in _field_names(type(value))}
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))
 
 
 @dataclass(frozen=True)
