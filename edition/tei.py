@@ -164,14 +164,14 @@ def text_of(node: object) -> str:
 
 
 @functools.lru_cache(maxsize=512)
-def _compiled(xpath: str) -> etree.XPath:
+def compiled_xpath(xpath: str) -> etree.XPath:
     """An XPath expression compiled once per process (``tei:`` prefix bound)."""
     return etree.XPath(xpath, namespaces=NSMAP)
 
 
 def xpath_texts(root: etree._Element | etree._ElementTree, xpath: str) -> list[str]:
     """The non-empty normalised texts of what ``xpath`` (prefix ``tei:``) selects, in order."""
-    found = _compiled(xpath)(root)
+    found = compiled_xpath(xpath)(root)
     if not isinstance(found, list):
         return []
     return [text for node in found if (text := text_of(node))]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from edition.tei import NSMAP, XML_ID, local_name, text_of, xpath_texts
+from edition.tei import NSMAP, XML_ID, compiled_xpath, local_name, text_of, xpath_texts
 
 _KINDS = (
     ("record of conversation", "record of conversation"),
@@ -67,12 +67,12 @@ class DocumentMeta:
 
 
 def _first(root: etree._Element, xpath: str) -> str:
-    found = root.xpath(xpath, namespaces=NSMAP)
+    found = compiled_xpath(xpath)(root)
     return text_of(found[0]) if isinstance(found, list) and found else ""
 
 
 def _element(root: etree._Element, xpath: str) -> etree._Element | None:
-    found = root.xpath(xpath, namespaces=NSMAP)
+    found = compiled_xpath(xpath)(root)
     return found[0] if found and isinstance(found[0], etree._Element) else None
 
 
