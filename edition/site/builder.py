@@ -381,6 +381,7 @@ class _Build:
             for shown, record in previous.jobs():
                 if shown not in current:  # its file is gone: so are its pages
                     removed += record["digests"]
+        catalogue.index()
         self.result.documents = catalogue.count()
         self.result.pages += self.result.documents
         return removed, [f"{k}\0{v}" for k, v in sorted(html.items())]

@@ -149,6 +149,13 @@ class Catalogue:
             ((p, position, seq) for seq, p in enumerate(summary.meta.method[:_MAX_PARAGRAPHS])),
         )
 
+    def index(self) -> None:
+        """Index every order once all documents are in: lists then read in order, unsorted."""
+        for name, order in _ORDERS.items():
+            if order != "position":
+                self.db.execute(f"CREATE INDEX IF NOT EXISTS documents_{name} ON documents ({order})")
+        self.db.execute("CREATE INDEX IF NOT EXISTS documents_slugs ON documents (slug || '/')")
+
     def documents(self, order: str = "edition") -> DocumentList:
         """Every document, in the edition's order or a list's (``pages.SORTS`` keys, ``newest``)."""
         return DocumentList(self.db, _ORDERS[order])

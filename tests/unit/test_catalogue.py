@@ -38,12 +38,14 @@ def summary(ident: str, title: str, date: str, kind: str, archive: str) -> Docum
     return DocumentSummary(ident, title, date, f"tei/{ident}.xml", False, "en", meta, {}, mentions)
 
 
-def catalogue_of(documents: list[DocumentSummary]) -> Catalogue:
+def catalogue_of(documents: list[DocumentSummary], indexed: bool = True) -> Catalogue:
     db = sqlite3.connect(":memory:")
     db.executescript(TABLES)
     catalogue = Catalogue(db)
     for position, doc in reversed(list(enumerate(documents))):  # stored in any order
         catalogue.add(position, doc.shown, doc)
+    if indexed:
+        catalogue.index()
     return catalogue
 
 
@@ -58,6 +60,7 @@ def python_sorted(documents: list[DocumentSummary], key: str) -> list[DocumentSu
     return sorted(documents, key=lambda d: (value(d) == "", value(d).lower(), d.date, d.id))
 
 
+@pytest.mark.parametrize("indexed", [True, False], ids=["indexed", "sorted"])
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
@@ -66,12 +69,12 @@ def python_sorted(documents: list[DocumentSummary], key: str) -> list[DocumentSu
         max_size=25,
     )
 )
-def test_every_order_is_pythons_sorted(rows: list[tuple[str, str, str]]) -> None:
+def test_every_order_is_pythons_sorted(indexed: bool, rows: list[tuple[str, str, str]]) -> None:
     documents = [
         summary(f"d{n:02d}", title, date, kind, archive=title[::-1])
         for n, (title, date, kind) in enumerate(rows)
     ]
-    catalogue = catalogue_of(documents)
+    catalogue = catalogue_of(documents, indexed)
     ids = [d.id for d in documents]
     assert [d.id for d in catalogue.documents()] == ids  # the edition's order
     for key in ("date", "title", "kind", "archive", "classification"):
