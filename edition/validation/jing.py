@@ -18,6 +18,11 @@ from edition.diagnostics import Diagnostic, Location, error, warning
 from edition.errors import ConfigError
 from edition.validation.relaxng import CODE
 
+#: JVM options for one short batch run: the client compiler only (no C2 threads competing
+#: with the validation for the cores) and the serial collector. On the FRUS benchmark this
+#: halves jing's time (1,567 files: 2.3 → 1.1 s; 6,268: 4.1 → 2.0 s) and its memory
+#: (400 → 160 MB). ``EDITION_JVM_OPTIONS`` (space-separated) replaces them.
+JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 #: Longer command lines go through a java @argfile (Windows allows 32767 characters).
 _MAX_COMMAND_LINE = 30_000
 
@@ -115,7 +120,12 @@ class Pending:
         if not files:
             return
         self._folder = Path(tempfile.mkdtemp(prefix="edition-jing-"))
-        arguments = ["-jar", str(jing_jar), *(["-c"] if schema.suffix == ".rnc" else [])]
+        arguments = [
+            *os.environ.get("EDITION_JVM_OPTIONS", JVM_OPTIONS).split(),
+            "-jar",
+            str(jing_jar),
+            *(["-c"] if schema.suffix == ".rnc" else []),
+        ]
         arguments += [str(schema), *(str(path) for path in files)]
         if sum(len(a) + 1 for a in arguments) > _MAX_COMMAND_LINE:
             # Too long for a command line: the java launcher (9+) reads arguments from @file.
