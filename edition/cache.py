@@ -67,7 +67,7 @@ def tool_digest() -> str:
     parts: list[bytes | str] = [__version__]
     for path in sorted(package.rglob("*")):
         if (
-            path.suffix in {".py", ".toml", ".rng", ".rnc", ".sch"}
+            path.suffix in {".py", ".toml", ".rng", ".rnc", ".sch", ".java"}
             and "__pycache__" not in path.parts
         ):
             parts += [path.relative_to(package).as_posix(), path.read_bytes()]

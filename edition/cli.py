@@ -514,6 +514,7 @@ def serve(port: int, **options: Any) -> int:
     prints its errors and keeps serving the last good site.
     """
     from edition.site import serve as serving
+    from edition.validation import jing_server
 
     session = _Session(**_split(options))
     project = session.project
@@ -533,19 +534,20 @@ def serve(port: int, **options: Any) -> int:
             err=True,
         )
 
-    rebuild()
-    server = serving.make_server(project.site_dir, port)
-    click.echo(
-        f"Serving {project.shown(project.site_dir)}/ at "
-        f"http://{serving.LOOPBACK}:{server.server_port}/ (Ctrl-C stops)"
-    )
-    watched = [
-        project.sources_dir,
-        project.tei_dir,
-        *project.template_dirs[:1],
-        project.root / "edition.toml",
-    ]
-    serving.serve_forever(server, serving.Watcher(watched, rebuild))
+    with jing_server.kept_running():  # one warm jing for every rebuild
+        rebuild()
+        server = serving.make_server(project.site_dir, port)
+        click.echo(
+            f"Serving {project.shown(project.site_dir)}/ at "
+            f"http://{serving.LOOPBACK}:{server.server_port}/ (Ctrl-C stops)"
+        )
+        watched = [
+            project.sources_dir,
+            project.tei_dir,
+            *project.template_dirs[:1],
+            project.root / "edition.toml",
+        ]
+        serving.serve_forever(server, serving.Watcher(watched, rebuild))
     return EXIT_OK
 
 

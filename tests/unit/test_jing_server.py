@@ -1,0 +1,96 @@
+"""jing kept running (``edition serve``): the same diagnostics as batch runs, without a new JVM.
+
+The data: the demo with a schema error, a malformed file and an invalid date; FRUS
+documents split from a volume, validated against tei_all; a schema edited while
+the server runs.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO, needs_jing
+
+from edition import api
+from edition.diagnostics import Reporter
+from edition.project import Project
+from edition.validation import jing, jing_server
+
+pytestmark = needs_jing
+
+TELEGRAM = "1975-01-13_telegram_tokyo-00458.xml"
+TEI_ALL = REPO.parent / "shared" / "schema" / "tei_all.rng"
+
+
+@pytest.fixture
+def broken(demo: Path) -> Path:
+    """The demo with an element the schema does not allow and a file that is not XML."""
+    path = demo / "tei" / TELEGRAM
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(<body>.*?<p>)", r"\1<blink/>", text, count=1, flags=re.S))
+    (demo / "tei" / "zz-malformed.xml").write_text("<TEI>\n  <p>\n</TEI>\n", encoding="utf-8")
+    return demo
+
+
+def validated(root: Path) -> str:
+    reporter = Reporter()
+    api.validate(Project.load(root), reporter=reporter, engine="jing")
+    return reporter.render()
+
+
+def test_a_running_jing_reports_what_batch_jing_reports(broken: Path) -> None:
+    batch = validated(broken)
+    assert "error[V310]" in batch and "zz-malformed.xml" in batch
+    with jing_server.kept_running():
+        assert validated(broken) == batch
+        (server,) = jing_server.SERVERS.running.values()
+        assert server is not None and server.alive
+        assert validated(broken) == batch
+        assert list(jing_server.SERVERS.running.values()) == [server], "the same JVM again"
+    assert not server.alive, "stopped when the block ends"
+    assert not jing_server.SERVERS.running
+
+
+def test_frus_documents_against_tei_all(tmp_path: Path) -> None:
+    volume = REPO.parent / "shared" / "corpus" / "frus" / "frus1870.xml"
+    files = {}
+    for n in range(3):  # the volume, and copies of it (one made invalid)
+        path = tmp_path / f"v{n}.xml"
+        shutil.copyfile(volume, path)
+        files[path] = path.name
+    bad = tmp_path / "v2.xml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("<p>", "<p><blink/>", 1))
+    batch = jing.check(TEI_ALL, files)
+    assert len(batch["v2.xml"]) == len(batch["v0.xml"]) + 1 == len(batch["v1.xml"]) + 1
+    with jing_server.kept_running():
+        assert jing.check(TEI_ALL, files) == batch
+
+
+def test_an_edited_schema_gets_a_new_server(broken: Path, tmp_path: Path) -> None:
+    schema = tmp_path / "schema.rng"
+    shutil.copyfile(REPO / "tei" / "schema" / "edition.rng", schema)
+    files = {broken / "tei" / TELEGRAM: TELEGRAM}
+    with jing_server.kept_running():
+        before = jing.check(schema, files)
+        assert any("blink" in d.message for d in before[TELEGRAM])
+        (first,) = jing_server.SERVERS.running.values()
+        schema.write_text(schema.read_text(encoding="utf-8") + "<!-- edited -->\n")
+        jing.check(schema, files)
+        (second,) = jing_server.SERVERS.running.values()
+        assert second is not first and first is not None and not first.alive
+
+
+def test_a_schema_jing_cannot_load_falls_back_to_batch_runs(broken: Path, tmp_path: Path) -> None:
+    schema = tmp_path / "broken.rng"
+    schema.write_text('<grammar xmlns="http://relaxng.org/ns/structure/1.0"><start>', "utf-8")
+    files = {broken / "tei" / TELEGRAM: TELEGRAM}
+    with pytest.raises(Exception) as batch:
+        jing.check(schema, files)
+    with jing_server.kept_running():
+        with pytest.raises(type(batch.value)) as served:
+            jing.check(schema, files)
+        assert list(jing_server.SERVERS.running.values()) == [None], "no server for it"
+    assert str(served.value) == str(batch.value)
