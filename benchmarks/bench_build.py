@@ -17,7 +17,7 @@ the min–max range:
 - the rebuild with nothing changed (cache kept, all cores): the ``build_site`` call, and
   the whole ``edition build --no-validate`` command in a subprocess;
 - the rebuild after one document changed, against 0.5 s plus that document's own share
-  of the full site build;
+  of the full site build; again with jing kept running between rebuilds (``edition serve``);
 - per multiple of the corpus (``--scales``), one full build in a child process (all
   cores): seconds, seconds per 1,000 documents, peak RSS of the build process and of its
   children (pool workers and the jing JVM), the nothing-changed rebuild and the
@@ -55,6 +55,7 @@ from edition.executors import Executor, default_jobs, make_executor
 from edition.project import Project
 from edition.site import builder, search
 from edition.site.builder import build_site
+from edition.validation import jing_server
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
@@ -384,6 +385,12 @@ def main() -> None:
             [edit_and_build() for _ in range(args.runs)],
             f"  (target: site ≤ {0.5 + share:.3f} s)",
         )
+        with jing_server.kept_running():  # as in edition serve
+            edit_and_build()  # starts jing and compiles the schema
+            show_builds(
+                "  the same, jing kept running (edition serve)",
+                [edit_and_build() for _ in range(args.runs)],
+            )
         print(
             f"{'  its own share: full site build ÷ documents':<{WIDTH}} {share:7.3f} s  "
             f"(target 0.5 + share = {0.5 + share:.3f} s)",
