@@ -106,8 +106,13 @@ def build_site(
     advance: Advance = lambda name: None,
     cache: Cache | None = None,
     executor: Executor | None = None,
+    ready: Callable[[], bool] = lambda: True,
 ) -> BuildResult:
-    """Build the site into ``site/``: only what changed, committed only if all succeeded."""
+    """Build the site into ``site/``: only what changed, committed only if all succeeded.
+
+    ``ready`` is asked last, before anything is committed: False discards the build
+    (validation running beside it found errors).
+    """
     settings = project.settings
     if settings.site.split not in {"auto", "always", "never"}:
         raise ConfigError(
@@ -120,6 +125,7 @@ def build_site(
     cache = cache if cache is not None else Cache(None)
     executor = executor if executor is not None else SerialExecutor()
     build = _Build(project, reporter, validated, advance, cache, executor)
+    build.ready = ready
     try:
         return build.run()
     finally:
@@ -140,6 +146,7 @@ class _Build:
     ) -> None:
         self.project, self.reporter, self.advance = project, reporter, advance
         self.cache, self.executor = cache, executor
+        self.ready: Callable[[], bool] = lambda: True
         self.result = BuildResult()
         self.common: dict[str, object] = {
             "edition": project.settings.edition,
@@ -204,7 +211,7 @@ class _Build:
                     writer.staging, project.settings.edition.language, self.reporter
                 ):
                     raise _BuildFailed
-            if self.reporter.has_errors:
+            if self.reporter.has_errors or not self.ready():
                 raise _BuildFailed
         except BaseException as err:
             writer.discard()
