@@ -139,13 +139,20 @@ def _wanted(
     files: Sequence[tuple[Path, str]], edition_files: Sequence[tuple[Path, str]]
 ) -> list[CheckItem]:
     """The files to check, then the other files of the edition (for their index only)."""
-    items = [CheckItem(path.resolve(), shown) for path, shown in files]
+    items = [CheckItem(_resolved(path), shown) for path, shown in files]
     seen = {item.path for item in items}
     for path, shown in edition_files:
-        if path.resolve() not in seen:
-            seen.add(path.resolve())
-            items.append(CheckItem(path.resolve(), shown, NONE, index_only=True))
+        resolved = _resolved(path)
+        if resolved not in seen:
+            seen.add(resolved)
+            items.append(CheckItem(resolved, shown, NONE, index_only=True))
     return items
+
+
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``, or ``path`` itself when it is that already: one Path per file."""
+    resolved = path.resolve()
+    return path if str(resolved) == str(path) else resolved
 
 
 def _check(
@@ -159,9 +166,11 @@ def _check(
 ) -> None:
     """Put the result of every file into ``results``: from the cache, or checked (jing aside)."""
     cached = _from_cache(wanted, keys, results)
-    todo = [
-        _engine_for(item, engine) for item, done in zip(wanted, cached, strict=True) if not done
-    ]
+    todo: list[CheckItem] = []
+    for n, (item, done) in enumerate(zip(wanted, cached, strict=True)):
+        if not done:
+            wanted[n] = _engine_for(item, engine)  # one item per file, not a copy in ``todo``
+            todo.append(wanted[n])
     hints = settings.schema_hints
     by_jing = {item.path: item.shown for item in todo if item.relaxng == JING}
     # Started first, so that the JVM works while Python does everything else.
