@@ -67,7 +67,6 @@ def validate(
     """
     reporter = reporter if reporter is not None else Reporter()
     edition = _edition_files(project) if project is not None else []
-    files = list(paths) if paths else edition
     own_schema = schema is None
     if schema is None:
         if project is None:
@@ -82,11 +81,12 @@ def validate(
     def shown(path: Path) -> str:
         return project.shown(path) if project is not None else relative_path(path, Path.cwd())
 
+    everything = [(p, shown(p)) for p in edition]
     return run(
-        [(p, shown(p)) for p in files],
+        [(p, shown(p)) for p in paths] if paths else everything,
         settings,
         reporter,
-        edition_files=[(p, shown(p)) for p in edition],
+        edition_files=everything,
         advance=advance,
         cache=cache,
         executor=executor,

@@ -7,7 +7,9 @@ V450 empty apparatus element.
 
 Checks within one file (``local_checks``, and pointers to its own ids) run on its
 tree. Each file is also summed up in a small ``FileIndex``; the checks across files
-(``cross_checks``: V420–V422) need only the indexes, so no tree is kept.
+(``check_across``: V420–V422) need only that index and answers about the other files
+(an ``EditionIndex``: the indexes in memory, or a validation run's ``results`` on disk),
+so no tree is kept.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from lxml import etree
 
@@ -118,15 +120,60 @@ def local_checks(tree: etree._ElementTree, shown: str) -> list[Diagnostic]:
     return [*_dates(tree, shown), *_pages(tree, shown), *_empty_apparatus(tree, shown)]
 
 
+class EditionIndex(Protocol):
+    """What the checks across files ask about the edition's files."""
+
+    def elsewhere(self, doc: FileIndex) -> Mapping[str, Location]:
+        """Where another file defines each of ``doc``'s global ids (the first by shown path)."""
+        ...
+
+    def shown(self, path: Path) -> str | None:
+        """The shown path of the edition's file at ``path`` (None: not a file of the edition)."""
+        ...
+
+    def has_id(self, path: Path, ident: str) -> bool:
+        """Whether the edition's file at ``path`` has the xml:id ``ident``."""
+        ...
+
+
+def check_across(doc: FileIndex, edition: EditionIndex) -> list[Diagnostic]:
+    """The ids and pointers of one file against the rest of the edition (V420–V422)."""
+    return [*_duplicate_ids(doc, edition), *_pointers(doc, edition)]
+
+
 def cross_checks(
     checked: Sequence[FileIndex], edition: Mapping[Path, FileIndex]
 ) -> list[list[Diagnostic]]:
     """Ids and pointers of each of ``checked`` against ``edition`` (every file by path)."""
-    owners: dict[str, list[FileIndex]] = {}
-    for doc in sorted(edition.values(), key=lambda d: d.shown):
+    in_memory = _InMemory(edition)
+    return [check_across(doc, in_memory) for doc in checked]
+
+
+class _InMemory:
+    """The ``EditionIndex`` of indexes held in memory."""
+
+    def __init__(self, edition: Mapping[Path, FileIndex]) -> None:
+        self.edition = edition
+        self.owners: dict[str, list[FileIndex]] = {}
+        for doc in sorted(edition.values(), key=lambda d: d.shown):
+            for ident in doc.global_ids:
+                self.owners.setdefault(ident, []).append(doc)
+
+    def elsewhere(self, doc: FileIndex) -> dict[str, Location]:
+        found: dict[str, Location] = {}
         for ident in doc.global_ids:
-            owners.setdefault(ident, []).append(doc)
-    return [[*_duplicate_ids(doc, owners), *_pointers(doc, edition)] for doc in checked]
+            other = next((d for d in self.owners.get(ident, []) if d.path != doc.path), None)
+            if other is not None:
+                found[ident] = Location(other.shown, other.global_ids[ident])
+        return found
+
+    def shown(self, path: Path) -> str | None:
+        other = self.edition.get(path)
+        return other.shown if other is not None else None
+
+    def has_id(self, path: Path, ident: str) -> bool:
+        other = self.edition.get(path)
+        return other is not None and ident in other.ids
 
 
 @dataclass
@@ -162,26 +209,25 @@ def _at(shown: str, element: etree._Element) -> Location:
     return Location(shown, element.sourceline)
 
 
-def _duplicate_ids(doc: FileIndex, owners: Mapping[str, list[FileIndex]]) -> Iterator[Diagnostic]:
+def _duplicate_ids(doc: FileIndex, edition: EditionIndex) -> Iterator[Diagnostic]:
     """xml:ids of texts, documents and register entries are unique across files.
 
     Header ids (``#translator``, ``#hand-1``) are local to their document by
     the encoding contract, and duplicates within one file are the schema's job.
     """
+    elsewhere = edition.elsewhere(doc)
     for ident, line in doc.global_ids.items():
-        other = next((d for d in owners.get(ident, []) if d.path != doc.path), None)
-        if other is not None:
-            elsewhere = Location(other.shown, other.global_ids[ident])
+        if ident in elsewhere:
             yield error(
                 "V420",
-                f'xml:id "{ident}" is also used in {elsewhere}',
+                f'xml:id "{ident}" is also used in {elsewhere[ident]}',
                 Location(doc.shown, line),
                 "xml:ids must be unique across the edition: rename one of them "
                 "and update the pointers to it",
             )
 
 
-def _pointers(doc: FileIndex, edition: Mapping[Path, FileIndex]) -> Iterator[Diagnostic]:
+def _pointers(doc: FileIndex, edition: EditionIndex) -> Iterator[Diagnostic]:
     """Every pointer names an id of this file, a file of the edition, or an allowed URI."""
     for pointer in doc.pointers:
         problem = _resolve(pointer.token, doc, edition)
@@ -191,9 +237,7 @@ def _pointers(doc: FileIndex, edition: Mapping[Path, FileIndex]) -> Iterator[Dia
             yield error(code, f"{where}: {reason}", Location(doc.shown, pointer.line), hint)
 
 
-def _resolve(
-    token: str, doc: FileIndex, edition: Mapping[Path, FileIndex]
-) -> tuple[str, str, str] | None:
+def _resolve(token: str, doc: FileIndex, edition: EditionIndex) -> tuple[str, str, str] | None:
     """None when the pointer resolves, else (code, reason, hint)."""
     scheme = _SCHEME.match(token)
     if scheme:
@@ -214,18 +258,19 @@ def _resolve(
             f'no xml:id "{fragment}" in this file',
             f'add xml:id="{fragment}" to the element meant, or correct the pointer',
         )
-    other = edition.get((doc.path.parent / target).resolve())
+    path = (doc.path.parent / target).resolve()
+    other = edition.shown(path)
     if other is None:
         return (
             "V421",
             f'"{target}" is not a file of the edition',
             "point into the register (register.xml#pers-x) or to another document of the edition",
         )
-    if fragment and fragment not in other.ids:
+    if fragment and not edition.has_id(path, fragment):
         return (
             "V421",
-            f'no xml:id "{fragment}" in {other.shown}',
-            f"add the entry to {other.shown}, or correct the pointer",
+            f'no xml:id "{fragment}" in {other}',
+            f"add the entry to {other}, or correct the pointer",
         )
     return None
 

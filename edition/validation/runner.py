@@ -1,9 +1,12 @@
 """One validation run: RELAX NG, Schematron and cross-document checks over many files.
 
 Each file is checked on its own (``jobs.check_file``, in worker processes with a
-process executor) and then forgotten but for its diagnostics and its small index;
-jing checks the files meanwhile in one background JVM; the checks across files
-run last, on the indexes. A file whose result is in the cache is not read at all.
+process executor); its result (diagnostics and index) goes to a temporary SQLite
+file (``results``) as it arrives, and is then forgotten. jing checks the files
+meanwhile in one background JVM. The checks across files run last, one file at a
+time, asking the stored indexes, and each file is reported then: memory does not
+grow with the number of files, only the reporter with the number of problems. A
+file whose result is in the cache is not read at all.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from edition.validation.jobs import (
     FileCheck,
     check_file,
 )
+from edition.validation.results import Results
 
 ENGINES = ("auto", "jing", "lxml")
 #: The cache section of the per-file results (and ``files-<SECTION>``, their hashes).
@@ -112,23 +116,22 @@ def run(
     cache = cache if cache is not None else Cache(None)
     wanted = _wanted(files, edition_files if settings.cross_checks else ())
     keys = _Keys(cache, settings, engine, [item.path for item in wanted])
-    checks = _checked(wanted, settings, engine, keys, executor or SerialExecutor(), advance)
-    keys.save()
-
-    across: dict[int, list[Diagnostic]] = {}
-    if settings.cross_checks:
-        indexes = [(n, check.index) for n, check in enumerate(checks) if check.index is not None]
-        edition = {index.path: index for _, index in indexes}
-        reported = [(n, index) for n, index in indexes if not wanted[n].index_only]
-        found = crossdoc.cross_checks([index for _, index in reported], edition)
-        across = {n: diagnostics for (n, _), diagnostics in zip(reported, found, strict=True)}
-
-    problems: dict[str, list[Diagnostic]] = {shown: [] for _, shown in files}
-    for n, (item, check) in enumerate(zip(wanted, checks, strict=True)):
-        if not item.index_only:
-            problems[item.shown].extend([*check.problems, *across.get(n, []), *check.local])
-    for found_here in problems.values():
-        reporter.extend(sorted(found_here, key=_position))
+    with Results() as results:
+        _check(wanted, settings, engine, keys, results, executor or SerialExecutor(), advance)
+        if cache.enabled:
+            for item, check in results.fresh():
+                keys.store(item, check)
+        keys.save()
+        for checks in results.reported():
+            found: list[Diagnostic] = []
+            for check in checks:
+                across = (
+                    crossdoc.check_across(check.index, results)
+                    if settings.cross_checks and check.index is not None
+                    else []
+                )
+                found.extend([*check.problems, *across, *check.local])
+            reporter.extend(sorted(found, key=_position))
     return Summary([shown for _, shown in files], engine)
 
 
@@ -136,28 +139,38 @@ def _wanted(
     files: Sequence[tuple[Path, str]], edition_files: Sequence[tuple[Path, str]]
 ) -> list[CheckItem]:
     """The files to check, then the other files of the edition (for their index only)."""
-    items = [CheckItem(path.resolve(), shown) for path, shown in files]
+    items = [CheckItem(_resolved(path), shown) for path, shown in files]
     seen = {item.path for item in items}
     for path, shown in edition_files:
-        if path.resolve() not in seen:
-            seen.add(path.resolve())
-            items.append(CheckItem(path.resolve(), shown, NONE, index_only=True))
+        resolved = _resolved(path)
+        if resolved not in seen:
+            seen.add(resolved)
+            items.append(CheckItem(resolved, shown, NONE, index_only=True))
     return items
 
 
-def _checked(
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``, or ``path`` itself when it is that already: one Path per file."""
+    resolved = path.resolve()
+    return path if str(resolved) == str(path) else resolved
+
+
+def _check(
     wanted: list[CheckItem],
     settings: Settings,
     engine: str,
     keys: _Keys,
+    results: Results,
     executor: Executor,
     advance: Callable[[str], None],
-) -> list[FileCheck]:
-    """The result of every file: from the cache, or checked (jing in the background)."""
-    cached = [keys.cached(item) for item in wanted]
-    todo = [
-        _engine_for(item, engine) for item, hit in zip(wanted, cached, strict=True) if hit is None
-    ]
+) -> None:
+    """Put the result of every file into ``results``: from the cache, or checked (jing aside)."""
+    cached = _from_cache(wanted, keys, results)
+    todo: list[CheckItem] = []
+    for n, (item, done) in enumerate(zip(wanted, cached, strict=True)):
+        if not done:
+            wanted[n] = _engine_for(item, engine)  # one item per file, not a copy in ``todo``
+            todo.append(wanted[n])
     hints = settings.schema_hints
     by_jing = {item.path: item.shown for item in todo if item.relaxng == JING}
     # Started first, so that the JVM works while Python does everything else.
@@ -165,34 +178,37 @@ def _checked(
     try:
         shared = CheckSettings(settings.schema, settings.schematron, settings.cross_checks, hints)
         fresh = executor.map(check_file, shared, todo)
-        checks: list[FileCheck] = []
-        for item, hit in zip(wanted, cached, strict=True):
-            checks.append(hit if hit is not None else next(fresh))
+        for n, (item, done) in enumerate(zip(wanted, cached, strict=True)):
+            if not done:
+                results.add(n, item, next(fresh), fresh=True)
             if not item.index_only:
                 advance(item.path.name)
         from_jing = pending.result() if pending is not None else {}
     finally:
         if pending is not None:
             pending.close()
+    results.finish()
     # Files whose DOCTYPE could not be ruled out before parsing: jing has them now.
-    later = {
-        item.path: item.shown for item, check in zip(wanted, checks, strict=True) if check.for_jing
-    }
+    later = results.waiting_for_jing()
     # jing stops at the first file that is not well-formed: the files after it, again.
-    parsed = {item.path: check.parsed for item, check in zip(wanted, checks, strict=True)}
+    unparsed = results.unparsed()
     order = list(by_jing)
-    bad = next((n for n, path in enumerate(order) if not parsed[path]), len(order))
-    later |= {path: by_jing[path] for path in order[bad + 1 :] if parsed[path]}
+    bad = next((n for n, path in enumerate(order) if path in unparsed), len(order))
+    later |= {path: by_jing[path] for path in order[bad + 1 :] if path not in unparsed}
     if later:
         from_jing |= jing.check(settings.schema, later, *hints)
-    for item, check in zip(wanted, checks, strict=True):
-        if check.parsed and (item.path in by_jing or check.for_jing):
-            check.problems[:0] = from_jing.get(item.shown, [])
-            check.for_jing = False
-    for item, check, hit in zip(wanted, checks, cached, strict=True):
-        if hit is None:
-            keys.store(item, check)
-    return checks
+    results.put_first(from_jing, by_jing)
+
+
+def _from_cache(wanted: list[CheckItem], keys: _Keys, results: Results) -> list[bool]:
+    """Put the cached results into ``results``; for each file, whether it was cached."""
+    cached = []
+    for n, item in enumerate(wanted):
+        hit = keys.cached(item)
+        if hit is not None:
+            results.add(n, item, hit, fresh=False)
+        cached.append(hit is not None)
+    return cached
 
 
 def _engine_for(item: CheckItem, engine: str) -> CheckItem:

@@ -219,7 +219,7 @@ class _Element(etree.ElementBase):
 
 
 def test_no_tree_outlives_its_file(broken: Path, monkeypatch) -> None:
-    """Serially, each file's tree is gone before the next file is parsed; only indexes stay."""
+    """Serially, each file's tree is gone before the next file is parsed; only indexes go on."""
     lookup = etree.ElementDefaultClassLookup(element=_Element)
 
     def parser() -> etree.XMLParser:
@@ -237,14 +237,14 @@ def test_no_tree_outlives_its_file(broken: Path, monkeypatch) -> None:
 
     indexes: list[object] = []
 
-    def cross_checks(checked, edition):
-        indexes.extend([*checked, *edition.values()])
-        return real_cross_checks(checked, edition)
+    def check_across(doc, edition):
+        indexes.append(doc)
+        return real_check_across(doc, edition)
 
-    real_cross_checks = crossdoc.cross_checks
+    real_check_across = crossdoc.check_across
     monkeypatch.setattr(tei, "_hardened_parser", parser)
     monkeypatch.setattr(jobs, "parse_xml", parse_xml)
-    monkeypatch.setattr(crossdoc, "cross_checks", cross_checks)
+    monkeypatch.setattr(crossdoc, "check_across", check_across)
     rendered = _validate(broken)
     assert "[V421]" in rendered
     assert len(roots) == 4  # the malformed file has no tree
