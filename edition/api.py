@@ -12,7 +12,7 @@ from edition.diagnostics import Reporter, relative_path
 from edition.executors import Executor
 from edition.project import Project
 from edition.site.builder import BuildResult, build_site
-from edition.validation import Settings, Summary, run
+from edition.validation import Run, Settings, Summary, start
 
 if TYPE_CHECKING:  # imported where used: a rebuild need not load the importer's libraries
     from edition.deposit import DepositResult
@@ -65,7 +65,34 @@ def validate(
     ``None`` (files outside any edition, such as the FRUS volumes). ``cache``
     keeps per-file results between runs; ``executor`` runs the per-file work.
     """
-    reporter = reporter if reporter is not None else Reporter()
+    return start_validation(
+        project,
+        paths,
+        reporter if reporter is not None else Reporter(),
+        schema=schema,
+        schematron=schematron,
+        engine=engine,
+        cross_checks=cross_checks,
+        advance=advance,
+        cache=cache,
+        executor=executor,
+    ).finish()
+
+
+def start_validation(
+    project: Project | None,
+    paths: Sequence[Path] | None,
+    reporter: Reporter,
+    *,
+    schema: Path | None = None,
+    schematron: Path | None = None,
+    engine: str = "auto",
+    cross_checks: bool | None = None,
+    advance: Advance = _noop,
+    cache: Cache | None = None,
+    executor: Executor | None = None,
+) -> Run:
+    """``validate`` begun: its Python checks done, jing still running; ``finish()`` reports."""
     edition = _edition_files(project) if project is not None else []
     own_schema = schema is None
     if schema is None:
@@ -82,7 +109,7 @@ def validate(
         return project.shown(path) if project is not None else relative_path(path, Path.cwd())
 
     everything = [(p, shown(p)) for p in edition]
-    return run(
+    return start(
         [(p, shown(p)) for p in paths] if paths else everything,
         settings,
         reporter,
@@ -121,13 +148,40 @@ def build(
     if clean:
         shutil.rmtree(project.cache_dir, ignore_errors=True)
     with Cache(project.cache_dir if cache else None) as store:
-        if check:
-            validate(project, reporter=reporter, advance=advance, cache=store, executor=executor)
-            if reporter.has_errors:  # validation has saved what it checked
-                return None
-        return build_site(
-            project, reporter, validated=check, advance=advance, cache=store, executor=executor
+        if not check:
+            return build_site(
+                project, reporter, validated=False, advance=advance, cache=store, executor=executor
+            )
+        # The site is built while jing validates; it is committed only if all is valid.
+        validation = start_validation(
+            project, None, reporter, advance=advance, cache=store, executor=executor
         )
+        built = Reporter(reporter.ignore, reporter.strict)
+
+        def valid() -> bool:
+            validation.finish()
+            return not reporter.has_errors
+
+        try:
+            if reporter.has_errors:
+                validation.finish()
+                return None
+            result = build_site(
+                project,
+                built,
+                validated=True,
+                advance=advance,
+                cache=store,
+                executor=executor,
+                ready=valid,
+            )
+            validation.finish()
+        finally:
+            validation.close()
+        if reporter.has_errors:  # invalid: the site was not touched; validation saved its work
+            return None
+        reporter.extend(built)
+        return result
 
 
 def deposit(

@@ -9,6 +9,6 @@ file, for worker processes), ``jing`` and ``relaxng`` (the two RELAX NG engines)
 from __future__ import annotations
 
 from edition.validation.formats import FORMATS
-from edition.validation.runner import ENGINES, Settings, Summary, run
+from edition.validation.runner import ENGINES, Run, Settings, Summary, run, start
 
-__all__ = ["ENGINES", "FORMATS", "Settings", "Summary", "run"]
+__all__ = ["ENGINES", "FORMATS", "Run", "Settings", "Summary", "run", "start"]

@@ -110,29 +110,99 @@ def run(
     register); they are read but not reported on. ``cache`` keeps each file's
     result for the next run; ``executor`` runs the per-file work (default: here).
     """
+    begun = start(
+        files,
+        settings,
+        reporter,
+        edition_files=edition_files,
+        advance=advance,
+        cache=cache,
+        executor=executor,
+    )
+    return begun.finish()
+
+
+def start(
+    files: Sequence[tuple[Path, str]],
+    settings: Settings,
+    reporter: Reporter,
+    *,
+    edition_files: Sequence[tuple[Path, str]] = (),
+    advance: Callable[[str], None] = lambda name: None,
+    cache: Cache | None = None,
+    executor: Executor | None = None,
+) -> Run:
+    """``run`` up to waiting for jing: the Python checks are done, jing may still be running.
+
+    ``Run.finish()`` waits for jing, runs the checks across files and reports;
+    meanwhile the caller can do other work (``api.build`` builds the site).
+    """
     files = list(dict.fromkeys(files))  # a file named twice is checked once
     engine, notes = choose_engine(settings.engine)
     reporter.extend(notes)
     cache = cache if cache is not None else Cache(None)
     wanted = _wanted(files, edition_files if settings.cross_checks else ())
     keys = _Keys(cache, settings, engine, [item.path for item in wanted])
-    with Results() as results:
-        _check(wanted, settings, engine, keys, results, executor or SerialExecutor(), advance)
-        if cache.enabled:
-            for item, check in results.fresh():
-                keys.store(item, check)
-        keys.save()
-        for checks in results.reported():
-            found: list[Diagnostic] = []
-            for check in checks:
-                across = (
-                    crossdoc.check_across(check.index, results)
-                    if settings.cross_checks and check.index is not None
-                    else []
-                )
-                found.extend([*check.problems, *across, *check.local])
-            reporter.extend(sorted(found, key=_position))
-    return Summary([shown for _, shown in files], engine)
+    results = Results()
+    try:
+        pending, by_jing = _check(
+            wanted, settings, engine, keys, results, executor or SerialExecutor(), advance
+        )
+    except BaseException:
+        results.close()
+        raise
+    return Run(files, settings, reporter, engine, keys, results, pending, by_jing)
+
+
+class Run:
+    """A validation begun by ``start``; ``finish`` completes and reports it."""
+
+    def __init__(
+        self,
+        files: list[tuple[Path, str]],
+        settings: Settings,
+        reporter: Reporter,
+        engine: str,
+        keys: _Keys,
+        results: Results,
+        pending: jing.Pending | None,
+        by_jing: dict[Path, str],
+    ) -> None:
+        self.files, self.settings, self.reporter, self.engine = files, settings, reporter, engine
+        self.keys, self.results, self.pending, self.by_jing = keys, results, pending, by_jing
+        self.summary: Summary | None = None
+
+    def finish(self) -> Summary:
+        """Wait for jing, check across files, report every file's problems (once)."""
+        if self.summary is not None:
+            return self.summary
+        settings, results, keys = self.settings, self.results, self.keys
+        try:
+            _take_jing(settings, results, self.pending, self.by_jing)
+            if keys.cache.enabled:
+                for item, check in results.fresh():
+                    keys.store(item, check)
+            keys.save()
+            for checks in results.reported():
+                found: list[Diagnostic] = []
+                for check in checks:
+                    across = (
+                        crossdoc.check_across(check.index, results)
+                        if settings.cross_checks and check.index is not None
+                        else []
+                    )
+                    found.extend([*check.problems, *across, *check.local])
+                self.reporter.extend(sorted(found, key=_position))
+        finally:
+            self.close()
+        self.summary = Summary([shown for _, shown in self.files], self.engine)
+        return self.summary
+
+    def close(self) -> None:
+        """Stop jing if it still runs and drop the stored results (``finish`` does this too)."""
+        if self.pending is not None:
+            self.pending.close()
+        self.results.close()
 
 
 def _wanted(
@@ -163,8 +233,12 @@ def _check(
     results: Results,
     executor: Executor,
     advance: Callable[[str], None],
-) -> None:
-    """Put the result of every file into ``results``: from the cache, or checked (jing aside)."""
+) -> tuple[jing.Pending | None, dict[Path, str]]:
+    """Put every file's own result into ``results``: from the cache, or checked.
+
+    jing is started first, in the background, on the files it checks; it is
+    returned still running, with those files.
+    """
     cached = _from_cache(wanted, keys, results)
     todo: list[CheckItem] = []
     for n, (item, done) in enumerate(zip(wanted, cached, strict=True)):
@@ -183,6 +257,18 @@ def _check(
                 results.add(n, item, next(fresh), fresh=True)
             if not item.index_only:
                 advance(item.path.name)
+    except BaseException:
+        if pending is not None:
+            pending.close()
+        raise
+    return pending, by_jing
+
+
+def _take_jing(
+    settings: Settings, results: Results, pending: jing.Pending | None, by_jing: dict[Path, str]
+) -> None:
+    """Wait for jing and put its problems first in each file's result."""
+    try:
         from_jing = pending.result() if pending is not None else {}
     finally:
         if pending is not None:
@@ -196,7 +282,7 @@ def _check(
     bad = next((n for n, path in enumerate(order) if path in unparsed), len(order))
     later |= {path: by_jing[path] for path in order[bad + 1 :] if path not in unparsed}
     if later:
-        from_jing |= jing.check(settings.schema, later, *hints)
+        from_jing |= jing.check(settings.schema, later, *settings.schema_hints)
     results.put_first(from_jing, by_jing)
 
 
