@@ -38,8 +38,9 @@ CREATE TABLE global_ids (
 """
 #: Made once every file is in. ``targets``: for each path, the file pointers into it
 #: lead to (the last one indexed, as a dict of indexes by path keeps) and the place of
-#: its first index (where such a dict has the path). ``shared``: the global ids found
-#: in more than one file, the only ones another file can also define.
+#: its first index (where that dict has the path: the order among equal shown paths).
+#: ``shared``: the global ids found in more than one file, the only ones another file
+#: can also define.
 _INDEXES = """
 CREATE INDEX files_by_shown ON files (shown);
 CREATE INDEX files_by_key ON files (key);
