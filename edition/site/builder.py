@@ -60,6 +60,8 @@ from edition.site.writer import SiteWriter, recover
 __all__ = ["BuildResult", "SiteDocument", "build_date", "build_site"]
 
 Advance = Callable[[str], None]
+#: Files per round of jobs: what a round's jobs and results take is all that is held.
+CHUNK = 2048
 
 
 @dataclass
@@ -168,16 +170,14 @@ class _Build:
         recover(project.site_dir, lambda: self.save_key(""))
         files = project.tei_files()
         digests = file_digests(self.cache, "documents", files)
-        scans = self.scan(files, digests)
+        entries, embedded = self.scan(files, digests)
         if self.reporter.has_errors:
             self.result.failed = True
             return self.result
-        entries = _ordered_entries(files, project, scans)
         register = read_register(
             project.register_path, project.shown(project.register_path), self.reporter
         )
-        for path in files:
-            register.update({e.id: e for e in scans[path].embedded})
+        register.update(embedded)  # persons listed inside volumes, later files winning
         shared_key = self.shared_key(register)
         introduction = pages.introduction(project, self.reporter)
         notes = [d for d in self.reporter if d.code == "R530"]
@@ -243,40 +243,55 @@ class _Build:
 
     # -- step 1: scan ------------------------------------------------------------------------
 
-    def scan(self, files: list[Path], digests: dict[Path, str]) -> dict[Path, ScanResult]:
-        """Each file's documents (ids, titles, dates) and listed persons; cached by content."""
+    def scan(
+        self, files: list[Path], digests: dict[Path, str]
+    ) -> tuple[list[_Entry], dict[str, Entity]]:
+        """Every document of every file (ids made unique) and the persons files list.
+
+        Each file's scan is cached by its content. Files go ``CHUNK`` at a time, so
+        that no more than a chunk's scans are held at once.
+        """
         site = self.project.settings.site
         how = ScanSettings(site.split, site.document_xpath)
         known = self.cache.table("scan")
-        keys = {p: digest(digests.get(p, ""), how.mode, how.xpath) for p in files}
-        scans: dict[Path, ScanResult] = {}
-        todo = []
-        for path in files:
-            entry = known.get(self.project.shown(path))
-            if entry is not None and entry["key"] == keys[path]:
-                scans[path] = ScanResult(
-                    [(p[0], p[1], p[2]) for p in entry["pieces"]],
-                    [Entity(**e) for e in entry["embedded"]],
-                    [Diagnostic.from_data(d) for d in entry["diagnostics"]],
+        entries: list[_Entry] = []
+        embedded: dict[str, Entity] = {}
+        for start in range(0, len(files), CHUNK):
+            chunk = files[start : start + CHUNK]
+            keys = {p: digest(digests.get(p, ""), how.mode, how.xpath) for p in chunk}
+            scans: dict[Path, ScanResult] = {}
+            todo = []
+            for path in chunk:
+                entry = known.get(self.project.shown(path))
+                if entry is not None and entry["key"] == keys[path]:
+                    scans[path] = ScanResult(
+                        [(p[0], p[1], p[2]) for p in entry["pieces"]],
+                        [Entity(**e) for e in entry["embedded"]],
+                        [Diagnostic.from_data(d) for d in entry["diagnostics"]],
+                    )
+                else:
+                    todo.append(path)
+            items = [(str(p), self.project.shown(p)) for p in todo]
+            for path, found in zip(todo, self.executor.map(scan_file, how, items), strict=True):
+                scans[path] = found
+                known.put(
+                    self.project.shown(path),
+                    {
+                        "key": keys[path],
+                        "pieces": found.pieces,
+                        "embedded": [dataclasses.asdict(e) for e in found.embedded],
+                        "diagnostics": [d.to_data() for d in found.diagnostics],
+                    },
                 )
-            else:
-                todo.append(path)
-        items = [(str(p), self.project.shown(p)) for p in todo]
-        for path, found in zip(todo, self.executor.map(scan_file, how, items), strict=True):
-            scans[path] = found
-            known.put(
-                self.project.shown(path),
-                {
-                    "key": keys[path],
-                    "pieces": found.pieces,
-                    "embedded": [dataclasses.asdict(e) for e in found.embedded],
-                    "diagnostics": [d.to_data() for d in found.diagnostics],
-                },
-            )
+            for path in chunk:
+                found = scans[path]
+                self.reporter.extend(found.diagnostics)
+                shown = self.project.shown(path)
+                entries += [_Entry(path, shown, *piece) for piece in found.pieces]
+                embedded.update({e.id: e for e in found.embedded})
         known.complete()
-        for path in files:
-            self.reporter.extend(scans[path].diagnostics)
-        return scans
+        _make_unique(entries)
+        return entries, embedded
 
     def shared_key(self, register: dict[str, Entity]) -> str:
         """What every page depends on: tool, configuration, templates, register, common values."""
@@ -324,13 +339,14 @@ class _Build:
         job's HTML pages (for the search index).
         """
         order = sorted(entries, key=lambda e: (e.date or "9999", e.id))
-        around: dict[int, tuple[Neighbour | None, Neighbour | None]] = {}
-        position: dict[str, int] = {}
-        for index, entry in enumerate(order):
+        position = {entry.id: index for index, entry in enumerate(order)}
+
+        def around(entry: _Entry) -> tuple[Neighbour | None, Neighbour | None]:
+            index = position[entry.id]
             before = order[index - 1].neighbour if index > 0 else None
             after = order[index + 1].neighbour if index + 1 < len(order) else None
-            around[id(entry)] = (before, after)
-            position[entry.id] = index
+            return before, after
+
         by_file: dict[Path, list[_Entry]] = {}
         for entry in entries:
             by_file.setdefault(entry.path, []).append(entry)
@@ -338,51 +354,52 @@ class _Build:
         catalogue = state.catalogue
         removed: list[str] = []
         html: dict[str, str] = {}
-        todo: list[tuple[str, str, RenderItem]] = []
-        for path in files:
-            shown = self.project.shown(path)
-            mine = by_file.get(path, [])
-            neighbours = [around[id(e)] for e in mine]
-            key = digest(
-                shared_key,
-                digests.get(path, ""),
-                json_digest([e.id for e in mine]),
-                json_digest(
-                    [[dataclasses.astuple(n) if n else None for n in pair] for pair in neighbours]
-                ),
-            )
-            found = previous.job(shown) if writer.incremental else None
-            if found is not None and found[0] == key:
-                record = found[1]
-                for summary in previous.summaries(shown):
-                    catalogue.add(position[summary.id], shown, summary)
-                state.job(shown, key, orjson.dumps(record))
-                html[shown] = _html_digest(record["digests"])
-                self.advance(shown)
-                continue
-            written = found[1]["digests"] if found is not None else {}
-            item = RenderItem(str(path), shown, [e.id for e in mine], neighbours, written)
-            todo.append((shown, key, item))
         shared = RenderShared(
             self.project,
             register,
             self.common,
             str(writer.staging) if self.executor.shares_files else None,
         )
-        results = self.executor.map(render_file, shared, [item for _, _, item in todo])
-        for (shown, key, item), rendered in zip(todo, results, strict=True):
-            self.advance(shown)
-            self.reporter.extend(rendered.diagnostics)
-            for relative in rendered.changed:
-                writer.staged(relative)
-            for relative, data in rendered.files.items():
-                writer.put(relative, data, item.previous.get(relative))
-            for summary in rendered.summaries:
-                catalogue.add(position[summary.id], shown, summary)
-            record = {"digests": rendered.digests}
-            state.job(shown, key if not rendered.diagnostics else "", orjson.dumps(record))
-            removed += [r for r in item.previous if r not in rendered.digests]
-            html[shown] = _html_digest(rendered.digests)
+        for start in range(0, len(files), CHUNK):  # a round's jobs and results at a time
+            todo: list[tuple[str, str, RenderItem]] = []
+            for path in files[start : start + CHUNK]:
+                shown = self.project.shown(path)
+                mine = by_file.get(path, [])
+                neighbours = [around(e) for e in mine]
+                key = digest(
+                    shared_key,
+                    digests.get(path, ""),
+                    json_digest([e.id for e in mine]),
+                    json_digest(
+                        [[dataclasses.astuple(n) if n else None for n in pair] for pair in neighbours]
+                    ),
+                )
+                found = previous.job(shown) if writer.incremental else None
+                if found is not None and found[0] == key:
+                    record = found[1]
+                    for summary in previous.summaries(shown):
+                        catalogue.add(position[summary.id], shown, summary)
+                    state.job(shown, key, orjson.dumps(record))
+                    html[shown] = _html_digest(record["digests"])
+                    self.advance(shown)
+                    continue
+                written = found[1]["digests"] if found is not None else {}
+                item = RenderItem(str(path), shown, [e.id for e in mine], neighbours, written)
+                todo.append((shown, key, item))
+            results = self.executor.map(render_file, shared, [item for _, _, item in todo])
+            for (shown, key, item), rendered in zip(todo, results, strict=True):
+                self.advance(shown)
+                self.reporter.extend(rendered.diagnostics)
+                for relative in rendered.changed:
+                    writer.staged(relative)
+                for relative, data in rendered.files.items():
+                    writer.put(relative, data, item.previous.get(relative))
+                for summary in rendered.summaries:
+                    catalogue.add(position[summary.id], shown, summary)
+                record = {"digests": rendered.digests}
+                state.job(shown, key if not rendered.diagnostics else "", orjson.dumps(record))
+                removed += [r for r in item.previous if r not in rendered.digests]
+                html[shown] = _html_digest(rendered.digests)
         if writer.incremental:
             current = {self.project.shown(p) for p in files}
             for shown, record in previous.jobs():
@@ -603,15 +620,8 @@ class _BuildFailed(Exception):
     """Raised inside a build to discard the staged files after errors were reported."""
 
 
-def _ordered_entries(
-    files: list[Path], project: Project, scans: dict[Path, ScanResult]
-) -> list[_Entry]:
-    """Every document in file order, ids made unique across files (first one keeps its id)."""
-    entries = [
-        _Entry(path, project.shown(path), ident, title, date)
-        for path in files
-        for ident, title, date in scans[path].pieces
-    ]
+def _make_unique(entries: list[_Entry]) -> None:
+    """Make ids unique across files: the first document keeps its id, later ones get ``-2``…"""
     seen: set[str] = set()
     for entry in entries:
         base, number = entry.id, 2
@@ -619,7 +629,6 @@ def _ordered_entries(
             entry.id = f"{base}-{number}"
             number += 1
         seen.add(entry.neighbour.slug)
-    return entries
 
 
 def _html_digest(files: dict[str, str]) -> str:

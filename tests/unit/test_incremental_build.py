@@ -16,6 +16,7 @@ from edition.cache import Cache
 from edition.diagnostics import Reporter
 from edition.executors import make_executor
 from edition.project import Project
+from edition.site import builder
 from edition.site.builder import build_site
 
 TELEGRAM = "1975-01-13_telegram_tokyo-00458.xml"
@@ -211,6 +212,24 @@ def test_process_pool_output_is_byte_identical_to_serial(edition: Path, tmp_path
     finally:
         executor.close()
     assert parallel == serial
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_files_in_rounds_of_one_build_the_same_site(
+    edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """Scans and renders go ``CHUNK`` files at a time: rounds of one file change nothing."""
+    whole = clean_build(edition, tmp_path / "whole")
+    monkeypatch.setattr(builder, "CHUNK", 1)
+    executor = make_executor("local", jobs)
+    try:
+        rounds, _ = incremental_build(edition, executor)
+        _replace(edition / "tei" / "volume.xml", "1919-01-05", "1976-01-05")  # reorders
+        again, written = incremental_build(edition, executor)
+    finally:
+        executor.close()
+    assert rounds == whole
+    assert written and again == clean_build(edition, tmp_path / "after")
 
 
 @pytest.mark.slow
