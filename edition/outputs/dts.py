@@ -298,7 +298,7 @@ class DTSOutput:
                 "member": members,
             }
         )
-        files[f"{FOLDER}/document/{slug}.xml"] = doc.tei_bytes()
+        files[f"{FOLDER}/document/{slug}.xml"] = doc.tei
         return files
 
     def _unit_files(

@@ -126,8 +126,7 @@ def build_site(
         )
     cache = cache if cache is not None else Cache(None)
     executor = executor if executor is not None else SerialExecutor()
-    build = _Build(project, reporter, validated, advance, cache, executor)
-    build.ready = ready
+    build = _Build(project, reporter, validated, advance, cache, executor, ready)
     try:
         return build.run()
     finally:
@@ -145,10 +144,10 @@ class _Build:
         advance: Advance,
         cache: Cache,
         executor: Executor,
+        ready: Callable[[], bool],
     ) -> None:
         self.project, self.reporter, self.advance = project, reporter, advance
-        self.cache, self.executor = cache, executor
-        self.ready: Callable[[], bool] = lambda: True
+        self.cache, self.executor, self.ready = cache, executor, ready
         self.result = BuildResult()
         self.common: dict[str, object] = {
             "edition": project.settings.edition,

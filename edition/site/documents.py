@@ -74,8 +74,12 @@ class SiteDocument:
             raise ValueError(f"{self.shown}: document {self.id} was not read")
         return read_header(self.tree, self.id)
 
-    def tei_bytes(self) -> bytes:
-        """The TEI published for this document: the file itself, or the division made standalone."""
+    @functools.cached_property
+    def tei(self) -> bytes:
+        """The TEI published for this document: the file itself, or the division made standalone.
+
+        Made once: the download and the DTS document both publish it.
+        """
         if self.split and self.tree is not None:
             return serialize(self.tree)
         return self.raw if self.raw is not None else self.source.read_bytes()

@@ -176,7 +176,7 @@ def _document_files(
     edition = project.settings.edition
     folder = f"documents/{doc.slug}"
     files = {
-        f"{folder}/{doc.slug}.xml": doc.tei_bytes(),
+        f"{folder}/{doc.slug}.xml": doc.tei,
         f"{folder}/cite.bib": citation.bibtex(edition, doc.title, doc.date, doc.slug).encode(),
         f"{folder}/cite.json": citation.csl_json(edition, doc.title, doc.date, doc.slug).encode(),
     }

@@ -80,6 +80,8 @@ class _Servers:
         self.running: dict[tuple[str, str], Server | None] = {}
 
     def get(self, runner: str, jing_jar: Path, schema: Path, options: list[str]) -> Server | None:
+        """The server of this schema, started on first use; None outside ``kept_running``
+        or when it cannot start (a schema that cannot start once is left to batch runs)."""
         if not self.enabled:
             return None
         try:
@@ -88,27 +90,31 @@ class _Servers:
             return None
         for other in [k for k in self.running if k[0] == key[0] and k != key]:
             self.stop(other)  # the schema changed: its old server is of no use
-        if key in self.running and (key_server := self.running[key]) is not None:
-            if key_server.alive:
-                return key_server
-            self.stop(key)
+        running = self.running.get(key)
+        if running is not None and not running.alive:
+            self.stop(key)  # it stopped: start another
         if key not in self.running:
-            compact = ["-c"] if schema.suffix == ".rnc" else []
-            command = [runner, *options, "-cp", str(jing_jar), str(SOURCE), *compact, str(schema)]
-            try:
-                server: Server | None = Server(command)
-            except OSError:
-                server = None
-            if server is not None and not server.ready:
-                server.close()
-                server = None
-            self.running[key] = server  # None: this schema is checked by batch runs
+            self.running[key] = _started(runner, jing_jar, schema, options)
         return self.running[key]
 
     def stop(self, key: tuple[str, str]) -> None:
         server = self.running.pop(key, None)
         if server is not None:
             server.close()
+
+
+def _started(runner: str, jing_jar: Path, schema: Path, options: list[str]) -> Server | None:
+    """A server with the schema compiled; None when it cannot start (then batch runs it is)."""
+    compact = ["-c"] if schema.suffix == ".rnc" else []
+    command = [runner, *options, "-cp", str(jing_jar), str(SOURCE), *compact, str(schema)]
+    try:
+        server = Server(command)
+    except OSError:
+        return None
+    if not server.ready:
+        server.close()
+        return None
+    return server
 
 
 SERVERS = _Servers()
