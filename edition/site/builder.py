@@ -205,11 +205,14 @@ class _Build:
                 register, introduction, shared_key, previous, state, writer, removed
             )
             notes += self.report_fallbacks(state.catalogue.totals)
-            if not writer.incremental and project.settings.site.search:
-                if not search.build_index(
-                    writer.staging, project.settings.edition.language, self.reporter
-                ):
-                    raise _BuildFailed
+            full = not writer.incremental
+            language = project.settings.edition.language
+            if (
+                full
+                and project.settings.site.search
+                and not search.build_index(writer.staging, language, self.reporter)
+            ):
+                raise _BuildFailed
             if self.reporter.has_errors or not self.ready():
                 raise _BuildFailed
         except BaseException as err:
@@ -358,6 +361,7 @@ class _Build:
             register,
             self.common,
             str(writer.staging) if self.executor.shares_files else None,
+            shared_key,
         )
         for start in range(0, len(files), CHUNK):  # a round's jobs and results at a time
             todo: list[tuple[str, str, RenderItem]] = []
@@ -370,7 +374,10 @@ class _Build:
                     digests.get(path, ""),
                     json_digest([e.id for e in mine]),
                     json_digest(
-                        [[dataclasses.astuple(n) if n else None for n in pair] for pair in neighbours]
+                        [
+                            [dataclasses.astuple(n) if n else None for n in pair]
+                            for pair in neighbours
+                        ]
                     ),
                 )
                 found = previous.job(shown) if writer.incremental else None
@@ -430,7 +437,7 @@ class _Build:
         project = self.project
         edition = project.settings.edition
         catalogue = state.catalogue
-        env = templates.environment(project.template_dirs)
+        env = templates.cached_environment(tuple(project.template_dirs), shared_key)
         known = previous.pages() if writer.incremental else {}
         old_files = previous.files() if writer.incremental else {}
         fingerprints: dict[str, str] = {}

@@ -139,10 +139,7 @@ class Catalogue:
         )
         self.db.executemany(
             "INSERT INTO mentions VALUES (?, ?, ?, ?)",
-            (
-                (m.entity, position, seq, orjson.dumps(m))
-                for seq, m in enumerate(summary.mentions)
-            ),
+            ((m.entity, position, seq, orjson.dumps(m)) for seq, m in enumerate(summary.mentions)),
         )
         self.db.executemany(
             "INSERT INTO methods VALUES (?, ?, ?)",
@@ -153,7 +150,9 @@ class Catalogue:
         """Index every order once all documents are in: lists then read in order, unsorted."""
         for name, order in _ORDERS.items():
             if order != "position":
-                self.db.execute(f"CREATE INDEX IF NOT EXISTS documents_{name} ON documents ({order})")
+                self.db.execute(
+                    f"CREATE INDEX IF NOT EXISTS documents_{name} ON documents ({order})"
+                )
         self.db.execute("CREATE INDEX IF NOT EXISTS documents_slugs ON documents (slug || '/')")
 
     def documents(self, order: str = "edition") -> DocumentList:
@@ -238,7 +237,8 @@ class DocumentList(Lazy):
         self.order = order
 
     def rows(self, limit: int = -1, offset: int = 0) -> Iterator[DocumentSummary]:
-        query = f"SELECT data, digest FROM documents ORDER BY {self.order} LIMIT ? OFFSET ?"
+        # The order is one of ``_ORDERS`` (never input): it cannot be a parameter.
+        query = f"SELECT data, digest FROM documents ORDER BY {self.order} LIMIT ? OFFSET ?"  # noqa: S608
         for data, hashed in self.db.execute(query, (limit, offset)):
             yield DocumentSummary.from_data(orjson.loads(data), digest=hashed)
 
@@ -246,7 +246,8 @@ class DocumentList(Lazy):
         return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
     def digests(self) -> Iterator[str]:
-        for (hashed,) in self.db.execute(f"SELECT digest FROM documents ORDER BY {self.order}"):
+        query = f"SELECT digest FROM documents ORDER BY {self.order}"  # noqa: S608 (as above)
+        for (hashed,) in self.db.execute(query):
             yield hashed
 
 
@@ -265,9 +266,7 @@ class MentionList(Lazy):
             "ORDER BY m.position, m.seq LIMIT ? OFFSET ?"
         )
         last: tuple[int, DocumentSummary] | None = None
-        for position, data, hashed, mention in self.db.execute(
-            query, (self.entity, limit, offset)
-        ):
+        for position, data, hashed, mention in self.db.execute(query, (self.entity, limit, offset)):
             if last is None or last[0] != position:
                 last = (position, DocumentSummary.from_data(orjson.loads(data), digest=hashed))
             yield last[1], Mention(**orjson.loads(mention))

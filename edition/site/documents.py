@@ -114,7 +114,8 @@ class DocumentSummary:
     @classmethod
     def of(cls, doc: SiteDocument, outputs: dict[str, Any]) -> DocumentSummary:
         """The summary of a rendered document."""
-        assert doc.meta is not None
+        if doc.meta is None:
+            raise ValueError(f"{doc.shown}: document {doc.id} has no metadata")
         return cls(
             doc.id,
             doc.title,

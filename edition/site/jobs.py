@@ -8,7 +8,6 @@ a Dask worker; a job reads one TEI file and holds only its tree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +82,8 @@ class RenderShared:
     common: dict[str, object]
     #: Workers write changed files into this staging folder; None: they return the bytes.
     staging: str | None
+    #: The build's shared key (templates' contents included): keeps compiled templates.
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,11 +110,6 @@ class RenderResult:
     #: Files the client must stage (workers without the client's disk).
     files: dict[str, bytes] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-
-
-@cache
-def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
-    return templates.environment(folders)
 
 
 #: The renderer of the last ``RenderShared`` seen (a worker renders for one build at a time).
@@ -149,7 +145,7 @@ def render_file(shared: RenderShared, item: RenderItem) -> RenderResult:
         if documents[0].division is not None
         else None
     )
-    env = _environment(tuple(project.template_dirs))
+    env = templates.cached_environment(tuple(project.template_dirs), shared.key)
     renderer = _renderer(shared)
     for doc, (previous, following) in zip(documents, item.neighbours, strict=True):
         render_document(doc, renderer, shared.register, internal, embedded)

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from edition.site.documents import SiteDocument
 
 
-
 @dataclass(frozen=True)
 class Sort:
     """One pre-rendered order of the documents list (sorting works without JavaScript)."""

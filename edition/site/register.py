@@ -34,8 +34,6 @@ class Entity:
         return KINDS[self.kind]
 
 
-
-
 def read_register(path: Path, shown: str, reporter: Reporter) -> dict[str, Entity]:
     """Entities by id; an absent register is an empty one."""
     if not path.is_file():

@@ -9,9 +9,7 @@ from pathlib import Path
 from edition.diagnostics import Reporter, error
 
 
-def build_index(
-    site: Path, language: str, reporter: Reporter, output: Path | None = None
-) -> bool:
+def build_index(site: Path, language: str, reporter: Reporter, output: Path | None = None) -> bool:
     """Run the Pagefind binary shipped by the ``pagefind[bin]`` package over ``site``.
 
     The index goes to ``site/pagefind``, or to ``output`` when given.

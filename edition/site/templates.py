@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
@@ -24,6 +25,13 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+@functools.lru_cache(maxsize=2)
+def cached_environment(template_dirs: tuple[Path, ...], key: str) -> jinja2.Environment:
+    """An environment kept while ``key`` (a hash of the templates' contents, among others)
+    stays the same: builds in one process (``edition serve``) compile templates once."""
+    return environment(template_dirs)
 
 
 def render(env: jinja2.Environment, name: str, shown_root: Path, **context: Any) -> str:

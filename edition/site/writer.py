@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -43,7 +42,7 @@ class SiteWriter:
         self.changed: list[str] = []
 
     def put(self, relative: str, data: bytes, current: str | None = None) -> str:
-        """Stage a file unless the site holds these bytes already (``current``: their hash there)."""
+        """Stage a file unless the site holds these bytes already (``current``: its hash there)."""
         found = digest(data)
         if not (self.incremental and current == found):
             write_staged(self.staging / relative, data)
@@ -96,7 +95,7 @@ class SiteWriter:
                 state[1].unlink(missing_ok=True)  # the old description goes before the old site
             swap_in(self.staging, self.site)
             if state is not None:
-                os.replace(*state)
+                state[0].replace(state[1])
             done()
             return
         journal = {
@@ -120,7 +119,7 @@ def finish(staging: Path, site: Path, done: Callable[[], None]) -> None:
         if source.is_file():
             target = site / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
+            source.replace(target)
     for relative in journal["removed"]:
         target = site / relative
         with contextlib.suppress(FileNotFoundError):
@@ -129,7 +128,7 @@ def finish(staging: Path, site: Path, done: Callable[[], None]) -> None:
     if journal["state"] is not None:
         new, current = map(Path, journal["state"])
         if new.is_file():
-            os.replace(new, current)
+            new.replace(current)
     done()
     shutil.rmtree(staging, ignore_errors=True)
 

@@ -84,7 +84,6 @@ sys.exit(main(["build", "--jobs", "1", "--project", sys.argv[1]] + sys.argv[2:])
 
 KILL_WHILE_COMMITTING = """
 import os, signal, sys
-import edition.site.writer as writer
 original = os.replace
 moved = []
 def move_then_die(source, target):
@@ -93,7 +92,7 @@ def move_then_die(source, target):
         moved.append(target)  # a staged file moved into the site
     if len(moved) == 2:
         os.kill(os.getpid(), signal.SIGKILL)
-writer.os.replace = move_then_die
+os.replace = move_then_die  # Path.replace, as the writer moves files, calls it
 from edition.cli import main
 sys.exit(main(["build", "--jobs", "1", "--project", sys.argv[1]]))
 """
