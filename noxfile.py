@@ -54,8 +54,8 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
-    """Type-check the package with mypy --strict."""
-    install(session, "typecheck")
+    """Type-check the package with mypy --strict (with the optional Dask executor's library)."""
+    install(session, "typecheck", "dask")
     session.run("mypy", "edition")
 
 
