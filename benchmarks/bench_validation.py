@@ -22,7 +22,7 @@ from corpus import split_volume, strip_volume
 from edition import api
 from edition.diagnostics import Reporter, Severity
 from edition.project import Project
-from edition.validation import Settings, jing, relaxng, run
+from edition.validation import Settings, jing, relaxng, start
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -47,7 +47,8 @@ def measure(label: str, count: int, runs: int, once: Callable[[], int]) -> None:
 def against(schema: Path, files: list[Path], engine: str) -> Callable[[], int]:
     def once() -> int:
         reporter = Reporter()
-        run([(p, p.name) for p in files], Settings(schema, None, engine, False), reporter)
+        named = [(p, p.name) for p in files]
+        start(named, Settings(schema, None, engine, False), reporter).finish()
         return reporter.count(Severity.ERROR)
 
     return once

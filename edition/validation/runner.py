@@ -94,34 +94,6 @@ def choose_engine(requested: str) -> tuple[str, list[Diagnostic]]:
     ]
 
 
-def run(
-    files: Sequence[tuple[Path, str]],
-    settings: Settings,
-    reporter: Reporter,
-    *,
-    edition_files: Sequence[tuple[Path, str]] = (),
-    advance: Callable[[str], None] = lambda name: None,
-    cache: Cache | None = None,
-    executor: Executor | None = None,
-) -> Summary:
-    """Check ``files`` (path, shown path) and report every problem of every file.
-
-    ``edition_files`` are the other files pointers may resolve to (documents,
-    register); they are read but not reported on. ``cache`` keeps each file's
-    result for the next run; ``executor`` runs the per-file work (default: here).
-    """
-    begun = start(
-        files,
-        settings,
-        reporter,
-        edition_files=edition_files,
-        advance=advance,
-        cache=cache,
-        executor=executor,
-    )
-    return begun.finish()
-
-
 def start(
     files: Sequence[tuple[Path, str]],
     settings: Settings,
@@ -132,10 +104,14 @@ def start(
     cache: Cache | None = None,
     executor: Executor | None = None,
 ) -> Run:
-    """``run`` up to waiting for jing: the Python checks are done, jing may still be running.
+    """Begin checking ``files`` (path, shown path); ``Run.finish()`` reports every problem.
 
-    ``Run.finish()`` waits for jing, runs the checks across files and reports;
-    meanwhile the caller can do other work (``api.build`` builds the site).
+    ``edition_files`` are the other files pointers may resolve to (documents,
+    register); they are read but not reported on. ``cache`` keeps each file's
+    result for the next run; ``executor`` runs the per-file work (default: here).
+    When this returns, the Python checks are done and jing may still be running:
+    ``finish`` waits for it, runs the checks across files and reports, so the
+    caller can do other work meanwhile (``api.build`` builds the site).
     """
     files = list(dict.fromkeys(files))  # a file named twice is checked once
     engine, notes = choose_engine(settings.engine)

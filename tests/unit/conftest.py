@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -29,3 +31,22 @@ def fixture_project(root: Path) -> Project:
 def documents_of(project: Path) -> list[Path]:
     """The TEI documents of a project folder (tei/*.xml without the register), sorted."""
     return sorted(p for p in (project / "tei").glob("*.xml") if p.name != "register.xml")
+
+
+FRUS_1870 = REPO.parent / "shared" / "corpus" / "frus" / "frus1870.xml"
+
+
+def bench_corpus() -> ModuleType:
+    """``benchmarks/corpus.py`` (splitting FRUS volumes, replicating documents)."""
+    spec = importlib.util.spec_from_file_location("corpus", REPO / "benchmarks" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def split_frus(folder: Path, count: int) -> list[Path]:
+    """The first ``count`` documents of FRUS 1870, each a standalone TEI file in ``folder``."""
+    if not FRUS_1870.is_file():
+        pytest.skip("the FRUS corpus is not here")
+    return bench_corpus().split_volume(FRUS_1870, folder)[:count]

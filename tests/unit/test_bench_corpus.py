@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
+from conftest import bench_corpus as corpus
 from lxml import etree
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,14 +27,6 @@ VOLUME = f"""<?xml version="1.0" encoding="UTF-8"?>
   </body></text>
 </TEI>
 """
-
-
-def corpus() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("corpus", REPO / "benchmarks" / "corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def ids(paths: list[Path]) -> list[str]:

@@ -6,7 +6,6 @@ The demo edition (with a few defects added) and split FRUS documents are the dat
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import re
 import shutil
@@ -15,7 +14,7 @@ import weakref
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SCHEMA, SCHEMATRON, needs_jing
+from conftest import SCHEMA, SCHEMATRON, needs_jing, split_frus
 from lxml import etree
 
 from edition import api, tei
@@ -23,9 +22,8 @@ from edition.cache import Cache
 from edition.diagnostics import Reporter
 from edition.executors import make_executor
 from edition.project import Project
-from edition.validation import Settings, crossdoc, jobs, run
+from edition.validation import Settings, crossdoc, jobs, start
 
-FRUS = REPO.parent / "shared" / "corpus" / "frus" / "frus1870.xml"
 TELEGRAM = "1975-01-13_telegram_tokyo-00458.xml"
 ENGINES = ["lxml", pytest.param("jing", marks=needs_jing)]
 
@@ -111,12 +109,12 @@ def test_a_changed_schema_or_schematron_checks_every_file_again(
     documents = sorted((demo / "tei").glob("*.xml"))
     files = [(p, p.name) for p in documents]
     settings = Settings(schema, rules, "lxml")
-    run(files, settings, Reporter(), cache=Cache(tmp_path / "cache"))
-    run(files, settings, Reporter(), cache=Cache(tmp_path / "cache"))
+    start(files, settings, Reporter(), cache=Cache(tmp_path / "cache")).finish()
+    start(files, settings, Reporter(), cache=Cache(tmp_path / "cache")).finish()
     assert len(parses.names) == len(documents)
     edited = schema if changed == "schema" else rules
     edited.write_text(edited.read_text(encoding="utf-8") + "<!-- changed -->\n", encoding="utf-8")
-    run(files, settings, Reporter(), cache=Cache(tmp_path / "cache"))
+    start(files, settings, Reporter(), cache=Cache(tmp_path / "cache")).finish()
     assert len(parses.names) == 2 * len(documents)
 
 
@@ -179,19 +177,12 @@ def test_checking_one_file_uses_the_other_files_cached_results(
 @pytest.fixture(scope="module")
 def frus_documents(tmp_path_factory) -> list[Path]:
     """A dozen split FRUS documents (standalone TEI, with pointers into each other)."""
-    if not FRUS.is_file():
-        pytest.skip("the FRUS corpus is not here")
-    spec = importlib.util.spec_from_file_location("corpus", REPO / "benchmarks" / "corpus.py")
-    assert spec is not None and spec.loader is not None
-    corpus = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(corpus)
-    folder = tmp_path_factory.mktemp("frus")
-    return corpus.split_volume(FRUS, folder)[:12]
+    return split_frus(tmp_path_factory.mktemp("frus"), 12)
 
 
 def _render(files, settings: Settings, **options) -> str:
     reporter = Reporter()
-    run(files, settings, reporter, **options)
+    start(files, settings, reporter, **options).finish()
     return reporter.render()
 
 

@@ -15,7 +15,7 @@ from lxml import etree
 from edition.cli import main
 from edition.diagnostics import Reporter
 from edition.errors import UsageError
-from edition.validation import Settings, jing, relaxng, run, schematron
+from edition.validation import Settings, jing, relaxng, schematron, start
 
 BROKEN = "tei/1975-01-13_telegram_tokyo-00458.xml"
 
@@ -181,16 +181,17 @@ def test_jing_maps_paths_with_spaces(tmp_path: Path, monkeypatch, limit: int) ->
     source = FIXTURES / "invalid" / "V430-iso-date" / "tei" / "doc.xml"
     shutil.copy(source, folder / "a doc.xml")
     reporter = Reporter()
-    run([(folder / "a doc.xml", "a doc.xml")], Settings(SCHEMA, None, "jing", False), reporter)
+    files = [(folder / "a doc.xml", "a doc.xml")]
+    start(files, Settings(SCHEMA, None, "jing", False), reporter).finish()
     assert [(d.code, str(d.location)) for d in reporter] == [("V310", "a doc.xml:17:37")]
 
 
 def test_schemas_are_compiled_once_per_process(demo: Path) -> None:
     files = [(p, p.name) for p in sorted((demo / "tei").glob("*.xml"))]
-    run(files, Settings(SCHEMA, SCHEMATRON, "lxml"), Reporter())
+    start(files, Settings(SCHEMA, SCHEMATRON, "lxml"), Reporter()).finish()
     rng_misses = relaxng._compiled.cache_info().misses
     sch_misses = schematron._compiled.cache_info().misses
-    run(files, Settings(SCHEMA, SCHEMATRON, "lxml"), Reporter())
+    start(files, Settings(SCHEMA, SCHEMATRON, "lxml"), Reporter()).finish()
     assert relaxng._compiled.cache_info().misses == rng_misses
     assert schematron._compiled.cache_info().misses == sch_misses
 
@@ -201,10 +202,10 @@ def test_a_changed_schema_is_compiled_again(tmp_path: Path, demo: Path) -> None:
     documents = sorted(p for p in (demo / "tei").glob("*.xml") if p.name != "register.xml")
     files = [(p, p.name) for p in documents]
     reporter = Reporter()
-    run(files, Settings(schema, None, "lxml", False), reporter)
+    start(files, Settings(schema, None, "lxml", False), reporter).finish()
     assert not reporter.diagnostics
     schema.write_text(SCHEMA.read_text().replace(">main<", ">principal<"), encoding="utf-8")
-    run(files, Settings(schema, None, "lxml", False), reporter)
+    start(files, Settings(schema, None, "lxml", False), reporter).finish()
     assert len(reporter.diagnostics) == 3  # title type="main" is no longer allowed
 
 
@@ -261,7 +262,7 @@ def test_a_broken_java_is_a_configuration_error(demo: Path, monkeypatch, capsys)
 
 def test_unknown_engine_from_python(demo: Path) -> None:
     with pytest.raises(UsageError) as raised:
-        run([], Settings(SCHEMA, None, "xmllint"), Reporter())
+        start([], Settings(SCHEMA, None, "xmllint"), Reporter()).finish()
     assert [d.render() for d in raised.value.diagnostics] == [
         "error[V321]: unknown validation engine 'xmllint'\n  hint: choose one of auto, jing, lxml"
     ]

@@ -8,34 +8,26 @@ allowed.
 
 from __future__ import annotations
 
-import importlib.util
 import weakref
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SCHEMA, SCHEMATRON
+from conftest import SCHEMA, SCHEMATRON, split_frus
 from lxml import etree
 
 from edition.cache import Cache
 from edition.diagnostics import Diagnostic, Reporter
 from edition.tei import TEI_NS, XML_ID, parse_xml
-from edition.validation import Settings, crossdoc, jobs, run
+from edition.validation import Settings, crossdoc, jobs, start
 from edition.validation.results import Results
 
-FRUS = REPO.parent / "shared" / "corpus" / "frus" / "frus1870.xml"
 #: More files pointed into than ``Results`` keeps the ids of.
 DOCUMENTS = 24
 
 
 @pytest.fixture(scope="module")
 def frus_split(tmp_path_factory) -> list[Path]:
-    if not FRUS.is_file():
-        pytest.skip("the FRUS corpus is not here")
-    spec = importlib.util.spec_from_file_location("corpus", REPO / "benchmarks" / "corpus.py")
-    assert spec is not None and spec.loader is not None
-    corpus = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(corpus)
-    return corpus.split_volume(FRUS, tmp_path_factory.mktemp("frus"))[:DOCUMENTS]
+    return split_frus(tmp_path_factory.mktemp("frus"), DOCUMENTS)
 
 
 def _add(body: etree._Element, tag: str, **attributes: str) -> None:
@@ -124,7 +116,7 @@ def test_a_duplicate_id_is_reported_with_the_first_other_file_by_shown_path(
         (tmp_path / name).write_text(f'{padding}<TEI xmlns="{TEI_NS}">{body}</TEI>', "utf-8")
     files = [(tmp_path / name, name) for name in texts]
     reporter = Reporter()
-    run(files, Settings(SCHEMA, None, "lxml"), reporter, edition_files=files)
+    start(files, Settings(SCHEMA, None, "lxml"), reporter, edition_files=files).finish()
     duplicates = [d.render().splitlines()[0] for d in reporter if d.code == "V420"]
     assert duplicates == [
         'c.xml:3: error[V420]: xml:id "same" is also used in a.xml:5',
@@ -170,7 +162,7 @@ def test_a_run_reports_what_the_indexes_in_memory_give(linked: list[Path], tmp_p
     settings = Settings(SCHEMA, SCHEMATRON, "lxml")
     for cache in (None, tmp_path / "cache", tmp_path / "cache"):  # uncached, cached, from it
         reporter = Reporter()
-        run(files, settings, reporter, edition_files=everything, cache=Cache(cache))
+        start(files, settings, reporter, edition_files=everything, cache=Cache(cache)).finish()
         assert reporter.render() == expected
 
 
@@ -194,7 +186,7 @@ def test_no_result_is_held_while_the_others_are_checked(linked: list[Path], monk
         if edited is not None:
             edited.write_text(edited.read_text(encoding="utf-8") + "<!-- edited -->\n", "utf-8")
         seen.clear()
-        run(files, Settings(SCHEMA, None, "lxml"), Reporter(), cache=Cache(cache))
+        start(files, Settings(SCHEMA, None, "lxml"), Reporter(), cache=Cache(cache)).finish()
         assert len(seen) == len(files)
 
 

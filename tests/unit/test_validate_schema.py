@@ -16,7 +16,7 @@ from lxml import etree, isoschematron
 from rng_strategies import Grammar, documents, random_documents
 
 from edition.diagnostics import Reporter
-from edition.validation import Settings, jing, run
+from edition.validation import Settings, jing, start
 
 SCH = "{http://purl.oclc.org/dsdl/schematron}"
 GRAMMAR = Grammar(SCHEMA)
@@ -111,7 +111,7 @@ def test_generated_documents_never_crash_the_validator(doc: bytes) -> None:
         path = Path(folder) / "doc.xml"
         path.write_bytes(doc)
         reporter = Reporter()
-        run([(path, "doc.xml")], Settings(SCHEMA, SCHEMATRON, "lxml"), reporter)
+        start([(path, "doc.xml")], Settings(SCHEMA, SCHEMATRON, "lxml"), reporter).finish()
     assert not any(d.code.startswith("V31") for d in reporter)
 
 
