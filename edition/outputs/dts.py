@@ -11,7 +11,9 @@ specification suggests for static implementations)::
 
 The per-unit files (``{/ref}``) are written only with ``[site] dts_units``: they are
 most of a site's files. Without them the templates offer no ``{/ref}``, so that no
-client is sent to a file that does not exist; the whole tree still lists every unit.
+client is sent to a file that does not exist; the whole tree still lists every unit,
+and the document endpoint is the TEI download itself
+(``documents/{resource}/{resource}.xml``), not a second copy of it.
 URLs are absolute when ``[edition] base_url`` is set, else root-relative (``/dts/…``).
 Citable units are the block children of ``text/body`` (paragraphs, speeches,
 …), nested inside ``div``s; their identifiers are dotted positions (``2.3``).
@@ -163,6 +165,18 @@ def _ref(project: Project) -> str:
     return "{/ref}" if project.settings.site.dts_units else ""
 
 
+def _document_url(project: Project, resource: str) -> str:
+    """The document endpoint for ``resource`` (a slug, or ``{resource}`` in a template).
+
+    With units it is ``dts/document/``, where the fragments live beside the whole
+    TEI; without, the site's TEI download, the same bytes, so they are not written twice.
+    """
+    base, prefix = _urls(project)
+    if project.settings.site.dts_units:
+        return f"{prefix}document/{resource}{{/ref}}.xml"
+    return f"{base}documents/{resource}/{resource}.xml"
+
+
 class DTSOutput:
     """Static DTS 1.0 endpoints under ``dts/``."""
 
@@ -173,11 +187,12 @@ class DTSOutput:
         """The document's collection entry, navigation and TEI: whole, and per unit if asked."""
         if doc.tree is None:
             return {}, None
-        base, prefix = _urls(project)
+        _, prefix = _urls(project)
         units = citable_units(doc.tree)
-        resource = self._resource(doc, doc.tree, units, prefix, base, _ref(project))
+        resource = self._resource(project, doc, doc.tree, units)
         files = self._document_files(doc, units, resource, prefix)
         if project.settings.site.dts_units:
+            files[f"{FOLDER}/document/{doc.slug}.xml"] = doc.tei
             files.update(self._unit_files(doc, doc.tree, units, resource, prefix))
         return files, resource
 
@@ -197,7 +212,7 @@ class DTSOutput:
             "@type": "EntryPoint",
             "collection": f"{prefix}collection{{/id}}.json",
             "navigation": f"{prefix}navigation/{{resource}}{ref}.json",
-            "document": f"{prefix}document/{{resource}}{ref}.xml",
+            "document": _document_url(project, "{resource}"),
         }
         root = {
             "@context": CONTEXT,
@@ -235,13 +250,13 @@ class DTSOutput:
 
     def _resource(
         self,
+        project: Project,
         doc: SiteDocument,
         tree: etree._ElementTree,
         units: Sequence[CitableUnit],
-        prefix: str,
-        base: str,
-        ref: str,
     ) -> dict[str, Any]:
+        base, prefix = _urls(project)
+        ref = _ref(project)
         record = doc.header
         lang = tree.getroot().get("{http://www.w3.org/XML/1998/namespace}lang") or "und"
         dublin_core: dict[str, Any] = {"title": [{"lang": lang, "value": doc.title}]}
@@ -266,7 +281,7 @@ class DTSOutput:
             "totalChildren": 0,
             "collection": f"{prefix}collection/{doc.slug}.json",
             "navigation": f"{prefix}navigation/{doc.slug}{ref}.json",
-            "document": f"{prefix}document/{doc.slug}{ref}.xml",
+            "document": _document_url(project, doc.slug),
             "download": f"{base}documents/{doc.slug}/{doc.slug}.xml",
             "mediaTypes": ["application/tei+xml"],
             "dublinCore": dublin_core,
@@ -282,7 +297,7 @@ class DTSOutput:
         resource: dict[str, Any],
         prefix: str,
     ) -> dict[str, bytes]:
-        """The collection entry, the whole citation tree (every unit, ``down=-1``) and the TEI."""
+        """The collection entry and the whole citation tree (every unit, ``down=-1``)."""
         slug = doc.slug
         files: dict[str, bytes] = {}
         own = {"@context": CONTEXT, "dtsVersion": DTS_VERSION, **resource}
@@ -298,7 +313,6 @@ class DTSOutput:
                 "member": members,
             }
         )
-        files[f"{FOLDER}/document/{slug}.xml"] = doc.tei
         return files
 
     def _unit_files(

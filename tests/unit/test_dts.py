@@ -364,10 +364,19 @@ def variables(template: str) -> set[str]:
 def test_default_writes_whole_documents_only(built: dict[bool, Path]) -> None:
     site = built[False] / "site/dts"
     documents = load(site / "collection.json")["member"]
-    for endpoint, suffix in (("navigation", ".json"), ("document", ".xml")):
-        assert [p.name for p in (site / endpoint).iterdir() if not p.is_file()] == []
-        assert sorted(p.name for p in (site / endpoint).iterdir()) == sorted(
-            d["@id"] + suffix for d in documents
+    navigation = site / "navigation"
+    assert [p.name for p in navigation.iterdir() if not p.is_file()] == []
+    assert sorted(p.name for p in navigation.iterdir()) == sorted(
+        d["@id"] + ".json" for d in documents
+    )
+    # The document endpoint is the TEI download: the same bytes are not written twice.
+    assert not (site / "document").exists()
+    for member in documents:
+        download = built[False] / f"site/documents/{member['@id']}/{member['@id']}.xml"
+        assert (
+            member["document"]
+            == member["download"]
+            == f"{SITE_BASE}{download.relative_to(built[False] / 'site')}"
         )
     for path, response in responses(built[False]).items():
         for template, _ in advertised(response):
@@ -384,7 +393,7 @@ def test_whole_tree_lists_every_unit_in_both_modes(built: dict[bool, Path]) -> N
             load(built[units] / f"site/dts/navigation/{slug}.json") for units in (False, True)
         )
         assert whole["member"] == with_units["member"]
-        tree = parse_xml(built[False] / f"site/dts/document/{slug}.xml")
+        tree = parse_xml(built[False] / f"site/documents/{slug}/{slug}.xml")
         assert [u["identifier"] for u in whole["member"]] == [
             u.identifier for u in citable_units(tree)
         ]

@@ -184,7 +184,17 @@ def test_turning_dts_units_on_and_off_adds_and_removes_the_unit_files(
     with_units, _ = incremental_build(edition)
     assert with_units == clean_build(edition, tmp_path / "clean")
     assert _unit_files(with_units)
-    assert set(with_units) - set(first) == set(_unit_files(with_units))
+    added = set(with_units) - set(first)
+    # Beside its units, each document's whole TEI: a copy of its download.
+    whole = {name for name in added if name.startswith("dts/document/") and name.count("/") == 2}
+    assert added - whole == set(_unit_files(with_units))
+    navigation = {name.split("/")[2] for name in first if name.startswith("dts/navigation/")}
+    assert {name.removeprefix("dts/document/").removesuffix(".xml") for name in whole} == {
+        name.removesuffix(".json") for name in navigation
+    }
+    for name in whole:
+        slug = name.removeprefix("dts/document/").removesuffix(".xml")
+        assert with_units[name] == with_units[f"documents/{slug}/{slug}.xml"]
     _toggle_dts_units(edition)
     again, _ = incremental_build(edition)
     assert again == first
