@@ -122,6 +122,11 @@ class Reporter:
     ignore: frozenset[str] = frozenset()
     strict: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: Diagnostics recorded per severity, kept as they come: ``has_errors`` is asked often.
+    _counts: Counter[Severity] = field(default_factory=Counter, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._counts.update(d.severity for d in self.diagnostics)
 
     def report(self, diagnostic: Diagnostic) -> None:
         """Record one diagnostic unless its code is ignored."""
@@ -136,6 +141,7 @@ class Reporter:
                 diagnostic.hints,
             )
         self.diagnostics.append(diagnostic)
+        self._counts[diagnostic.severity] += 1
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         """Record several diagnostics."""
@@ -147,7 +153,7 @@ class Reporter:
 
     def count(self, severity: Severity) -> int:
         """How many diagnostics of this severity were recorded."""
-        return sum(1 for d in self.diagnostics if d.severity is severity)
+        return self._counts[severity]
 
     @property
     def has_errors(self) -> bool:

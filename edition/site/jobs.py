@@ -30,7 +30,7 @@ from edition.site.documents import (
     render_document,
 )
 from edition.site.links import internal_links
-from edition.site.metadata import read_meta
+from edition.site.metadata import read_title_and_date
 from edition.site.register import Entity, read_embedded
 from edition.site.volumes import pieces_of
 from edition.tei import XML_ID, parse_xml
@@ -64,12 +64,10 @@ def scan_file(settings: ScanSettings, item: tuple[str, str]) -> ScanResult:
     found = pieces_of(tree, volume, settings.mode, settings.xpath)
     if not found:
         ident = tree.getroot().get(XML_ID) or path.stem
-        meta = read_meta(tree, ident)
-        return ScanResult([(ident, meta.title, meta.date)])
+        return ScanResult([(ident, *read_title_and_date(tree, ident))])
     result = ScanResult(embedded=list(read_embedded(tree, volume).values()))
     for ident, division in found:
-        meta = read_meta(tree, ident, division)
-        result.pieces.append((ident, meta.title, meta.date))
+        result.pieces.append((ident, *read_title_and_date(tree, ident, division)))
     return result
 
 

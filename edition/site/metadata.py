@@ -29,6 +29,10 @@ _KINDS = (
     ("statement", "statement"),
     ("address", "address"),
 )
+_KIND_PATTERNS = tuple((re.compile(rf"\b{re.escape(n)}s?\b"), kind) for n, kind in _KINDS)
+_HEADER = "/tei:TEI/tei:teiHeader"
+_TEI_TEXT = "{http://www.tei-c.org/ns/1.0}text"
+_TEI_HEAD = "{http://www.tei-c.org/ns/1.0}head"
 _CLASSIFICATIONS = (
     "top secret",
     "secret",
@@ -36,6 +40,9 @@ _CLASSIFICATIONS = (
     "limited official use",
     "unclassified",
     "restricted",
+)
+_CLASSIFICATION_PATTERNS = tuple(
+    (level, re.compile(rf"\b{level}\b", re.IGNORECASE)) for level in _CLASSIFICATIONS
 )
 
 
@@ -95,19 +102,42 @@ def kind_of(title: str, declared: str = "") -> str:
     if declared:
         return declared
     lowered = title.lower()
-    for needle, kind in _KINDS:
-        if re.search(rf"\b{re.escape(needle)}s?\b", lowered):
+    for pattern, kind in _KIND_PATTERNS:
+        if pattern.search(lowered):
             return kind
     return "document"
 
 
 def classification_of(*texts: str) -> str:
     """The highest security classification named in the texts ('' when none)."""
-    for level in _CLASSIFICATIONS:
+    for level, pattern in _CLASSIFICATION_PATTERNS:
         for text in texts:
-            if re.search(rf"\b{level}\b", text, re.IGNORECASE):
+            if pattern.search(text):
                 return level.upper()
     return ""
+
+
+def read_title_and_date(
+    tree: etree._ElementTree, fallback_title: str, body: etree._Element | None = None
+) -> tuple[str, str]:
+    """A document's title and ISO date, as ``read_meta`` gives them (all that ordering needs)."""
+    root = tree.getroot()
+    title = (
+        _first(root, f"{_HEADER}/tei:fileDesc/tei:titleStmt/tei:title[@type='main']")
+        or _first(root, f"{_HEADER}/tei:fileDesc/tei:titleStmt/tei:title[@type='document']")
+        or _first(root, f"{_HEADER}/tei:fileDesc/tei:titleStmt/tei:title")
+        or fallback_title
+    )
+    date = _first(
+        root,
+        f"{_HEADER}/tei:profileDesc/tei:correspDesc/tei:correspAction[@type='sent']/tei:date/@when",
+    ) or _first(root, f"{_HEADER}/tei:fileDesc/tei:sourceDesc//tei:date/@when")
+    if body is not None:
+        title = _division_title(body.find(_TEI_HEAD)) or title
+        date = _division_date(body) or date
+    elif not date and (text_root := root.find(_TEI_TEXT)) is not None:
+        date = _division_date(text_root)
+    return title, _iso_date(date)
 
 
 def read_meta(
@@ -115,27 +145,12 @@ def read_meta(
 ) -> DocumentMeta:
     """Metadata from the teiHeader; ``body`` (a FRUS document division) overrides title and date."""
     root = tree.getroot()
-    header = "/tei:TEI/tei:teiHeader"
-    title = (
-        _first(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:title[@type='main']")
-        or _first(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:title[@type='document']")
-        or _first(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:title")
-        or fallback_title
-    )
-    date = _first(
-        root,
-        f"{header}/tei:profileDesc/tei:correspDesc/tei:correspAction[@type='sent']/tei:date/@when",
-    ) or _first(root, f"{header}/tei:fileDesc/tei:sourceDesc//tei:date/@when")
+    header = _HEADER
+    title, date = read_title_and_date(tree, fallback_title, body)
     collection = _first(
         root, f"{header}/tei:fileDesc/tei:titleStmt/tei:title[@type='collection']"
     ) or _first(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:title[@type='volume']")
-    text_root = body if body is not None else root.find("{http://www.tei-c.org/ns/1.0}text")
-    if body is not None:
-        head = body.find("{http://www.tei-c.org/ns/1.0}head")
-        title = _division_title(head) or title
-        date = _division_date(body) or date
-    elif not date and text_root is not None:
-        date = _division_date(text_root)
+    text_root = body if body is not None else root.find(_TEI_TEXT)
     repository = _all(root, f"{header}/tei:fileDesc/tei:sourceDesc/tei:msDesc/tei:msIdentifier/*")
     archive = ", ".join(repository) or _first(
         root, f"{header}/tei:fileDesc/tei:sourceDesc/tei:bibl/tei:publisher"
@@ -189,7 +204,7 @@ def read_meta(
                 break
     return DocumentMeta(
         title=title,
-        date=_iso_date(date),
+        date=date,
         kind=kind,
         archive=archive,
         classification=classification_of(fw_class, source_note, *keywords),
