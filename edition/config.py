@@ -114,6 +114,11 @@ class SiteSettings:
         "//tei:div[@type='document']", "XPath (prefix tei:) of the divisions a file is split into."
     )
     search: bool = option(True, "Build the Pagefind full-text search index and the search page.")
+    documents_per_page: int = option(
+        1000,
+        "Rows per page of the documents list (each order is paged alike: documents/, "
+        "documents/page-2/, …); 0 puts every document on one page.",
+    )
     dts_units: bool = option(
         False,
         "Write two DTS files per citable unit (its navigation and its TEI) and offer {/ref} "

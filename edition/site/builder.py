@@ -124,6 +124,15 @@ def build_site(
                 Location("edition.toml"),
             )
         )
+    if settings.site.documents_per_page < 0:
+        raise ConfigError(
+            error(
+                "C032",
+                "site.documents_per_page must be 0 (one page) or more, "
+                f"not {settings.site.documents_per_page}",
+                Location("edition.toml"),
+            )
+        )
     cache = cache if cache is not None else Cache(None)
     executor = executor if executor is not None else SerialExecutor()
     build = _Build(project, reporter, validated, advance, cache, executor, ready)
@@ -473,20 +482,18 @@ class _Build:
         documents = catalogue.documents()
         facets = catalogue.totals.facets()
         page("index.html", "index.html", documents=documents, introduction=introduction)
+        per_page = project.settings.site.documents_per_page
         for order in pages.SORTS:
-            target = (
-                "documents/index.html"
-                if order.key == "date"
-                else f"documents/by-{order.key}/index.html"
-            )
-            page(
-                target,
-                "documents.html",
-                documents=catalogue.documents(order.key),
-                sorts=pages.SORTS,
-                current=order.key,
-                facets=facets,
-            )
+            for part in pages.list_pages(order.key, catalogue.count(), per_page):
+                page(
+                    f"{part.path}index.html",
+                    "documents.html",
+                    documents=catalogue.documents(order.key, part.offset, part.limit),
+                    sorts=pages.SORTS,
+                    current=order.key,
+                    facets=facets,
+                    paging=part,
+                )
         for kind_folder, label in (
             ("persons", "Persons"),
             ("places", "Places"),
@@ -627,11 +634,14 @@ class _BuildFailed(Exception):
 
 
 def _make_unique(entries: list[_Entry]) -> None:
-    """Make ids unique across files: the first document keeps its id, later ones get ``-2``…"""
+    """Make ids unique across files: the first document keeps its id, later ones get ``-2``…
+
+    A document whose slug is a list page's folder (``by-title``, ``page-2``) gets ``-2`` too.
+    """
     seen: set[str] = set()
     for entry in entries:
         base, number = entry.id, 2
-        while entry.neighbour.slug in seen:
+        while entry.neighbour.slug in seen or pages.is_list_slug(entry.neighbour.slug):
             entry.id = f"{base}-{number}"
             number += 1
         seen.add(entry.neighbour.slug)

@@ -155,9 +155,12 @@ class Catalogue:
                 )
         self.db.execute("CREATE INDEX IF NOT EXISTS documents_slugs ON documents (slug || '/')")
 
-    def documents(self, order: str = "edition") -> DocumentList:
-        """Every document, in the edition's order or a list's (``pages.SORTS`` keys, ``newest``)."""
-        return DocumentList(self.db, _ORDERS[order])
+    def documents(self, order: str = "edition", offset: int = 0, limit: int = -1) -> DocumentList:
+        """The documents in the edition's order or a list's (``pages.SORTS`` keys, ``newest``).
+
+        ``offset`` and ``limit`` (-1: to the end) cut out one page of that order.
+        """
+        return DocumentList(self.db, _ORDERS[order], offset, limit)
 
     def mentions(self, entity: str) -> MentionList:
         """Every (document, mention) naming an entity, in the edition's order."""
@@ -230,24 +233,35 @@ class Lazy(Sequence[Any]):
 
 
 class DocumentList(Lazy):
-    """Document summaries in one order."""
+    """Document summaries in one order, all of them or a window (one page of a list)."""
 
-    def __init__(self, db: sqlite3.Connection, order: str) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, order: str, offset: int = 0, limit: int = -1
+    ) -> None:
         super().__init__(db)
-        self.order = order
+        self.order, self.offset, self.limit = order, offset, limit
+
+    def _window(self, limit: int, offset: int) -> tuple[int, int]:
+        """``limit`` and ``offset`` inside the window, as the whole order's."""
+        if self.limit >= 0:
+            room = max(self.limit - offset, 0)
+            limit = room if limit < 0 else min(limit, room)
+        return limit, self.offset + offset
 
     def rows(self, limit: int = -1, offset: int = 0) -> Iterator[DocumentSummary]:
         # The order is one of ``_ORDERS`` (never input): it cannot be a parameter.
         query = f"SELECT data, digest FROM documents ORDER BY {self.order} LIMIT ? OFFSET ?"  # noqa: S608
-        for data, hashed in self.db.execute(query, (limit, offset)):
+        for data, hashed in self.db.execute(query, self._window(limit, offset)):
             yield DocumentSummary.from_data(orjson.loads(data), digest=hashed)
 
     def total(self) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+        everything = int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+        after = max(everything - self.offset, 0)
+        return after if self.limit < 0 else min(after, self.limit)
 
     def digests(self) -> Iterator[str]:
-        query = f"SELECT digest FROM documents ORDER BY {self.order}"  # noqa: S608 (as above)
-        for (hashed,) in self.db.execute(query):
+        query = f"SELECT digest FROM documents ORDER BY {self.order} LIMIT ? OFFSET ?"  # noqa: S608 (as above)
+        for (hashed,) in self.db.execute(query, self._window(-1, 0)):
             yield hashed
 
 

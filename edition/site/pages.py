@@ -1,8 +1,10 @@
-"""What page templates need beyond one document: the sorts, person names, introduction, sitemap."""
+"""What page templates need beyond one document: the sorts and pages of the documents list,
+person names, introduction, sitemap."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from heapq import merge
 from itertools import islice
@@ -35,6 +37,88 @@ SORTS = (
     Sort("archive", "Archive"),
     Sort("classification", "Classification"),
 )
+
+
+#: Pager links shown on each side of the current page (first and last are always shown).
+PAGER_WINDOW = 3
+
+
+def list_folder(order: str) -> str:
+    """The documents list's folder in the site for one order (the date order is the default)."""
+    return "documents/" if order == "date" else f"documents/by-{order}/"
+
+
+def list_path(order: str, number: int) -> str:
+    """Where page ``number`` (from 1) of the list in ``order`` lives, from the site's root."""
+    return list_folder(order) + ("" if number == 1 else f"page-{number}/")
+
+
+def is_list_slug(slug: str) -> bool:
+    """Whether a document slug would take a list page's folder (``by-title``, ``page-2``)."""
+    return slug in {f"by-{order.key}" for order in SORTS} or bool(re.fullmatch(r"page-\d+", slug))
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of the documents list in one order: which rows, and its pager's links.
+
+    ``size`` 0 means one page for every document. ``first`` and ``last`` are the
+    positions (from 1) of its rows in the whole list.
+    """
+
+    order: str
+    number: int
+    count: int
+    total: int
+    size: int
+
+    @property
+    def path(self) -> str:
+        return list_path(self.order, self.number)
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    @property
+    def limit(self) -> int:
+        """How many rows at most (-1: all, as SQLite's ``LIMIT``)."""
+        return self.size if self.size else -1
+
+    @property
+    def first(self) -> int:
+        return min(self.offset + 1, self.total)
+
+    @property
+    def last(self) -> int:
+        return self.total if not self.size else min(self.offset + self.size, self.total)
+
+    @property
+    def previous(self) -> str:
+        return list_path(self.order, self.number - 1) if self.number > 1 else ""
+
+    @property
+    def next(self) -> str:
+        return list_path(self.order, self.number + 1) if self.number < self.count else ""
+
+    @property
+    def links(self) -> list[tuple[int, str]]:
+        """The pager: (number, path) of the first, the last and the pages near this one;
+        (0, "") where pages are left out."""
+        shown = {1, self.count, *range(self.number - PAGER_WINDOW, self.number + PAGER_WINDOW + 1)}
+        found: list[tuple[int, str]] = []
+        for number in sorted(n for n in shown if 1 <= n <= self.count):
+            if found and number > found[-1][0] + 1:
+                found.append((0, ""))
+            found.append((number, list_path(self.order, number)))
+        return found
+
+
+def list_pages(order: str, total: int, size: int) -> Iterator[ListPage]:
+    """The pages of the list in ``order``: ``size`` rows each (0: one page)."""
+    count = max(1, -(-total // size)) if size else 1
+    for number in range(1, count + 1):
+        yield ListPage(order, number, count, total, size)
 
 
 def person_names(doc: SiteDocument, register: dict[str, Entity]) -> list[str]:

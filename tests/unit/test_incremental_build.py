@@ -54,10 +54,13 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def edition(demo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The demo edition plus a small volume, without search (Pagefind is tested elsewhere)."""
+    """The demo edition plus a small volume, without search (Pagefind is tested elsewhere).
+
+    Its documents list is paged two rows a page, so that edits move rows across pages.
+    """
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     config = demo / "edition.toml"
-    config.write_text(config.read_text() + "\n[site]\nsearch = false\n")
+    config.write_text(config.read_text() + "\n[site]\nsearch = false\ndocuments_per_page = 2\n")
     (demo / "tei" / "volume.xml").write_text(VOLUME)
     return demo
 
@@ -100,6 +103,17 @@ def _toggle_dts_units(root: Path) -> None:
     config.write_text(text, encoding="utf-8")
 
 
+def _toggle_paging(root: Path) -> None:
+    """Page the documents list three rows a page instead of two, or back."""
+    config = root / "edition.toml"
+    text = config.read_text(encoding="utf-8")
+    if "documents_per_page = 2\n" in text:
+        text = text.replace("documents_per_page = 2\n", "documents_per_page = 3\n")
+    else:
+        text = text.replace("documents_per_page = 3\n", "documents_per_page = 2\n")
+    config.write_text(text, encoding="utf-8")
+
+
 def _unit_files(site: dict[str, bytes]) -> list[str]:
     """The per-unit DTS files (``dts/navigation/RESOURCE/REF.json``, ``dts/document/…``)."""
     return [name for name in site if name.startswith("dts/") and name.count("/") == 3]
@@ -124,6 +138,7 @@ EDITS = {
     "static": lambda root: (root / "templates" / "static" / "edition.css").write_text("p{}\n"),
     "config": lambda root: _replace(root / "edition.toml", "title = ", "title = 'Revised' #"),
     "dts_units": _toggle_dts_units,
+    "paging": _toggle_paging,
     "nothing": lambda root: None,
 }
 
@@ -151,6 +166,7 @@ def test_incremental_builds_equal_clean_builds(edition: Path, tmp_path_factory, 
 def test_nothing_changed_writes_nothing(edition: Path) -> None:
     first, written = incremental_build(edition)
     assert written == len(first)
+    assert "documents/by-title/page-3/index.html" in first  # the lists are paged
     stamps = {p: p.stat().st_mtime_ns for p in (edition / "site").rglob("*") if p.is_file()}
     again, written = incremental_build(edition)
     assert written == 0
