@@ -15,6 +15,9 @@ client is sent to a file that does not exist; the whole tree still lists every u
 and the document endpoint is the TEI download itself
 (``documents/{resource}/{resource}.xml``), not a second copy of it.
 URLs are absolute when ``[edition] base_url`` is set, else root-relative (``/dts/…``).
+The root collection lists ``COLLECTION_PAGE`` members per response: past that it is
+paged as DTS pages a collection (a ``view`` of type ``Pagination`` with first, previous,
+next and last), the later pages at ``collection/{id}/page-N.json`` (linked, not templated).
 Citable units are the block children of ``text/body`` (paragraphs, speeches,
 …), nested inside ``div``s; their identifiers are dotted positions (``2.3``).
 """
@@ -22,7 +25,7 @@ Citable units are the block children of ``text/body`` (paragraphs, speeches,
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +45,8 @@ CONTEXT = "https://dtsapi.org/context/v1.0.json"
 DTS_VERSION = "1.0"
 DTS_NS = "https://w3id.org/api/dts#"
 FOLDER = "dts"
+#: Members per response of the root collection; more are paged (``view``).
+COLLECTION_PAGE = 1000
 
 #: Elements that are not citable units by themselves (milestones, page furniture).
 _NOT_CITABLE = frozenset({"pb", "lb", "cb", "milestone", "fw", "anchor", "gap"})
@@ -200,7 +205,8 @@ class DTSOutput:
         """The entry point and the root collection listing every document.
 
         The collection is as large as the edition: it is written member by
-        member (indented as ``_dump`` would), never held whole.
+        member (indented as ``_dump`` would), never held whole, and paged past
+        ``COLLECTION_PAGE`` documents.
         """
         edition = project.settings.edition
         _, prefix = _urls(project)
@@ -227,26 +233,52 @@ class DTSOutput:
             "member": [],
         }
 
-        def collection() -> Iterator[bytes]:
-            head, _, tail = _dump(root).rpartition(b'"member": []')
-            if not root["totalChildren"]:
-                yield head + b'"member": []' + tail
-                return
-            yield head + b'"member": [\n'
-            separator = b""
-            for doc in catalogue.documents():
-                resource = doc.outputs.get(self.name)
-                if resource:
-                    dumped = orjson.dumps(resource, option=orjson.OPT_INDENT_2)
-                    yield separator + b"    " + dumped.replace(b"\n", b"\n    ")
-                    separator = b",\n"
-            yield b"\n  ]" + tail
+        total = catalogue.count()
+        count = max(1, -(-total // COLLECTION_PAGE))
+        root_name = safe_name(edition.id, "edition")
+        pages = [f"{FOLDER}/collection/{root_name}.json"] + [
+            f"{FOLDER}/collection/{root_name}/page-{n}.json" for n in range(2, count + 1)
+        ]
+        base, _ = _urls(project)
 
-        return {
+        def collection(number: int) -> Callable[[], Iterator[bytes]]:
+            """Page ``number`` (from 1) of the root collection, written member by member."""
+            response = dict(root)
+            if count > 1:
+                url = [f"{base}{page}" for page in pages]
+                view = {"@id": url[number - 1], "@type": "Pagination", "first": url[0]}
+                if number > 1:
+                    view["previous"] = url[number - 2]
+                if number < count:
+                    view["next"] = url[number]
+                view["last"] = url[-1]
+                response["view"] = view
+
+            def members() -> Iterator[bytes]:
+                head, _, tail = _dump(response).rpartition(b'"member": []')
+                offset = (number - 1) * COLLECTION_PAGE
+                rows = catalogue.documents("edition", offset, COLLECTION_PAGE) if total else []
+                separator = b""
+                for doc in rows:
+                    resource = doc.outputs.get(self.name)
+                    if resource:
+                        if not separator:
+                            head += b'"member": [\n'
+                            yield head
+                        dumped = orjson.dumps(resource, option=orjson.OPT_INDENT_2)
+                        yield separator + b"    " + dumped.replace(b"\n", b"\n    ")
+                        separator = b",\n"
+                yield (b"\n  ]" + tail) if separator else (head + b'"member": []' + tail)
+
+            return members
+
+        files: dict[str, FileContent] = {
             f"{FOLDER}/index.json": _dump(entry),
-            f"{FOLDER}/collection.json": collection,
-            f"{FOLDER}/collection/{safe_name(edition.id, 'edition')}.json": collection,
+            f"{FOLDER}/collection.json": collection(1),
         }
+        for number, page in enumerate(pages, start=1):
+            files[page] = collection(number)
+        return files
 
     def _resource(
         self,

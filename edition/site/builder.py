@@ -301,7 +301,7 @@ class _Build:
                 entries += [_Entry(path, shown, *piece) for piece in found.pieces]
                 embedded.update({e.id: e for e in found.embedded})
         known.complete()
-        _make_unique(entries)
+        _make_unique(entries, safe_name(self.project.settings.edition.id, "edition"))
         return entries, embedded
 
     def shared_key(self, register: dict[str, Entity]) -> str:
@@ -633,12 +633,13 @@ class _BuildFailed(Exception):
     """Raised inside a build to discard the staged files after errors were reported."""
 
 
-def _make_unique(entries: list[_Entry]) -> None:
+def _make_unique(entries: list[_Entry], edition_slug: str) -> None:
     """Make ids unique across files: the first document keeps its id, later ones get ``-2``…
 
-    A document whose slug is a list page's folder (``by-title``, ``page-2``) gets ``-2`` too.
+    A document whose slug is a list page's folder (``by-title``, ``page-2``) or the
+    edition's id (the root DTS collection's file) gets ``-2`` too.
     """
-    seen: set[str] = set()
+    seen: set[str] = {edition_slug}
     for entry in entries:
         base, number = entry.id, 2
         while entry.neighbour.slug in seen or pages.is_list_slug(entry.neighbour.slug):

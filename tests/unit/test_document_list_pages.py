@@ -6,6 +6,7 @@ are the unpaged list, row for row, and their pagers link them in order.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -149,13 +150,14 @@ def test_the_pager_shows_the_pages_near_this_one() -> None:
     assert [p.count for p in pages.list_pages("date", 0, 5)] == [1]
 
 
-def test_a_document_named_like_a_list_page_keeps_its_own_page(
+def test_a_document_named_like_a_list_or_the_edition_keeps_its_own_page(
     tmp_path: Path, documents: list[Path]
 ) -> None:
     chosen = documents[:4]
     root = _make(tmp_path / "e", chosen, 2)
-    files = sorted((root / "tei").glob("*.xml"))[:2]
-    for path, ident in zip(files, ("page-2", "by-title"), strict=True):
+    files = sorted((root / "tei").glob("*.xml"))[:3]
+    # A list's folders, and the edition's id (the root DTS collection's file).
+    for path, ident in zip(files, ("page-2", "by-title", "paged"), strict=True):
         path.rename(path.with_name(f"{ident}.xml"))  # a file without xml:id: named by its stem
     site = _build(root)
     slugs = {
@@ -164,10 +166,12 @@ def test_a_document_named_like_a_list_page_keeps_its_own_page(
         for n in (1, 2)
         for a in _rows(site / pages.list_path(order.key, n) / "index.html")
     }
-    assert {"page-2-2", "by-title-2"} <= slugs
-    assert "page-2" not in slugs and "by-title" not in slugs
-    for slug in ("page-2-2", "by-title-2"):
+    assert {"page-2-2", "by-title-2", "paged-2"} <= slugs
+    assert not {"page-2", "by-title", "paged"} & slugs
+    for slug in ("page-2-2", "by-title-2", "paged-2"):
         assert (site / "documents" / slug / "index.html").is_file()
+        assert (site / "dts" / "collection" / f"{slug}.json").is_file()
+    assert json.loads((site / "dts/collection/paged.json").read_bytes())["@type"] == "Collection"
     assert _rows(site / "documents/page-2/index.html")  # the list's own page 2
 
 

@@ -16,6 +16,7 @@ import pytest
 from lxml import etree
 
 from edition.cli import main
+from edition.outputs import dts
 from edition.outputs.dts import DTS_NS, citable_units, cite_structure
 from edition.tei import NSMAP, TEI_NS, XML_ID, parse_xml
 
@@ -429,3 +430,39 @@ def test_every_advertised_url_resolves_to_a_file(site: Path) -> None:
                 checked.add(url)
     files = {p for p in (site / "site/dts").rglob("*") if p.is_file()}
     assert {site / "site" / u[len(SITE_BASE) :] for u in checked} >= files
+
+
+def test_root_collection_is_paged_past_collection_page(
+    built: dict[bool, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two members a page: the demo's three documents take two linked pages."""
+    unpaged = load(built[False] / "site/dts/collection.json")
+    root = tmp_path / "demo"
+    shutil.copytree(
+        built[False], root, ignore=shutil.ignore_patterns("site", ".edition-cache", ".site.*")
+    )
+    monkeypatch.setattr(dts, "COLLECTION_PAGE", 2)
+    assert main(["build", "--project", str(root), "--no-validate"]) == 0
+    folder = root / "site/dts"
+    first = load(folder / "collection.json")
+    assert load(folder / "collection/mt.json") == first
+    members, seen, page = [], [], first
+    while True:
+        view = page["view"]
+        assert view["@type"] == "Pagination"
+        assert view["first"] == f"{BASE}collection/mt.json"
+        assert view["last"] == f"{BASE}collection/mt/page-2.json"
+        assert page["totalChildren"] == unpaged["totalChildren"] == 3
+        assert {k: v for k, v in page.items() if k not in ("member", "view")} == {
+            k: v for k, v in unpaged.items() if k != "member"
+        }
+        seen.append(view["@id"])
+        members += page["member"]
+        if "next" not in view:
+            break
+        assert view["next"].startswith(BASE)
+        page = load(folder / view["next"][len(BASE) :])
+        assert page["view"]["previous"] == seen[-1]
+    assert seen == [view["first"], view["last"]]
+    assert [len(load(folder / u[len(BASE) :])["member"]) for u in seen] == [2, 1]
+    assert members == unpaged["member"]
