@@ -21,18 +21,20 @@ from functools import cached_property
 from typing import Any, overload
 
 import orjson
+from markupsafe import Markup, escape
 
 from edition.cache import digest
 from edition.render.behaviours import Mention
 from edition.render.legend import merge
 from edition.site.documents import DocumentSummary
+from edition.site.templates import ROW_ROOT
 
 TABLES = """
 CREATE TABLE documents (
     position INTEGER PRIMARY KEY, job TEXT NOT NULL, id TEXT NOT NULL, slug TEXT NOT NULL,
     title TEXT NOT NULL, date TEXT NOT NULL, digest TEXT NOT NULL, data BLOB NOT NULL,
     by_title TEXT NOT NULL, by_kind TEXT NOT NULL, by_archive TEXT NOT NULL,
-    by_classification TEXT NOT NULL, by_date TEXT NOT NULL
+    by_classification TEXT NOT NULL, by_date TEXT NOT NULL, row TEXT NOT NULL
 );
 CREATE INDEX documents_by_job ON documents (job);
 CREATE TABLE mentions (
@@ -121,7 +123,7 @@ class Catalogue:
         """Store a document's summary at its place in the edition's order."""
         self.totals.add(summary, position)
         self.db.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 position,
                 job,
@@ -135,6 +137,7 @@ class Catalogue:
                     _sort_value(summary, key).lower()
                     for key in ("title", "kind", "archive", "classification", "date")
                 ),
+                summary.row,
             ),
         )
         self.db.executemany(
@@ -253,6 +256,15 @@ class DocumentList(Lazy):
         query = f"SELECT data, digest FROM documents ORDER BY {self.order} LIMIT ? OFFSET ?"  # noqa: S608
         for data, hashed in self.db.execute(query, self._window(limit, offset)):
             yield DocumentSummary.from_data(orjson.loads(data), digest=hashed)
+
+    def html_rows(self, root: str) -> Iterator[Markup]:
+        """The documents' list rows (``DocumentSummary.row``), linking from ``root``.
+
+        Only the rows are read, not the summaries: a list page is their concatenation.
+        """
+        query = f"SELECT row FROM documents ORDER BY {self.order} LIMIT ? OFFSET ?"  # noqa: S608 (as above)
+        for (row,) in self.db.execute(query, self._window(-1, 0)):
+            yield Markup(row.replace(ROW_ROOT, str(escape(root))))  # noqa: S704 (rendered escaped)
 
     def total(self) -> int:
         everything = int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])

@@ -106,6 +106,9 @@ class DocumentSummary:
     refused: list[str] = field(default_factory=list)
     #: Per output (``SITE_OUTPUTS``): what its edition-wide files need of this document.
     outputs: dict[str, Any] = field(default_factory=dict)
+    #: Its row of the documents list (``_document_row.html``; links from ``ROW_ROOT``):
+    #: kept in the catalogue's own column, not in the summary's JSON or its digest.
+    row: str = field(default="", metadata={"stored": False})
 
     @property
     def slug(self) -> str:
@@ -165,7 +168,7 @@ def _fields(value: object) -> dict[str, Any]:
 
 @functools.cache
 def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(kind))
+    return tuple(f.name for f in dataclasses.fields(kind) if f.metadata.get("stored", True))
 
 
 @dataclass(frozen=True)

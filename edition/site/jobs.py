@@ -152,7 +152,14 @@ def render_file(shared: RenderShared, item: RenderItem) -> RenderResult:
         for name, output in SITE_OUTPUTS.items():
             own, outputs[name] = output.document(project, doc)
             files.update(own)
-        result.summaries.append(DocumentSummary.of(doc, outputs))
+        summary = DocumentSummary.of(doc, outputs)
+        try:
+            summary.row = templates.render(
+                env, "_document_row.html", project.root, root=templates.ROW_ROOT, doc=summary
+            )
+        except EditionError as err:
+            result.diagnostics.extend(err.diagnostics)
+        result.summaries.append(summary)
         _deliver(files, item.previous, shared.staging, result)
     return result
 

@@ -62,9 +62,14 @@ class PreviousState:
     def summaries(self, shown: str) -> list[DocumentSummary]:
         """The summaries of a render job's documents."""
         rows = self._query(
-            "SELECT data, digest FROM documents WHERE job = ? ORDER BY position", shown
+            "SELECT data, digest, row FROM documents WHERE job = ? ORDER BY position", shown
         )
-        return [DocumentSummary.from_data(orjson.loads(d), digest=h) for d, h in rows]
+        found = []
+        for data, hashed, row in rows:
+            summary = DocumentSummary.from_data(orjson.loads(data), digest=hashed)
+            summary.row = row
+            found.append(summary)
+        return found
 
     def jobs(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Every render job's file and record."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import re
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
@@ -14,10 +16,14 @@ import jinja2
 from edition.diagnostics import Location, error
 from edition.errors import InputError
 
+#: Where a pre-rendered list row links from: each page puts its own ``root`` there.
+#: No text of a TEI file can hold it (XML has no NUL character).
+ROW_ROOT = "\x00root\x00"
+
 
 def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     """A Jinja2 environment that escapes everything and fails on undefined names."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -25,6 +31,21 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["facet_class"] = facet_class
+    return env
+
+
+def facet_class(value: str, prefix: str) -> str:
+    """A CSS class for a filter value ('' for none): readable, and distinct per value.
+
+    The list's rows are rendered once, before the edition's values are all known,
+    so the class is made of the value itself (``kind-telegram-1f3a9c``).
+    """
+    if not value:
+        return ""
+    readable = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:40]
+    hashed = hashlib.blake2b(value.encode("utf-8"), digest_size=3).hexdigest()
+    return f"{prefix}-{readable}-{hashed}" if readable else f"{prefix}-{hashed}"
 
 
 @functools.lru_cache(maxsize=2)

@@ -86,9 +86,14 @@ def test_documents_list_has_columns_and_filters(built):
     assert by_title == sorted(by_title, key=str.lower)
     # filtering without JavaScript: one radio per kind and a CSS rule hiding other rows
     assert page.xpath("//input[@name='kind'][@value='telegram']")
-    index = page.xpath("//input[@name='kind'][@value='telegram']/@id")[0].rsplit("-", 1)[1]
-    assert f"tr:not(.kind-{index})" in page.xpath("//style")[0].text
-    assert f"kind-{index}" in rich.get("class")
+    radio = page.xpath("//input[@name='kind'][@value='telegram']/@id")[0]
+    (shown,) = re.findall(
+        rf"#{radio}:checked\) tbody tr:not\(\.([\w-]+)\)", page.xpath("//style")[0].text
+    )
+    telegrams = [r for r in rows if shown in (r.get("class") or "").split()]
+    assert rich in telegrams
+    assert {r.get("data-kind") for r in telegrams} == {"telegram"}
+    assert len(telegrams) == len([r for r in rows if r.get("data-kind") == "telegram"]) == 2
 
 
 def test_document_page_has_apparatus_legend_citation_and_metadata(built):
