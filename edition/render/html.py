@@ -72,12 +72,12 @@ class HTMLRenderer:
     def _children(self, element: etree._Element, ctx: behaviours.RenderContext) -> Markup:
         """Children and text; a hyphen before ``lb[@break='no']`` shows in diplomatic view only."""
         parts: list[str] = []
-        self._text(parts, element.text or "", element[0] if len(element) else None)
-        for index, child in enumerate(element):
+        # getnext(), not element[i + 1]: lxml finds a child by index (and len) by walking.
+        self._text(parts, element.text or "", next(iter(element), None))
+        for child in element:
             if isinstance(child.tag, str):
                 parts.append(self._element(child, ctx))
-            following = element[index + 1] if index + 1 < len(element) else None
-            self._text(parts, child.tail or "", following)
+            self._text(parts, child.tail or "", child.getnext())
         return Markup("".join(parts))
 
     @staticmethod

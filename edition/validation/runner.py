@@ -185,20 +185,41 @@ def _wanted(
     files: Sequence[tuple[Path, str]], edition_files: Sequence[tuple[Path, str]]
 ) -> list[CheckItem]:
     """The files to check, then the other files of the edition (for their index only)."""
-    items = [CheckItem(_resolved(path), shown) for path, shown in files]
+    resolve = _Resolver()
+    items = [CheckItem(resolve(path), shown) for path, shown in files]
     seen = {item.path for item in items}
     for path, shown in edition_files:
-        resolved = _resolved(path)
+        resolved = resolve(path)
         if resolved not in seen:
             seen.add(resolved)
             items.append(CheckItem(resolved, shown, NONE, index_only=True))
     return items
 
 
-def _resolved(path: Path) -> Path:
-    """``path.resolve()``, or ``path`` itself when it is that already: one Path per file."""
-    resolved = path.resolve()
-    return path if str(resolved) == str(path) else resolved
+class _Resolver:
+    """``path.resolve()`` for many files of few folders: each folder is resolved once.
+
+    A file that is itself a symbolic link is resolved whole. The path given is
+    returned when it is resolved already (one Path object per file).
+    """
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, Path] = {}
+        self._files: dict[Path, Path] = {}
+
+    def __call__(self, path: Path) -> Path:
+        found = self._files.get(path)
+        if found is None:
+            folder = self._folders.get(path.parent)
+            if folder is None:
+                folder = self._folders[path.parent] = path.parent.resolve()
+            found = folder / path.name
+            if found.is_symlink() or path.name in ("", ".", ".."):
+                found = path.resolve()
+            if str(found) == str(path):
+                found = path
+            self._files[path] = found
+        return found
 
 
 def _check(
