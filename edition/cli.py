@@ -88,9 +88,8 @@ class _Session:
 
 
 def _print_diagnostics(reporter: Reporter, fmt: str) -> None:
-    text = reporter.render(fmt)
-    if text:
-        click.echo(text, err=True)
+    for line in reporter.lines(fmt):  # one at a time: they may be many, read from a spool
+        click.echo(line, err=True)
 
 
 def _quiet() -> bool:

@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import enum
 import json
+import tempfile
+import weakref
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
+
+import orjson
 
 
 class Severity(enum.IntEnum):
@@ -115,18 +120,30 @@ def relative_path(path: Path, root: Path) -> str:
         return str(path)
 
 
-@dataclass
 class Reporter:
-    """Collects diagnostics from every stage; ``--ignore`` and ``--strict`` apply here."""
+    """Collects diagnostics from every stage; ``--ignore`` and ``--strict`` apply here.
 
-    ignore: frozenset[str] = frozenset()
-    strict: bool = False
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    #: Diagnostics recorded per severity, kept as they come: ``has_errors`` is asked often.
-    _counts: Counter[Severity] = field(default_factory=Counter, init=False, repr=False)
+    The first ``HELD`` diagnostics are kept in memory; later ones go to a temporary
+    file, so that a run over a very large edition with many problems does not
+    grow with them. Iteration gives them all, in the order they were reported.
+    """
 
-    def __post_init__(self) -> None:
-        self._counts.update(d.severity for d in self.diagnostics)
+    #: Diagnostics held in memory before the rest are spooled to a temporary file.
+    HELD = 10_000
+
+    def __init__(
+        self,
+        ignore: frozenset[str] = frozenset(),
+        strict: bool = False,
+        diagnostics: Iterable[Diagnostic] = (),
+    ) -> None:
+        self.ignore, self.strict = ignore, strict
+        self._held: list[Diagnostic] = []
+        self._spool: IO[bytes] | None = None
+        #: Diagnostics recorded per severity, kept as they come: ``has_errors`` is asked often.
+        self._counts: Counter[Severity] = Counter()
+        for diagnostic in diagnostics:
+            self._keep(diagnostic)
 
     def report(self, diagnostic: Diagnostic) -> None:
         """Record one diagnostic unless its code is ignored."""
@@ -140,8 +157,17 @@ class Reporter:
                 Severity.ERROR,
                 diagnostic.hints,
             )
-        self.diagnostics.append(diagnostic)
+        self._keep(diagnostic)
+
+    def _keep(self, diagnostic: Diagnostic) -> None:
         self._counts[diagnostic.severity] += 1
+        if len(self._held) < self.HELD:
+            self._held.append(diagnostic)
+            return
+        if self._spool is None:
+            self._spool = tempfile.TemporaryFile(prefix="edition-diagnostics-")  # noqa: SIM115
+            weakref.finalize(self, self._spool.close)  # the file lives as long as the reporter
+        self._spool.write(orjson.dumps(diagnostic.to_data()) + b"\n")
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         """Record several diagnostics."""
@@ -149,7 +175,23 @@ class Reporter:
             self.report(diagnostic)
 
     def __iter__(self) -> Iterator[Diagnostic]:
-        return iter(self.diagnostics)
+        yield from self._held
+        if self._spool is None:
+            return
+        spool, end = self._spool, self._spool.tell()
+        spool.flush()
+        position = 0
+        while position < end:  # read by position: reporting may go on between two reads
+            spool.seek(position)
+            line = spool.readline()
+            position = spool.tell()
+            spool.seek(0, 2)
+            yield Diagnostic.from_data(orjson.loads(line))
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every diagnostic recorded, as a list (read back from the spool file if need be)."""
+        return list(self)
 
     def count(self, severity: Severity) -> int:
         """How many diagnostics of this severity were recorded."""
@@ -162,10 +204,13 @@ class Reporter:
 
     def codes(self) -> Counter[str]:
         """How often each code was reported."""
-        return Counter(d.code for d in self.diagnostics)
+        return Counter(d.code for d in self)
+
+    def lines(self, fmt: str = "text") -> Iterator[str]:
+        """Each diagnostic as text (with its hints) or as a JSON line, one at a time."""
+        for diagnostic in self:
+            yield diagnostic.as_json() if fmt == "json" else diagnostic.render()
 
     def render(self, fmt: str = "text") -> str:
         """All diagnostics as text lines or JSON lines."""
-        if fmt == "json":
-            return "\n".join(d.as_json() for d in self.diagnostics)
-        return "\n".join(d.render() for d in self.diagnostics)
+        return "\n".join(self.lines(fmt))

@@ -1,0 +1,66 @@
+"""The Reporter: ignore and strict, counts, and diagnostics spooled past ``HELD``.
+
+The diagnostics are the FRUS benchmark's real validation findings (pointers the
+split leaves dangling), so the spool round-trips what validation reports.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SCHEMA, SCHEMATRON, split_frus
+
+from edition.diagnostics import Diagnostic, Location, Reporter, Severity, error, info, warning
+from edition.validation import Settings, start
+
+
+@pytest.fixture(scope="module")
+def found(tmp_path_factory: pytest.TempPathFactory) -> list[Diagnostic]:
+    """What validation finds in 12 split FRUS documents, plus hand-made edge cases."""
+    files = split_frus(tmp_path_factory.mktemp("frus"), 12)
+    reporter = Reporter()
+    items = [(path, path.name) for path in files]
+    start(items, Settings(SCHEMA, SCHEMATRON, "lxml"), reporter, edition_files=items).finish()
+    assert len(reporter.diagnostics) > 20
+    return [
+        *reporter.diagnostics,
+        warning("X001", "no location, two hints", None, "one", "two"),
+        info("X002", "a column", Location("tei/a.xml", 3, 7)),
+        error("X003", 'quotes " and \\\\ and ünïcödé', Location("tei/b.xml")),
+    ]
+
+
+def test_spooled_diagnostics_come_back_in_order(found, monkeypatch) -> None:
+    whole = Reporter(diagnostics=found)
+    monkeypatch.setattr(Reporter, "HELD", 5)
+    spooled = Reporter()
+    spooled.extend(found)
+    assert len(spooled._held) == 5 and spooled._spool is not None
+    assert spooled.diagnostics == found == whole.diagnostics
+    for fmt in ("text", "json"):
+        assert spooled.render(fmt) == whole.render(fmt)
+    for severity in Severity:
+        assert spooled.count(severity) == sum(d.severity is severity for d in found)
+    assert spooled.codes() == whole.codes()
+
+
+def test_reporting_goes_on_while_the_spool_is_read(found, monkeypatch) -> None:
+    monkeypatch.setattr(Reporter, "HELD", 2)
+    reporter = Reporter(diagnostics=found[:10])
+    seen = []
+    for diagnostic in reporter:
+        seen.append(diagnostic)
+        if len(seen) == 6:
+            reporter.report(found[10])  # written at the end while reading the middle
+    assert seen == found[:10]
+    assert reporter.diagnostics == found[:11]
+
+
+def test_ignore_and_strict_apply_before_spooling(found, monkeypatch) -> None:
+    monkeypatch.setattr(Reporter, "HELD", 1)
+    reporter = Reporter(frozenset({"X002"}), strict=True)
+    reporter.extend(found)
+    kept = [d for d in found if d.code != "X002"]
+    assert [d.code for d in reporter] == [d.code for d in kept]
+    assert {d.severity for d in reporter} <= {Severity.ERROR, Severity.INFO}
+    assert reporter.count(Severity.WARNING) == 0
+    assert reporter.has_errors
