@@ -57,7 +57,8 @@ class Project:
         """A path as diagnostics show it: relative to the project root."""
         text, prefix = str(path), f"{self.root}{os.sep}"
         if text.startswith(prefix) and ".." not in path.parts:  # the common case, without I/O
-            return Path(text[len(prefix) :]).as_posix()
+            inside = text[len(prefix) :]  # str() of a Path is normalised already
+            return inside if os.sep == "/" else Path(inside).as_posix()
         return relative_path(path, self.root)
 
     @property

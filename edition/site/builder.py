@@ -383,10 +383,7 @@ class _Build:
                     digests.get(path, ""),
                     json_digest([e.id for e in mine]),
                     json_digest(
-                        [
-                            [dataclasses.astuple(n) if n else None for n in pair]
-                            for pair in neighbours
-                        ]
+                        [[[n.slug, n.title] if n else None for n in pair] for pair in neighbours]
                     ),
                 )
                 found = previous.job(shown) if writer.incremental else None

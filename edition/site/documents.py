@@ -139,18 +139,26 @@ class DocumentSummary:
         return dataclasses.asdict(self)
 
     def to_json(self) -> bytes:
-        """``to_data`` as JSON, without the deep copy ``asdict`` makes first."""
+        """``to_data`` as JSON, without the deep copy ``asdict`` makes first (made once)."""
+        return self._json
+
+    @functools.cached_property
+    def _json(self) -> bytes:
         return orjson.dumps(self, default=_fields, option=orjson.OPT_PASSTHROUGH_DATACLASS)
 
     @classmethod
-    def from_data(cls, data: dict[str, Any], digest: str | None = None) -> DocumentSummary:
-        """The summary ``to_data`` wrote (and its ``digest``, when known)."""
+    def from_data(
+        cls, data: dict[str, Any], digest: str | None = None, raw: bytes | None = None
+    ) -> DocumentSummary:
+        """The summary ``to_data`` wrote (its ``digest`` and JSON ``raw``, when known)."""
         values = dict(data)
         values["meta"] = DocumentMeta(**values["meta"])
         values["mentions"] = [Mention(**m) for m in values["mentions"]]
         summary = cls(**values)
         if digest is not None:
-            summary.__dict__["digest"] = digest  # primes the cached property
+            summary.__dict__["digest"] = digest  # primes the cached properties
+        if raw is not None:
+            summary.__dict__["_json"] = raw
         return summary
 
     @functools.cached_property
@@ -173,7 +181,7 @@ def _field_names(kind: type) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Neighbour:
-    """The previous or next document, as the pager links to it."""
+    """The previous or next document, as the pager links to it (both fields key a render job)."""
 
     slug: str
     title: str

@@ -66,7 +66,7 @@ class PreviousState:
         )
         found = []
         for data, hashed, row in rows:
-            summary = DocumentSummary.from_data(orjson.loads(data), digest=hashed)
+            summary = DocumentSummary.from_data(orjson.loads(data), digest=hashed, raw=data)
             summary.row = row
             found.append(summary)
         return found
