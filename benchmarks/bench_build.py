@@ -13,6 +13,8 @@ from this run, as the median of ``--runs`` runs with the min–max range:
 - the floor: lxml parse + serialise + write of the same files;
 - the full build (no site, no cache) with 1 worker and with all cores, and its validate
   and site parts on their own lines; the ratio full build ÷ floor for both;
+- the floor and the full build (all cores) again on a RAM disk (``/dev/shm``), where
+  the ratio is what the CPU costs, without this machine's disk;
 - the Pagefind step on its own (``edition.site.search``) over the built site;
 - the rebuild with nothing changed (cache kept, all cores): the ``build_site`` call, and
   the whole ``edition build --no-validate`` command in a subprocess;
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -242,6 +245,36 @@ def floor(files: list[Path], out: Path) -> None:
         (out / path.name).write_bytes(etree.tostring(tree, encoding="UTF-8"))
 
 
+def ram_disk(folder: Path, runs: int, cores: int) -> None:
+    """The floor and the full build again with every file in memory (``/dev/shm``).
+
+    What is left of the ratio there is CPU: this machine's disk, shared and noisy,
+    stalls writers for seconds at a time, and a site writes four times the bytes
+    of the floor (pages, downloads, citations, DTS files).
+    """
+    shm = Path("/dev/shm")  # noqa: S108 (a fresh folder inside it, made by tempfile)
+    if not shm.is_dir() or not os.access(shm, os.W_OK):
+        print(f"{'on a RAM disk: no writable /dev/shm here':<{WIDTH}}", flush=True)
+        return
+    with tempfile.TemporaryDirectory(prefix="edition-bench-ram-", dir=shm) as tmp:
+        here = Path(tmp) / "x1"
+        shutil.copytree(folder, here, ignore=shutil.ignore_patterns("site", ".edition-cache"))
+        files = sorted((here / "tei").glob("*.xml"))
+        base = show(
+            "on a RAM disk (/dev/shm): floor",
+            timed(runs, lambda: floor(files, Path(tmp) / "floor")),
+        )
+        got = show_builds(
+            f"on a RAM disk: full build, {cores} workers",
+            [build(here, cores, full=True) for _ in range(runs)],
+        )
+        print(
+            f"{f'on a RAM disk: ratio full build ÷ floor, {cores} workers':<{WIDTH}} "
+            f"{got.total / base:7.1f} ×  (target ≤ 3×)",
+            flush=True,
+        )
+
+
 def child(folder: Path) -> None:
     """One full build (all cores) and one nothing-changed rebuild in this (child) process;
     the times and peak RSS as JSON."""
@@ -368,6 +401,7 @@ def main() -> None:
                 "(target ≤ 3×)",
                 flush=True,
             )
+        ram_disk(folder, args.runs, cores)
         site = folder / "site"
         pagefind = show(
             "Pagefind step alone (edition.site.search)",

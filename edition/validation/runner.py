@@ -11,11 +11,12 @@ file whose result is in the cache is not read at all.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from edition.cache import Cache, digest, file_digests, json_digest, tool_digest
+from edition.cache import Cache, CacheTable, digest, file_digests, json_digest, tool_digest
 from edition.diagnostics import Diagnostic, Reporter, error, warning
 from edition.errors import UsageError
 from edition.executors import Executor, SerialExecutor
@@ -35,6 +36,10 @@ from edition.validation.results import Results
 ENGINES = ("auto", "jing", "lxml")
 #: The cache section of the per-file results (and ``files-<SECTION>``, their hashes).
 SECTION = "validation"
+#: The cache table of whole runs: the diagnostics of every file checked, by the run's key.
+RUNS = "validation-runs"
+#: A whole run's diagnostics are kept in entries of this many (never all in memory).
+RUN_CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,10 @@ def start(
     cache = cache if cache is not None else Cache(None)
     wanted = _wanted(files, edition_files if settings.cross_checks else ())
     keys = _Keys(cache, settings, engine, [item.path for item in wanted])
+    run_key = keys.of_run(wanted)
+    if run_key is not None and _report_run(cache, run_key, reporter):
+        # The same files, schema and rules as a run kept whole: its diagnostics, reported.
+        return Run(files, settings, reporter, engine, keys, Results(), None, {}, settled=True)
     results = Results()
     try:
         pending, by_jing = _check(
@@ -127,7 +136,7 @@ def start(
     except BaseException:
         results.close()
         raise
-    return Run(files, settings, reporter, engine, keys, results, pending, by_jing)
+    return Run(files, settings, reporter, engine, keys, results, pending, by_jing, run_key=run_key)
 
 
 class Run:
@@ -143,9 +152,15 @@ class Run:
         results: Results,
         pending: jing.Pending | None,
         by_jing: dict[Path, str],
+        settled: bool = False,
+        run_key: str | None = None,
     ) -> None:
         self.files, self.settings, self.reporter, self.engine = files, settings, reporter, engine
         self.keys, self.results, self.pending, self.by_jing = keys, results, pending, by_jing
+        #: Whether an identical earlier run's diagnostics were reported (nothing to check).
+        self.settled = settled
+        #: The key this run is kept whole by, when it can be (see ``_Keys.of_run``).
+        self.run_key = run_key
         self.summary: Summary | None = None
 
     def finish(self) -> Summary:
@@ -154,11 +169,15 @@ class Run:
             return self.summary
         settings, results, keys = self.settings, self.results, self.keys
         try:
+            if self.settled:
+                keys.cache.save()
+                self.summary = Summary([shown for _, shown in self.files], self.engine)
+                return self.summary
             _take_jing(settings, results, self.pending, self.by_jing)
             if keys.cache.enabled:
                 for item, check in results.fresh():
                     keys.store(item, check)
-            keys.save()
+            kept = _RunKeeper(keys.cache, self.run_key)
             for checks in results.reported():
                 found: list[Diagnostic] = []
                 for check in checks:
@@ -168,7 +187,11 @@ class Run:
                         else []
                     )
                     found.extend([*check.problems, *across, *check.local])
-                self.reporter.extend(sorted(found, key=_position))
+                found.sort(key=_position)
+                self.reporter.extend(found)
+                kept.extend(found)
+            kept.close()
+            keys.save()
         finally:
             self.close()
         self.summary = Summary([shown for _, shown in self.files], self.engine)
@@ -283,6 +306,59 @@ def _take_jing(
     results.put_first(from_jing, by_jing)
 
 
+def _report_run(cache: Cache, run_key: str, reporter: Reporter) -> bool:
+    """Report the diagnostics of the run kept as ``run_key``; False when it is not kept.
+
+    Nothing is reported unless every entry of the run is there and readable; they
+    are gathered in a reporter of their own first (which spools, as any does).
+    """
+    runs = cache.table(RUNS)
+    count = runs.get(run_key)
+    if not isinstance(count, int):
+        return False
+    gathered = Reporter()
+    for n in range(count):
+        chunk = runs.get(f"{run_key}/{n}")
+        try:
+            gathered.extend(Diagnostic.from_data(d) for d in chunk)
+        except (TypeError, ValueError):
+            return False
+    reporter.extend(gathered)
+    runs.complete()
+    return True
+
+
+class _RunKeeper:
+    """Writes a run's diagnostics into the cache as they are reported, ``RUN_CHUNK`` a time."""
+
+    def __init__(self, cache: Cache, run_key: str | None) -> None:
+        self.runs = cache.table(RUNS) if run_key is not None else None
+        self.run_key = run_key
+        self.chunks = 0
+        self.pending: list[list[object]] = []
+
+    def extend(self, diagnostics: Sequence[Diagnostic]) -> None:
+        if self.runs is None:
+            return
+        self.pending.extend(d.to_data() for d in diagnostics)
+        while len(self.pending) >= RUN_CHUNK:
+            self._put(self.runs, self.pending[:RUN_CHUNK])
+            del self.pending[:RUN_CHUNK]
+
+    def close(self) -> None:
+        """Write the last entry and the run's head (its number of entries): the run is kept."""
+        if self.runs is None:
+            return
+        if self.pending:
+            self._put(self.runs, self.pending)
+        self.runs.put(str(self.run_key), self.chunks)
+        self.runs.complete()
+
+    def _put(self, runs: CacheTable, chunk: list[list[object]]) -> None:
+        runs.put(f"{self.run_key}/{self.chunks}", chunk)
+        self.chunks += 1
+
+
 def _from_cache(wanted: list[CheckItem], keys: _Keys, results: Results) -> list[bool]:
     """Put the cached results into ``results``; for each file, whether it was cached."""
     cached = []
@@ -334,6 +410,23 @@ class _Keys:
         if index_only:  # the index depends on the file alone
             return digest(tool_digest(), content, str(item.path), item.shown, "index")
         return digest(self.run, content, str(item.path), item.shown)
+
+    def of_run(self, wanted: Sequence[CheckItem]) -> str | None:
+        """The key of a whole run over ``wanted`` (None: a file unread, or no cache).
+
+        Its diagnostics depend on nothing else: every file's key, what each is
+        checked for, and the order they are reported in.
+        """
+        if not self.cache.enabled:
+            return None
+        hasher = hashlib.blake2b(digest_size=16, person=b"validation-run")
+        hasher.update(self.run.encode("utf-8"))
+        for item in wanted:
+            key = self.key(item, item.index_only)
+            if key is None:
+                return None
+            hasher.update(f"\0{item.shown}\0{item.index_only}\0{key}".encode())
+        return hasher.hexdigest()
 
     def cached(self, item: CheckItem) -> FileCheck | None:
         """The cached result of a file; for an index, a full result will do too."""

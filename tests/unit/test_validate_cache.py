@@ -22,7 +22,7 @@ from edition.cache import Cache
 from edition.diagnostics import Reporter
 from edition.executors import make_executor
 from edition.project import Project
-from edition.validation import Settings, crossdoc, jobs, start
+from edition.validation import Settings, crossdoc, jobs, runner, start
 
 TELEGRAM = "1975-01-13_telegram_tokyo-00458.xml"
 ENGINES = ["lxml", pytest.param("jing", marks=needs_jing)]
@@ -137,6 +137,8 @@ def test_a_corrupt_or_foreign_cache_is_ignored(
                 db.execute(
                     "UPDATE entries SET value = ? WHERE tbl = 'validation'", (b'{"shown": 1}',)
                 )
+                # the run kept whole would answer without them (tested on its own below)
+                db.execute("DELETE FROM entries WHERE tbl = ?", (runner.RUNS,))
     parses.names.clear()
     assert _validate(broken, Cache(cache_dir)) == expected
     assert len(parses.names) == 5
@@ -273,3 +275,49 @@ def test_a_cache_another_run_is_writing_is_done_without(
     parses.names.clear()
     assert _validate(broken, Cache(cache_dir)) == expected
     assert parses.names == [TELEGRAM], "the cache the other run held is kept"
+
+
+def _checks_nothing(*args, **kwargs):
+    raise AssertionError("the run is kept whole: nothing is checked across files again")
+
+
+@pytest.mark.parametrize("chunk", [1000, 2])
+def test_an_unchanged_run_is_reported_whole_from_the_cache(
+    broken: Path, tmp_path: Path, monkeypatch, chunk: int
+) -> None:
+    monkeypatch.setattr(runner, "RUN_CHUNK", chunk)
+    uncached = _validate(broken)
+    assert _validate(broken, Cache(tmp_path / "cache")) == uncached
+    with sqlite3.connect(tmp_path / "cache" / "cache.sqlite") as db:
+        entries = db.execute("SELECT COUNT(*) FROM entries WHERE tbl = ?", (runner.RUNS,))
+        diagnostics = uncached.count("\n[") + uncached.count("]: ")  # at least one per line
+        assert entries.fetchone()[0] >= (2 if chunk == 2 and diagnostics > 2 else 1)
+    parse_xml, check_across = jobs.parse_xml, crossdoc.check_across
+    monkeypatch.setattr(jobs, "parse_xml", _no_parsing)
+    monkeypatch.setattr(crossdoc, "check_across", _checks_nothing)
+    assert _validate(broken, Cache(tmp_path / "cache")) == uncached
+    # --ignore and --strict apply to a kept run as to a checked one
+    for options in ({"ignore": frozenset({"V421"})}, {"strict": True}):
+        monkeypatch.setattr(jobs, "parse_xml", parse_xml)
+        monkeypatch.setattr(crossdoc, "check_across", check_across)
+        expected = Reporter(**options)
+        api.validate(Project.load(broken), reporter=expected, engine="lxml")
+        monkeypatch.setattr(jobs, "parse_xml", _no_parsing)
+        monkeypatch.setattr(crossdoc, "check_across", _checks_nothing)
+        got = Reporter(**options)
+        api.validate(
+            Project.load(broken), reporter=got, engine="lxml", cache=Cache(tmp_path / "cache")
+        )
+        assert got.render() == expected.render()
+
+
+def test_a_damaged_kept_run_is_checked_again(broken: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(runner, "RUN_CHUNK", 2)
+    uncached = _validate(broken)
+    _validate(broken, Cache(tmp_path / "cache"))
+    with sqlite3.connect(tmp_path / "cache" / "cache.sqlite") as db:
+        db.execute(
+            "UPDATE entries SET value = ? WHERE tbl = ? AND key LIKE '%/1'", (b"[[1]]", runner.RUNS)
+        )
+    assert _validate(broken, Cache(tmp_path / "cache")) == uncached
+    assert _validate(broken, Cache(tmp_path / "cache")) == uncached  # kept again, whole
