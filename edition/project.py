@@ -117,8 +117,17 @@ class Project:
         """The edition's TEI documents, sorted by name (the register excluded)."""
         if not self.tei_dir.is_dir():
             return []
-        register = self.register_path
-        return sorted(p for p in self.tei_dir.glob("*.xml") if p != register and p.is_file())
+        register, folder = self.register_path, self.tei_dir
+        with os.scandir(folder) as entries:  # as glob("*.xml"), without a stat per file
+            found = [
+                folder / entry.name
+                for entry in entries
+                if entry.name.endswith(".xml")
+                and not entry.name.startswith(".")
+                and entry.is_file()
+            ]
+        # One folder: by name is the order of the paths, without comparing Path objects.
+        return sorted((p for p in found if p != register), key=lambda p: p.name)
 
     def tei_path_for(self, source: Path) -> Path:
         """Where the TEI of a source goes: ``sources/x.txt`` → ``tei/x.xml``."""
