@@ -263,8 +263,9 @@ class DocumentList(Lazy):
         Only the rows are read, not the summaries: a list page is their concatenation.
         """
         query = f"SELECT row FROM documents ORDER BY {self.order} LIMIT ? OFFSET ?"  # noqa: S608 (as above)
+        at = str(escape(root))
         for (row,) in self.db.execute(query, self._window(-1, 0)):
-            yield Markup(row.replace(ROW_ROOT, str(escape(root))))  # noqa: S704 (rendered escaped)
+            yield Markup(row.replace(ROW_ROOT, at))  # noqa: S704 (rendered escaped)
 
     def total(self) -> int:
         everything = int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])

@@ -134,12 +134,8 @@ class DocumentSummary:
             outputs,
         )
 
-    def to_data(self) -> dict[str, Any]:
-        """Plain JSON-able data."""
-        return dataclasses.asdict(self)
-
     def to_json(self) -> bytes:
-        """``to_data`` as JSON, without the deep copy ``asdict`` makes first (made once)."""
+        """The stored fields as JSON (``from_data`` reads them back), made once."""
         return self._json
 
     @functools.cached_property
@@ -150,7 +146,7 @@ class DocumentSummary:
     def from_data(
         cls, data: dict[str, Any], digest: str | None = None, raw: bytes | None = None
     ) -> DocumentSummary:
-        """The summary ``to_data`` wrote (its ``digest`` and JSON ``raw``, when known)."""
+        """The summary ``to_json`` wrote, decoded (its ``digest`` and JSON ``raw``, when known)."""
         values = dict(data)
         values["meta"] = DocumentMeta(**values["meta"])
         values["mentions"] = [Mention(**m) for m in values["mentions"]]
