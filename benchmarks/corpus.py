@@ -28,6 +28,7 @@ def split_volume(volume: Path, folder: Path) -> list[Path]:
         doc = etree.Element(f"{{{TEI}}}TEI", nsmap={None: TEI})
         if header is not None:
             doc.append(copy.deepcopy(header))
+            _title_from_head(doc, div)
         body = etree.SubElement(etree.SubElement(doc, f"{{{TEI}}}text"), f"{{{TEI}}}body")
         body.append(copy.deepcopy(div))
         strip_frus(doc)
@@ -35,6 +36,25 @@ def split_volume(volume: Path, folder: Path) -> list[Path]:
         path.write_bytes(etree.tostring(doc, encoding="UTF-8", xml_declaration=True))
         files.append(path)
     return files
+
+
+def _title_from_head(doc: etree._Element, div: etree._Element) -> None:
+    """Give a split document its own main title: its ``head``, without the notes in it
+    (the volume's header it copies names only the volume)."""
+    head = div.find(f"{{{TEI}}}head")
+    statement = doc.find(f"{{{TEI}}}teiHeader/{{{TEI}}}fileDesc/{{{TEI}}}titleStmt")
+    if head is None or statement is None:
+        return
+    parts = [head.text or ""]
+    for child in head:
+        if child.tag != f"{{{TEI}}}note":
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    text = " ".join("".join(parts).split())
+    if text:
+        title = etree.Element(f"{{{TEI}}}title", type="main")
+        title.text = text
+        statement.insert(0, title)
 
 
 def strip_volume(volume: Path, folder: Path) -> Path:
