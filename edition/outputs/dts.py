@@ -209,7 +209,7 @@ class DTSOutput:
         ``COLLECTION_PAGE`` documents.
         """
         edition = project.settings.edition
-        _, prefix = _urls(project)
+        base, prefix = _urls(project)
         ref = _ref(project)
         entry = {
             "@context": CONTEXT,
@@ -239,7 +239,6 @@ class DTSOutput:
         pages = [f"{FOLDER}/collection/{root_name}.json"] + [
             f"{FOLDER}/collection/{root_name}/page-{n}.json" for n in range(2, count + 1)
         ]
-        base, _ = _urls(project)
 
         def collection(number: int) -> Callable[[], Iterator[bytes]]:
             """Page ``number`` (from 1) of the root collection, written member by member."""

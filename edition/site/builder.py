@@ -479,9 +479,9 @@ class _Build:
         documents = catalogue.documents()
         facets = catalogue.totals.facets()
         page("index.html", "index.html", documents=documents, introduction=introduction)
-        per_page = project.settings.site.documents_per_page
+        per_page, count = project.settings.site.documents_per_page, catalogue.count()
         for order in pages.SORTS:
-            for part in pages.list_pages(order.key, catalogue.count(), per_page):
+            for part in pages.list_pages(order.key, count, per_page):
                 page(
                     f"{part.path}index.html",
                     "documents.html",

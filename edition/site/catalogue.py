@@ -244,17 +244,17 @@ class DocumentList(Lazy):
         super().__init__(db)
         self.order, self.offset, self.limit = order, offset, limit
 
-    def _window(self, limit: int, offset: int) -> tuple[int, int]:
-        """``limit`` and ``offset`` inside the window, as the whole order's."""
+    def _select(self, columns: str, limit: int = -1, offset: int = 0) -> sqlite3.Cursor:
+        """``columns`` of the documents in this order, from ``offset`` inside the window."""
         if self.limit >= 0:
             room = max(self.limit - offset, 0)
             limit = room if limit < 0 else min(limit, room)
-        return limit, self.offset + offset
+        # The order is one of ``_ORDERS`` (never input): it cannot be a parameter.
+        query = f"SELECT {columns} FROM documents ORDER BY {self.order} LIMIT ? OFFSET ?"  # noqa: S608
+        return self.db.execute(query, (limit, self.offset + offset))
 
     def rows(self, limit: int = -1, offset: int = 0) -> Iterator[DocumentSummary]:
-        # The order is one of ``_ORDERS`` (never input): it cannot be a parameter.
-        query = f"SELECT data, digest FROM documents ORDER BY {self.order} LIMIT ? OFFSET ?"  # noqa: S608
-        for data, hashed in self.db.execute(query, self._window(limit, offset)):
+        for data, hashed in self._select("data, digest", limit, offset):
             yield DocumentSummary.from_data(orjson.loads(data), digest=hashed)
 
     def html_rows(self, root: str) -> Iterator[Markup]:
@@ -262,9 +262,8 @@ class DocumentList(Lazy):
 
         Only the rows are read, not the summaries: a list page is their concatenation.
         """
-        query = f"SELECT row FROM documents ORDER BY {self.order} LIMIT ? OFFSET ?"  # noqa: S608 (as above)
         at = str(escape(root))
-        for (row,) in self.db.execute(query, self._window(-1, 0)):
+        for (row,) in self._select("row"):
             yield Markup(row.replace(ROW_ROOT, at))  # noqa: S704 (rendered escaped)
 
     def total(self) -> int:
@@ -273,8 +272,7 @@ class DocumentList(Lazy):
         return after if self.limit < 0 else min(after, self.limit)
 
     def digests(self) -> Iterator[str]:
-        query = f"SELECT digest FROM documents ORDER BY {self.order} LIMIT ? OFFSET ?"  # noqa: S608 (as above)
-        for (hashed,) in self.db.execute(query, self._window(-1, 0)):
+        for (hashed,) in self._select("digest"):
             yield hashed
 
 

@@ -53,9 +53,13 @@ def list_path(order: str, number: int) -> str:
     return list_folder(order) + ("" if number == 1 else f"page-{number}/")
 
 
+_SORT_FOLDERS = frozenset(f"by-{order.key}" for order in SORTS)
+_PAGE_FOLDER = re.compile(r"page-\d+")
+
+
 def is_list_slug(slug: str) -> bool:
     """Whether a document slug would take a list page's folder (``by-title``, ``page-2``)."""
-    return slug in {f"by-{order.key}" for order in SORTS} or bool(re.fullmatch(r"page-\d+", slug))
+    return slug in _SORT_FOLDERS or _PAGE_FOLDER.fullmatch(slug) is not None
 
 
 @dataclass(frozen=True)
