@@ -316,6 +316,7 @@ class _Build:
             *(f"{p}\0{template_digests.get(p, '')}" for p in template_files),
             json_digest([dataclasses.asdict(e) for e in register.values()]),
             json_digest({k: v for k, v in self.common.items() if k != "edition"}),
+            str(clock.source_date_epoch()),  # the feed's times: to the second, not the day
             json_digest([o.name for o in SITE_OUTPUTS.values()]),
         )
 
@@ -374,8 +375,11 @@ class _Build:
         )
         for start in range(0, len(files), CHUNK):  # a round's jobs and results at a time
             todo: list[tuple[str, str, RenderItem]] = []
-            for path in files[start : start + CHUNK]:
-                shown = self.project.shown(path)
+            chunk = files[start : start + CHUNK]
+            shown_paths = [self.project.shown(path) for path in chunk]
+            known = previous.jobs_of(shown_paths) if writer.incremental else {}
+            reused: list[tuple[str, str, bytes]] = []
+            for path, shown in zip(chunk, shown_paths, strict=True):
                 mine = by_file.get(path, [])
                 neighbours = [around(e) for e in mine]
                 key = digest(
@@ -386,18 +390,20 @@ class _Build:
                         [[[n.slug, n.title] if n else None for n in pair] for pair in neighbours]
                     ),
                 )
-                found = previous.job(shown) if writer.incremental else None
+                found = known.get(shown)
                 if found is not None and found[0] == key:
-                    record = found[1]
-                    for summary in previous.summaries(shown):
-                        catalogue.add(position[summary.id], shown, summary)
-                    state.job(shown, key, orjson.dumps(record))
-                    html[shown] = _html_digest(record["digests"])
-                    self.advance(shown)
+                    reused.append((shown, key, found[1]))
                     continue
-                written = found[1]["digests"] if found is not None else {}
+                written = orjson.loads(found[1])["digests"] if found is not None else {}
                 item = RenderItem(str(path), shown, [e.id for e in mine], neighbours, written)
                 todo.append((shown, key, item))
+            kept = previous.summaries_of([shown for shown, _, _ in reused]) if reused else {}
+            for shown, key, stored in reused:
+                for summary in kept.get(shown, []):
+                    catalogue.add(position[summary.id], shown, summary)
+                state.job(shown, key, stored)
+                html[shown] = _html_digest(orjson.loads(stored)["digests"])
+                self.advance(shown)
             results = self.executor.map(render_file, shared, [item for _, _, item in todo])
             for (shown, key, item), rendered in zip(todo, results, strict=True):
                 self.advance(shown)
@@ -532,13 +538,8 @@ class _Build:
         page("404.html", "404.html", root=urlsplit(edition.base_url).path.rstrip("/") + "/")
         for relative, source in _static_files(project).items():
             made[relative] = writer.copy(relative, source, old_files.get(relative))
-        for output in SITE_OUTPUTS.values():
-            for relative, data in output.edition(project, catalogue).items():
-                current = old_files.get(relative)
-                if isinstance(data, bytes):
-                    made[relative] = writer.put(relative, data, current)
-                else:
-                    made[relative] = writer.put_chunks(relative, data(), current)
+        outputs_key = digest(shared_key, documents.digest)
+        made |= self.edition_outputs(outputs_key, previous, state, writer, old_files)
         document_pages = (f"documents/{slug}/" for slug in catalogue.slugs())
         for relative, data in pages.sitemaps(edition.base_url, sitemap, document_pages).items():
             made[relative] = writer.put(relative, data, old_files.get(relative))
@@ -546,6 +547,37 @@ class _Build:
         state.files(made)
         state.pages(fingerprints)
         return [f"{k}\0{v}" for k, v in sorted(made.items()) if k.endswith(".html")]
+
+    def edition_outputs(
+        self,
+        key: str,
+        previous: PreviousState,
+        state: NewState,
+        writer: SiteWriter,
+        old_files: dict[str, str],
+    ) -> dict[str, str]:
+        """The outputs' edition-wide files (feed, DTS collection): path → content hash.
+
+        They are made from the summaries alone, so when ``key`` (the shared key and
+        every summary in the edition's order) is the last build's and its files are
+        all there, they are the last build's, not remade.
+        """
+        last = orjson.loads(previous.value(_OUTPUTS) or "{}") if writer.incremental else {}
+        kept = last.get("files", [])
+        made: dict[str, str] = {}
+        if last.get("key") == key and all(relative in old_files for relative in kept):
+            made = {relative: old_files[relative] for relative in kept}
+        else:
+            catalogue = state.catalogue
+            for output in SITE_OUTPUTS.values():
+                for relative, data in output.edition(self.project, catalogue).items():
+                    current = old_files.get(relative)
+                    if isinstance(data, bytes):
+                        made[relative] = writer.put(relative, data, current)
+                    else:
+                        made[relative] = writer.put_chunks(relative, data(), current)
+        state.set(_OUTPUTS, orjson.dumps({"key": key, "files": sorted(made)}).decode())
+        return made
 
     def fingerprint(self, context: dict[str, object]) -> str:
         """A hash of a page's context; a document summary stands for itself by its own hash."""
@@ -624,6 +656,10 @@ class _Build:
                 shutil.rmtree(old, ignore_errors=True)
             set_value(state_path, "search", search_key)
         self.save_key(build_key, notes)
+
+
+#: The state's value naming the outputs' edition-wide files and what they were made of.
+_OUTPUTS = "outputs"
 
 
 class _BuildFailed(Exception):

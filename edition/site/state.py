@@ -54,21 +54,26 @@ class PreviousState:
         """Whether there is a usable description of the site."""
         return self._db is not None
 
-    def job(self, shown: str) -> tuple[str, dict[str, Any]] | None:
-        """A render job's key and record."""
-        row = self._query("SELECT key, record FROM jobs WHERE shown = ?", shown)
-        return (row[0][0], orjson.loads(row[0][1])) if row else None
-
-    def summaries(self, shown: str) -> list[DocumentSummary]:
-        """The summaries of a render job's documents."""
+    def jobs_of(self, shown: list[str]) -> dict[str, tuple[str, bytes]]:
+        """Some render jobs' keys and records (JSON), by file, in one query."""
         rows = self._query(
-            "SELECT data, digest, row FROM documents WHERE job = ? ORDER BY position", shown
+            "SELECT shown, key, record FROM jobs WHERE shown IN (SELECT value FROM json_each(?))",
+            shown,
         )
-        found = []
-        for data, hashed, row in rows:
+        return {job: (key, record) for job, key, record in rows}
+
+    def summaries_of(self, shown: list[str]) -> dict[str, list[DocumentSummary]]:
+        """The summaries of some render jobs' documents, by file, in one query."""
+        rows = self._query(
+            "SELECT job, data, digest, row FROM documents"
+            " WHERE job IN (SELECT value FROM json_each(?)) ORDER BY job, position",
+            shown,
+        )
+        found: dict[str, list[DocumentSummary]] = {}
+        for job, data, hashed, row in rows:
             summary = DocumentSummary.from_data(orjson.loads(data), digest=hashed, raw=data)
             summary.row = row
-            found.append(summary)
+            found.setdefault(job, []).append(summary)
         return found
 
     def jobs(self) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -95,11 +100,13 @@ class PreviousState:
             self._db.close()
             self._db = None
 
-    def _query(self, sql: str, *arguments: str) -> list[Any]:
+    def _query(self, sql: str, *arguments: str | list[str]) -> list[Any]:
+        """Rows of a query; a list argument goes as one JSON array (read with ``json_each``)."""
         if self._db is None:
             return []
+        values = [orjson.dumps(a).decode() if isinstance(a, list) else a for a in arguments]
         try:
-            return self._db.execute(sql, arguments).fetchall()
+            return self._db.execute(sql, values).fetchall()
         except sqlite3.Error:
             return []
 

@@ -22,7 +22,12 @@ ROW_ROOT = "\x00root\x00"
 
 
 def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
-    """A Jinja2 environment that escapes everything and fails on undefined names."""
+    """A Jinja2 environment that escapes everything and fails on undefined names.
+
+    Templates are not checked for changes on every use (``auto_reload``): a build's
+    environment is kept only while the templates' contents stay the same
+    (``cached_environment``).
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         autoescape=True,
@@ -30,6 +35,7 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
     env.filters["facet_class"] = facet_class
     return env

@@ -140,6 +140,10 @@ EDITS = {
     "dts_units": _toggle_dts_units,
     "paging": _toggle_paging,
     "nothing": lambda root: None,
+    # A minute later, the same day: only the feed's times say so.
+    "epoch": lambda root: os.environ.update(
+        SOURCE_DATE_EPOCH=str(int(os.environ["SOURCE_DATE_EPOCH"]) + 60)
+    ),
 }
 
 
@@ -188,6 +192,34 @@ def test_one_changed_document_rewrites_only_its_own_files(edition: Path) -> None
     slug = "1975-01-13_telegram_tokyo-00458"
     assert changed, "the edit must show"
     assert [path for path in changed if slug not in path] == []
+
+
+def test_edition_wide_outputs_are_remade_only_when_a_summary_changed(
+    edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The feed and the DTS collection come from the summaries: a text edit keeps them."""
+    made: list[str] = []
+    for output in builder.SITE_OUTPUTS.values():
+        original = output.edition
+
+        def counted(project, catalogue, original=original, name=output.name):  # type: ignore[no-untyped-def]
+            made.append(name)
+            return original(project, catalogue)
+
+        monkeypatch.setattr(output, "edition", counted)
+    incremental_build(edition)
+    assert made == ["dts", "atom"]
+    made.clear()
+    EDITS["paragraph"](edition)  # a paragraph more in the report: its summary stays the same
+    built, _ = incremental_build(edition)
+    assert made == []
+    assert built == clean_build(edition, tmp_path / "clean")
+    made.clear()
+    EDITS["title"](edition)  # a document's title: in the feed and the collection
+    built, _ = incremental_build(edition)
+    assert made == ["dts", "atom"]
+    assert b"Second, revised" in built["feed.xml"]
+    assert built == clean_build(edition, tmp_path / "clean")
 
 
 def test_turning_dts_units_on_and_off_adds_and_removes_the_unit_files(
