@@ -9,6 +9,7 @@ cache and the ids of the last few files pointed into, whatever the number of fil
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import sqlite3
@@ -85,7 +86,16 @@ class Results:
 
     def add(self, n: int, item: CheckItem, check: FileCheck, *, fresh: bool) -> None:
         """Write the result of the ``n``-th file (``fresh``: checked now, not from the cache)."""
-        index = check.index
+        self._insert(n, item, check.to_data(), fresh=fresh, for_jing=check.for_jing)
+
+    def add_data(self, n: int, item: CheckItem, data: dict[str, Any]) -> None:
+        """Write the cached result of the ``n``-th file, as ``FileCheck.to_data`` made it."""
+        self._insert(n, item, data, fresh=False, for_jing=False)
+
+    def _insert(
+        self, n: int, item: CheckItem, data: dict[str, Any], *, fresh: bool, for_jing: bool
+    ) -> None:
+        index = data["index"]
         self._db.execute(
             "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -95,16 +105,16 @@ class Results:
                 item.shown,
                 item.index_only,
                 fresh,
-                check.parsed,
-                check.for_jing,
+                bool(data["parsed"]),
+                for_jing,
                 index is not None,
-                orjson.dumps(check.to_data()),
+                orjson.dumps(data),
             ),
         )
-        if index is not None and index.global_ids:
+        if index is not None and index["global_ids"]:
             self._db.executemany(
                 "INSERT INTO global_ids VALUES (?, ?, ?)",
-                [(ident, n, line) for ident, line in index.global_ids.items()],
+                [(ident, n, line) for ident, line in index["global_ids"].items()],
             )
 
     def finish(self) -> None:
@@ -153,15 +163,13 @@ class Results:
 
     def reported(self) -> Iterator[list[FileCheck]]:
         """The results of the files reported on, grouped by shown path, in their order."""
-        groups = self._db.execute(
-            "SELECT shown, min(n) AS first FROM files WHERE NOT index_only"
-            " GROUP BY shown ORDER BY first"
+        rows = self._db.execute(
+            "SELECT f.shown, f.result FROM files AS f JOIN ("
+            "  SELECT shown, min(n) AS first FROM files WHERE NOT index_only GROUP BY shown"
+            ") AS g ON g.shown = f.shown WHERE NOT f.index_only ORDER BY g.first, f.n"
         )
-        for shown, _ in groups:
-            rows = self._db.execute(
-                "SELECT n FROM files WHERE shown = ? AND NOT index_only ORDER BY n", (shown,)
-            ).fetchall()
-            yield [self.result(n)[1] for (n,) in rows]
+        for _, group in itertools.groupby(rows, key=lambda row: row[0]):
+            yield [FileCheck.from_data(orjson.loads(result)) for _, result in group]
 
     def result(self, n: int) -> tuple[CheckItem, FileCheck]:
         """The ``n``-th file and its result, as ``add`` got it (with jing's problems first)."""

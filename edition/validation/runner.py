@@ -15,6 +15,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from edition.cache import Cache, CacheTable, digest, file_digests, json_digest, tool_digest
 from edition.diagnostics import Diagnostic, Reporter, error, warning
@@ -365,7 +366,7 @@ def _from_cache(wanted: list[CheckItem], keys: _Keys, results: Results) -> list[
     for n, item in enumerate(wanted):
         hit = keys.cached(item)
         if hit is not None:
-            results.add(n, item, hit, fresh=False)
+            results.add_data(n, item, hit)
         cached.append(hit is not None)
     return cached
 
@@ -428,16 +429,15 @@ class _Keys:
             hasher.update(f"\0{item.shown}\0{item.index_only}\0{key}".encode())
         return hasher.hexdigest()
 
-    def cached(self, item: CheckItem) -> FileCheck | None:
-        """The cached result of a file; for an index, a full result will do too."""
+    def cached(self, item: CheckItem) -> dict[str, Any] | None:
+        """The cached result of a file (``FileCheck.to_data``); for an index, a full result
+        will do too."""
         wanted = [self.key(item, False), *([self.key(item, True)] if item.index_only else [])]
         for key in wanted:
             found = self.known.get(key) if key is not None else None
-            if found is not None:
-                try:
-                    return FileCheck.from_data(found)
-                except (KeyError, TypeError, ValueError):
-                    continue  # an entry this version cannot read: check the file again
+            if _readable(found):
+                return cast(dict[str, Any], found)
+            # else an entry this version cannot read: check the file again
         return None
 
     def store(self, item: CheckItem, check: FileCheck) -> None:
@@ -450,6 +450,34 @@ class _Keys:
         """Keep the results of this run's files (and only those)."""
         self.known.complete()
         self.cache.save()
+
+
+def _readable(entry: object) -> bool:
+    """Whether a cache entry has the shape of ``FileCheck.to_data`` (a damaged one: no)."""
+    if not isinstance(entry, dict) or entry.keys() != _RESULT_FIELDS:
+        return False
+    index, problems, local = entry["index"], entry["problems"], entry["local"]
+    return (
+        isinstance(entry["shown"], str)
+        and isinstance(problems, list)
+        and isinstance(local, list)
+        and all(isinstance(d, list) and len(d) == _DIAGNOSTIC_FIELDS for d in problems + local)
+        and (
+            index is None
+            or (
+                isinstance(index, dict)
+                and index.keys() == _INDEX_FIELDS
+                and all(isinstance(index[name], dict) for name in ("ids", "global_ids"))
+                and isinstance(index["pointers"], list)
+                and all(isinstance(p, list) and len(p) == 4 for p in index["pointers"])
+            )
+        )
+    )
+
+
+_RESULT_FIELDS = {"shown", "problems", "local", "index", "parsed"}
+_INDEX_FIELDS = {"path", "shown", "ids", "global_ids", "pointers"}
+_DIAGNOSTIC_FIELDS = 5  # code, message, location, severity, hints (``Diagnostic.to_data``)
 
 
 def _content(path: Path) -> str:

@@ -118,7 +118,9 @@ def test_a_changed_schema_or_schematron_checks_every_file_again(
     assert len(parses.names) == 2 * len(documents)
 
 
-@pytest.mark.parametrize("damage", ["garbage", "other-tool", "other-format", "bad-entries"])
+@pytest.mark.parametrize(
+    "damage", ["garbage", "other-tool", "other-format", "bad-entries", "bad-diagnostics"]
+)
 def test_a_corrupt_or_foreign_cache_is_ignored(
     broken: Path, tmp_path: Path, parses: _Parses, damage: str
 ) -> None:
@@ -134,9 +136,13 @@ def test_a_corrupt_or_foreign_cache_is_ignored(
             elif damage == "other-format":
                 db.execute("UPDATE meta SET value = '0' WHERE name = 'format'")
             else:
-                db.execute(
-                    "UPDATE entries SET value = ? WHERE tbl = 'validation'", (b'{"shown": 1}',)
-                )
+                value = b'{"shown": 1}'
+                if damage == "bad-diagnostics":  # the right fields, a diagnostic cut short
+                    value = (
+                        b'{"shown": "x", "problems": [["E1", "cut"]], "local": [],'
+                        b' "index": null, "parsed": true}'
+                    )
+                db.execute("UPDATE entries SET value = ? WHERE tbl = 'validation'", (value,))
                 # the run kept whole would answer without them (tested on its own below)
                 db.execute("DELETE FROM entries WHERE tbl = ?", (runner.RUNS,))
     parses.names.clear()
