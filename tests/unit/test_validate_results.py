@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import weakref
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import SCHEMA, SCHEMATRON, split_frus
@@ -168,8 +169,11 @@ def test_a_run_reports_what_the_indexes_in_memory_give(linked: list[Path], tmp_p
 
 def test_no_result_is_held_while_the_others_are_checked(linked: list[Path], monkeypatch) -> None:
     """Each file's result is written and let go before the next one comes, cached or not."""
-    seen: list[weakref.ref[jobs.FileCheck]] = []
-    add = Results.add
+    seen: list[weakref.ref[Any]] = []
+    add, add_data, cached = Results.add, Results.add_data, runner._Keys.cached
+
+    class Tracked(dict):  # type: ignore[type-arg]
+        """A cached result as the cache gives it (a dict), that a weak reference can follow."""
 
     def held() -> int:
         return sum(1 for ref in seen if ref() is not None)
@@ -179,7 +183,18 @@ def test_no_result_is_held_while_the_others_are_checked(linked: list[Path], monk
         seen.append(weakref.ref(check))
         add(self, n, item, check, fresh=fresh)
 
+    def adding_data(self, n, item, data):
+        assert held() == 0, "an earlier result is still in memory"
+        seen.append(weakref.ref(data))
+        add_data(self, n, item, data)
+
+    def tracked(self, item):
+        found = cached(self, item)
+        return Tracked(found) if found is not None else None
+
     monkeypatch.setattr(Results, "add", adding)
+    monkeypatch.setattr(Results, "add_data", adding_data)
+    monkeypatch.setattr(runner._Keys, "cached", tracked)
     # Not the run kept whole (which adds no result at all): each file's own cached result.
     monkeypatch.setattr(runner, "_report_run", lambda *args: False)
     files = [(path, path.name) for path in linked]
