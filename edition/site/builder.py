@@ -397,10 +397,10 @@ class _Build:
                 written = orjson.loads(found[1])["digests"] if found is not None else {}
                 item = RenderItem(str(path), shown, [e.id for e in mine], neighbours, written)
                 todo.append((shown, key, item))
-            kept = previous.summaries_of([shown for shown, _, _ in reused]) if reused else {}
+            if reused:  # their documents are copied from the last catalogue at the end
+                places = previous.places_of([shown for shown, _, _ in reused])
+                catalogue.keep((old, position[ident]) for old, ident in places)
             for shown, key, stored in reused:
-                for summary in kept.get(shown, []):
-                    catalogue.add(position[summary.id], shown, summary)
                 state.job(shown, key, stored)
                 html[shown] = _html_digest(orjson.loads(stored)["digests"])
                 self.advance(shown)
@@ -423,6 +423,7 @@ class _Build:
             for shown, record in previous.jobs():
                 if shown not in current:  # its file is gone: so are its pages
                     removed += record["digests"]
+        state.carry_over(previous)
         catalogue.index()
         self.result.documents = catalogue.count()
         self.result.pages += self.result.documents

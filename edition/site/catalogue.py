@@ -9,13 +9,15 @@ are queries, and only one summary at a time is decoded. Sort keys are columns
 computed in Python (``str.lower``), so SQL orders exactly as ``sorted`` did.
 
 What the pages need of all documents together and is small (the signs used,
-the filter values, the fallbacks) is summed up as the summaries come in.
+the filter values, the fallbacks) is read from the summaries' JSON in SQL once
+they are all in. A rebuild copies the unchanged documents' rows from the last
+build's catalogue in SQL (``carry_over``), without decoding them.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, overload
@@ -25,8 +27,8 @@ from markupsafe import Markup, escape
 
 from edition.cache import digest
 from edition.render.behaviours import Mention
-from edition.render.legend import merge
 from edition.site.documents import DocumentSummary
+from edition.site.metadata import year_of
 from edition.site.templates import ROW_ROOT
 
 TABLES = """
@@ -46,6 +48,12 @@ CREATE TABLE methods (
     PRIMARY KEY (paragraph, position, seq)
 ) WITHOUT ROWID;
 """
+
+#: The columns of ``documents`` after ``position``, as ``carry_over`` copies them.
+_DOCUMENT_COLUMNS = (
+    "d.job, d.id, d.slug, d.title, d.date, d.digest, d.data, d.by_title, d.by_kind,"
+    " d.by_archive, d.by_classification, d.by_date, d.row"
+)
 
 #: The orders of the documents list (``pages.SORTS``) as SQL: empty values last, then date, id.
 _ORDERS = {
@@ -72,7 +80,7 @@ def _sort_value(summary: DocumentSummary, key: str) -> str:
 
 @dataclass
 class Totals:
-    """What the edition-wide pages need of all documents together, summed as they come in."""
+    """What the edition-wide pages need of all documents together (see ``Catalogue.totals``)."""
 
     used: dict[str, set[str]] = field(default_factory=dict)
     kinds: set[str] = field(default_factory=set)
@@ -83,20 +91,28 @@ class Totals:
     fallback_files: dict[str, dict[str, int]] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)
 
-    def add(self, summary: DocumentSummary, position: int) -> None:
-        merge(self.used, summary.used)
-        meta = summary.meta
-        if meta.kind:
-            self.kinds.add(meta.kind)
-        if meta.classification:
-            self.classifications.add(meta.classification)
-        if meta.year:
-            self.years.add(meta.year)
-        for name, count in summary.fallbacks.items():
-            self.fallbacks[name] = self.fallbacks.get(name, 0) + count
-            users = self.fallback_files.setdefault(name, {})
-            users[summary.shown] = min(users.get(summary.shown, position), position)
-        self.refused.extend(summary.refused)
+    @classmethod
+    def of(cls, db: sqlite3.Connection) -> Totals:
+        """The totals of every document of a catalogue, read from the summaries' JSON in SQL."""
+        found = cls()
+        for key, value in db.execute(_USED):
+            values = found.used.setdefault(key, set())
+            if value is not None:  # None: a key listed with no values
+                values.add(value)
+        for kind, classification, date in db.execute(_META):
+            if kind:
+                found.kinds.add(kind)
+            if classification:
+                found.classifications.add(classification)
+            year = year_of(date or "")
+            if year:
+                found.years.add(year)
+        for name, count, shown, position in db.execute(_FALLBACKS):
+            found.fallbacks[name] = found.fallbacks.get(name, 0) + count
+            users = found.fallback_files.setdefault(name, {})
+            users[shown] = min(users.get(shown, position), position)
+        found.refused = [link for (link,) in db.execute(_REFUSED)]
+        return found
 
     def users(self, name: str) -> list[str]:
         """The files that rendered an element generically, in the edition's order."""
@@ -112,16 +128,38 @@ class Totals:
         }
 
 
+_USED = (
+    "SELECT DISTINCT u.key, v.value FROM documents AS d"
+    " JOIN json_each(d.data, '$.used') AS u LEFT JOIN json_each(u.value) AS v"
+)
+_META = (
+    "SELECT DISTINCT json_extract(data, '$.meta.kind'),"
+    " json_extract(data, '$.meta.classification'), json_extract(data, '$.meta.date')"
+    " FROM documents"
+)
+_FALLBACKS = (
+    "SELECT f.key, f.value, json_extract(d.data, '$.shown'), d.position FROM documents AS d,"
+    " json_each(d.data, '$.fallbacks') AS f ORDER BY d.position"
+)
+_REFUSED = (
+    "SELECT r.value FROM documents AS d, json_each(d.data, '$.refused') AS r"
+    " ORDER BY d.position, r.id"
+)
+
+
 class Catalogue:
     """The documents of a build, in the tables of its state file."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
-        self.totals = Totals()
+
+    @cached_property
+    def totals(self) -> Totals:
+        """What the pages need of all documents together: read once every document is in."""
+        return Totals.of(self.db)
 
     def add(self, position: int, job: str, summary: DocumentSummary) -> None:
         """Store a document's summary at its place in the edition's order."""
-        self.totals.add(summary, position)
         self.db.execute(
             "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -148,6 +186,39 @@ class Catalogue:
             "INSERT INTO methods VALUES (?, ?, ?)",
             ((p, position, seq) for seq, p in enumerate(summary.meta.method[:_MAX_PARAGRAPHS])),
         )
+
+    def keep(self, moved: Iterable[tuple[int, int]]) -> None:
+        """Note documents of the last build to carry over: (place there, place here)."""
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS moved (old INTEGER PRIMARY KEY, new INTEGER)")
+        db.executemany("INSERT INTO temp.moved VALUES (?, ?)", moved)
+
+    def carry_over(self, previous: str) -> None:
+        """Copy the documents ``keep`` noted from the last build's catalogue, unchanged.
+
+        ``previous`` is the schema the last build's state is attached as. The rows go
+        from table to table in SQL, in one pass each: no summary is decoded.
+        """
+        db = self.db
+        if (
+            db.execute("SELECT name FROM temp.sqlite_master WHERE name = 'moved'").fetchone()
+            is None
+        ):
+            return
+        # The schema name is the caller's constant (never input): it cannot be a parameter.
+        db.execute(
+            f"INSERT INTO documents SELECT m.new, {_DOCUMENT_COLUMNS} "  # noqa: S608
+            f"FROM {previous}.documents AS d JOIN temp.moved AS m ON m.old = d.position"
+        )
+        db.execute(
+            "INSERT INTO mentions SELECT x.entity, m.new, x.seq, x.data "  # noqa: S608
+            f"FROM {previous}.mentions AS x JOIN temp.moved AS m ON m.old = x.position"
+        )
+        db.execute(
+            "INSERT INTO methods SELECT x.paragraph, m.new, x.seq "  # noqa: S608
+            f"FROM {previous}.methods AS x JOIN temp.moved AS m ON m.old = x.position"
+        )
+        db.execute("DROP TABLE temp.moved")
 
     def index(self) -> None:
         """Index every order once all documents are in: lists then read in order, unsorted."""

@@ -70,7 +70,12 @@ class DocumentMeta:
 
     @property
     def year(self) -> str:
-        return self.date[:4] if re.match(r"^\d{4}", self.date) else ""
+        return year_of(self.date)
+
+
+def year_of(date: str) -> str:
+    """The year of an ISO date ('' when it does not start with one)."""
+    return date[:4] if re.match(r"^\d{4}", date) else ""
 
 
 def _first(root: etree._Element, xpath: str) -> str:

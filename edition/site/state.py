@@ -22,7 +22,6 @@ import orjson
 from edition.cache import FORMAT, tool_digest
 from edition.site.catalogue import TABLES as CATALOGUE_TABLES
 from edition.site.catalogue import Catalogue
-from edition.site.documents import DocumentSummary
 
 _TABLES = """
 CREATE TABLE jobs (shown TEXT PRIMARY KEY, key TEXT NOT NULL, record BLOB NOT NULL);
@@ -36,6 +35,7 @@ class PreviousState:
     """The state of the site as last built; empty when absent, damaged or from another tool."""
 
     def __init__(self, path: Path | None) -> None:
+        self.path = path
         self._db: sqlite3.Connection | None = None
         if path is None or not path.is_file():
             return
@@ -62,19 +62,12 @@ class PreviousState:
         )
         return {job: (key, record) for job, key, record in rows}
 
-    def summaries_of(self, shown: list[str]) -> dict[str, list[DocumentSummary]]:
-        """The summaries of some render jobs' documents, by file, in one query."""
-        rows = self._query(
-            "SELECT job, data, digest, row FROM documents"
-            " WHERE job IN (SELECT value FROM json_each(?)) ORDER BY job, position",
+    def places_of(self, shown: list[str]) -> list[tuple[int, str]]:
+        """The place and id of some render jobs' documents, in one query."""
+        return self._query(
+            "SELECT position, id FROM documents WHERE job IN (SELECT value FROM json_each(?))",
             shown,
         )
-        found: dict[str, list[DocumentSummary]] = {}
-        for job, data, hashed, row in rows:
-            summary = DocumentSummary.from_data(orjson.loads(data), digest=hashed, raw=data)
-            summary.row = row
-            found.setdefault(job, []).append(summary)
-        return found
 
     def jobs(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Every render job's file and record."""
@@ -118,7 +111,7 @@ class NewState:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
-        self._db = sqlite3.connect(path)
+        self._db = sqlite3.connect(path.as_uri(), uri=True)  # URIs: the last state read-only
         self._db.execute("PRAGMA journal_mode = OFF")  # a new file: all or nothing by rename
         self._db.execute("PRAGMA synchronous = OFF")
         self._db.executescript(_TABLES + CATALOGUE_TABLES)
@@ -138,6 +131,18 @@ class NewState:
 
     def set(self, name: str, value: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+    def carry_over(self, previous: PreviousState) -> None:
+        """Copy the documents the catalogue ``keep``s from the last build's state."""
+        if not previous.known or previous.path is None:
+            return
+        self._db.commit()  # neither ATTACH nor DETACH runs inside a transaction
+        self._db.execute("ATTACH DATABASE ? AS previous", (f"{previous.path.as_uri()}?mode=ro",))
+        try:
+            self.catalogue.carry_over("previous")
+        finally:
+            self._db.commit()
+            self._db.execute("DETACH DATABASE previous")
 
     def finish(self) -> None:
         """Write everything to the file and close it."""

@@ -116,6 +116,97 @@ def test_mentions_methods_and_totals() -> None:
     assert catalogue.count() == 4
 
 
+def python_totals(documents: list[DocumentSummary]) -> dict[str, object]:
+    """What the edition-wide pages need of all documents, summed in Python (as it once was)."""
+    used: dict[str, set[str]] = {}
+    users: dict[str, dict[str, int]] = {}
+    fallbacks: dict[str, int] = {}
+    for position, doc in enumerate(documents):
+        for key, values in doc.used.items():
+            used.setdefault(key, set()).update(values)
+        for name, count in doc.fallbacks.items():
+            fallbacks[name] = fallbacks.get(name, 0) + count
+            users.setdefault(name, {}).setdefault(doc.shown, position)
+    return {
+        "used": used,
+        "kinds": {d.meta.kind for d in documents if d.meta.kind},
+        "classifications": {d.meta.classification for d in documents if d.meta.classification},
+        "years": {d.meta.year for d in documents if d.meta.year},
+        "fallbacks": fallbacks,
+        "users": {name: sorted(found, key=found.__getitem__) for name, found in users.items()},
+        "refused": sorted(link for d in documents for link in d.refused),
+    }
+
+
+SIGNS = st.dictionaries(st.sampled_from(["unclear", "gap", "add"]), st.lists(WORDS, max_size=3))
+GENERIC = st.dictionaries(st.sampled_from(["seg", "fw/header", "quote"]), st.integers(1, 5))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(WORDS, st.sampled_from(["", "1950-02", "0201-06-22", "19", "x1950"]), WORDS),
+        max_size=8,
+    ),
+    st.data(),
+)
+def test_totals_read_in_sql_are_the_sums_of_the_summaries(rows, data) -> None:
+    documents = []
+    for n, (kind, date, classification) in enumerate(rows):
+        doc = summary(f"d{n}", kind or "t", date, kind, "")
+        doc.meta.classification = classification
+        doc.shown = f"tei/f{n % 3}.xml"  # a file's documents share its shown path
+        doc.used = data.draw(SIGNS)
+        doc.fallbacks = data.draw(GENERIC)
+        doc.refused = data.draw(st.lists(WORDS, max_size=2))
+        documents.append(doc)
+    totals = catalogue_of(documents).totals
+    expected = python_totals(documents)
+    assert totals.used == expected["used"]
+    assert (totals.kinds, totals.classifications, totals.years) == (
+        expected["kinds"],
+        expected["classifications"],
+        expected["years"],
+    )
+    assert totals.fallbacks == expected["fallbacks"]
+    assert {name: totals.users(name) for name in totals.fallbacks} == expected["users"]
+    assert sorted(totals.refused) == expected["refused"]
+
+
+def test_carried_over_documents_equal_the_same_documents_added(tmp_path: Path) -> None:
+    """A rebuild copies unchanged documents in SQL, to new places: as if added there."""
+    documents = [
+        summary(f"d{n}", t, "1950", k, a)
+        for n, (t, k, a) in enumerate([("ab", "memo", "x"), ("abc", "", "y"), ("b", "memo", "")])
+    ]
+    last = sqlite3.connect(tmp_path / "last.sqlite")
+    last.executescript(TABLES)
+    for position, doc in enumerate(documents):
+        Catalogue(last).add(position, doc.shown, doc)
+    last.commit()
+    last.close()
+    moved = [(0, 2), (2, 0)]  # d0 and d2 swap places; d1 is changed and added anew
+    db = sqlite3.connect(":memory:")
+    db.executescript(TABLES)
+    carried = Catalogue(db)
+    carried.add(1, documents[1].shown, documents[1])
+    carried.keep(moved)
+    db.commit()
+    db.execute("ATTACH DATABASE ? AS previous", (str(tmp_path / "last.sqlite"),))
+    carried.carry_over("previous")
+    carried.index()
+    added = catalogue_of([documents[2], documents[1], documents[0]])
+    for order in ("edition", "title", "kind", "archive"):
+        assert [d.to_json() for d in carried.documents(order)] == [
+            d.to_json() for d in added.documents(order)
+        ]
+    assert list(carried.mentions("pers-x")) == list(added.mentions("pers-x"))
+    assert [(p, list(t)) for p, t in carried.methods()] == [
+        (p, list(t)) for p, t in added.methods()
+    ]
+    assert carried.totals == added.totals
+
+
 @pytest.fixture
 def small_pages(demo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The demo built with two feed entries per feed document and ten URLs per sitemap."""
