@@ -9,6 +9,7 @@ only ever saves work, it never changes a result.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -28,6 +29,8 @@ FORMAT = 2
 _RACY = 2.0
 #: Seconds to wait for a cache file another run is writing before going on without it.
 BUSY_WAIT = 10.0
+#: Entries read are marked as used this many at a time (one statement, not one per read).
+TOUCHED = 10_000
 _TABLES = """
 CREATE TABLE IF NOT EXISTS entries (
     tbl TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, run INTEGER NOT NULL,
@@ -94,6 +97,8 @@ class Cache:
         self._dirty: set[str] = set()
         self._complete: set[str] = set()
         self._run = time.time_ns()
+        #: Entries read in this run and not yet marked so (see ``_touch``).
+        self._touched: list[tuple[int, str, str]] = []
 
     @property
     def enabled(self) -> bool:
@@ -123,6 +128,9 @@ class Cache:
         sections = self.table("sections")
         for name in sorted(self._dirty):
             sections.put(name, self._sections[name])
+        self._mark_touched()
+        if self._db is None:
+            return
         try:
             for name in sorted(self._complete):
                 db.execute("DELETE FROM entries WHERE tbl = ? AND run <> ?", (name, self._run))
@@ -134,6 +142,7 @@ class Cache:
 
     def close(self) -> None:
         """Forget what was not saved and close the file."""
+        self._touched.clear()
         if self._db is not None:
             self._db.rollback()
             self._db.close()
@@ -144,6 +153,23 @@ class Cache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _touch(self, table: str, key: str) -> None:
+        """Keep an entry that was read (marked with this run, in batches of ``TOUCHED``)."""
+        self._touched.append((self._run, table, key))
+        if len(self._touched) >= TOUCHED:
+            self._mark_touched()
+
+    def _mark_touched(self) -> None:
+        db = self._db
+        if db is None or not self._touched:
+            self._touched.clear()
+            return
+        try:
+            db.executemany("UPDATE entries SET run = ? WHERE tbl = ? AND key = ?", self._touched)
+        except sqlite3.OperationalError:
+            self._give_up()
+        self._touched.clear()
 
     def _give_up(self) -> None:
         """The file is busy (another run holds it) or failing: go on without a cache."""
@@ -214,13 +240,10 @@ class CacheTable:
             ).fetchone()
             if row is None:
                 return None
-            db.execute(
-                "UPDATE entries SET run = ? WHERE tbl = ? AND key = ?",
-                (self.cache._run, self.name, key),
-            )
         except sqlite3.OperationalError:
             self.cache._give_up()
             return None
+        self.cache._touch(self.name, key)
         try:
             return orjson.loads(row[0])
         except orjson.JSONDecodeError:
@@ -256,7 +279,7 @@ def file_digests(cache: Cache, group: str, paths: Iterable[Path]) -> dict[Path, 
     for path in paths:
         key = str(path)
         try:
-            status = path.stat()
+            status = os.stat(key)  # noqa: PTH116 (many files: without pathlib's overhead)
         except OSError:
             continue
         stamp = [status.st_size, status.st_mtime_ns, status.st_ino]

@@ -330,3 +330,20 @@ def test_a_damaged_kept_run_is_checked_again(broken: Path, tmp_path: Path, monke
         )
     assert _validate(broken, Cache(tmp_path / "cache")) == uncached
     assert _validate(broken, Cache(tmp_path / "cache")) == uncached  # kept again, whole
+
+
+@pytest.mark.parametrize("batch", [1, 3, 10_000])
+def test_entries_read_are_kept_whatever_the_batch_they_are_marked_in(
+    broken: Path, tmp_path: Path, parses: _Parses, monkeypatch, batch: int
+) -> None:
+    """Entries read (not written) in a run are marked in batches: none is dropped as stale."""
+    from edition import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "TOUCHED", batch)
+    monkeypatch.setattr(runner, "_report_run", lambda *args: False)  # each file's own entry
+    cache_dir = tmp_path / "cache"
+    expected = _validate(broken, Cache(cache_dir))
+    for _ in range(2):  # read only, twice: the second run finds what the first one read
+        parses.names.clear()
+        assert _validate(broken, Cache(cache_dir)) == expected
+        assert parses.names == []
