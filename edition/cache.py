@@ -249,6 +249,11 @@ class CacheTable:
         except orjson.JSONDecodeError:
             return None
 
+    def touch(self, key: str) -> None:
+        """Keep an entry (if there is one) without reading it, as ``get`` would."""
+        if self.cache._connection() is not None:
+            self.cache._touch(self.name, key)
+
     def put(self, key: str, value: Any) -> None:
         """Set an entry."""
         db = self.cache._connection()

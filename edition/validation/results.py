@@ -9,7 +9,6 @@ cache and the ids of the last few files pointed into, whatever the number of fil
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
 import sqlite3
@@ -161,15 +160,39 @@ class Results:
         for (n,) in self._db.execute("SELECT n FROM files WHERE fresh ORDER BY n"):
             yield self.result(n)
 
-    def reported(self) -> Iterator[list[FileCheck]]:
-        """The results of the files reported on, grouped by shown path, in their order."""
-        rows = self._db.execute(
-            "SELECT f.shown, f.result FROM files AS f JOIN ("
-            "  SELECT shown, min(n) AS first FROM files WHERE NOT index_only GROUP BY shown"
-            ") AS g ON g.shown = f.shown WHERE NOT f.index_only ORDER BY g.first, f.n"
-        )
-        for _, group in itertools.groupby(rows, key=lambda row: row[0]):
-            yield [FileCheck.from_data(orjson.loads(result)) for _, result in group]
+    def reported(self) -> Iterator[list[tuple[int, FileCheck]]]:
+        """The results of the files reported on (with their places), grouped by shown path,
+        in their order.
+
+        Read in the table's own order, not sorted by SQL (which would hold every result
+        to sort them); a shown path given more than once is read whole where it first
+        comes.
+        """
+        twice = {
+            shown
+            for (shown,) in self._db.execute(
+                "SELECT shown FROM files WHERE NOT index_only GROUP BY shown HAVING count(*) > 1"
+            )
+        }
+        done: set[str] = set()
+        for shown, n, result in self._db.execute(
+            "SELECT shown, n, result FROM files WHERE NOT index_only ORDER BY n"
+        ):
+            if shown not in twice:
+                yield [(n, FileCheck.from_data(orjson.loads(result)))]
+            elif shown not in done:
+                done.add(shown)
+                rows = self._db.execute(
+                    "SELECT n, result FROM files WHERE shown = ? AND NOT index_only ORDER BY n",
+                    (shown,),
+                ).fetchall()
+                yield [(m, FileCheck.from_data(orjson.loads(data))) for m, data in rows]
+
+    def indexed_only(self) -> Iterator[tuple[int, FileCheck]]:
+        """The results of the files only indexed (not reported on), with their places."""
+        rows = self._db.execute("SELECT n, result FROM files WHERE index_only ORDER BY n")
+        for n, result in rows:
+            yield n, FileCheck.from_data(orjson.loads(result))
 
     def result(self, n: int) -> tuple[CheckItem, FileCheck]:
         """The ``n``-th file and its result, as ``add`` got it (with jing's problems first)."""

@@ -6,7 +6,9 @@ file (``results``) as it arrives, and is then forgotten. jing checks the files
 meanwhile in one background JVM. The checks across files run last, one file at a
 time, asking the stored indexes, and each file is reported then: memory does not
 grow with the number of files, only the reporter with the number of problems. A
-file whose result is in the cache is not read at all.
+file whose result is in the cache is not read at all. A run is kept in the cache
+(``kept``): the same run again is reported from it, and a run in which a few files
+changed without their ids or pointers checks only those.
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from edition.cache import Cache, CacheTable, digest, file_digests, json_digest, tool_digest
+from edition.cache import Cache, digest, file_digests, json_digest, tool_digest
 from edition.diagnostics import Diagnostic, Reporter, error, warning
 from edition.errors import UsageError
 from edition.executors import Executor, SerialExecutor
-from edition.validation import crossdoc, jing
+from edition.validation import crossdoc, jing, kept
 from edition.validation.jobs import (
     JING,
     LXML,
@@ -37,10 +39,9 @@ from edition.validation.results import Results
 ENGINES = ("auto", "jing", "lxml")
 #: The cache section of the per-file results (and ``files-<SECTION>``, their hashes).
 SECTION = "validation"
-#: The cache table of whole runs: the diagnostics of every file checked, by the run's key.
-RUNS = "validation-runs"
-#: A whole run's diagnostics are kept in entries of this many (never all in memory).
-RUN_CHUNK = 1000
+#: The most files a run checks again on their own, the others taken from the last run
+#: (``kept.changes``); past it, every file's result is looked up and checked across.
+CHANGED_AT_MOST = 64
 
 
 @dataclass(frozen=True)
@@ -125,19 +126,88 @@ def start(
     cache = cache if cache is not None else Cache(None)
     wanted = _wanted(files, edition_files if settings.cross_checks else ())
     keys = _Keys(cache, settings, engine, [item.path for item in wanted])
+    executor = executor or SerialExecutor()
     run_key = keys.of_run(wanted)
-    if run_key is not None and _report_run(cache, run_key, reporter):
+    layout = kept.layout([(item.shown, str(item.path), item.index_only) for item in wanted])
+    run = _Run(wanted, run_key, layout)
+    if run_key is not None and kept.report(cache, run_key, reporter):
         # The same files, schema and rules as a run kept whole: its diagnostics, reported.
-        return Run(files, settings, reporter, engine, keys, Results(), None, {}, settled=True)
+        return Run(files, settings, reporter, engine, keys, Results(), None, {}, run, settled=True)
+    if run_key is not None and _one_file_one_name(wanted):
+        again = _check_changed(run, settings, engine, keys, executor)
+        if again is not None:
+            results, pending, by_jing = again
+            for item in wanted:
+                if not item.index_only:
+                    advance(item.path.name)
+            return Run(files, settings, reporter, engine, keys, results, pending, by_jing, run)
     results = Results()
     try:
         pending, by_jing = _check(
-            wanted, settings, engine, keys, results, executor or SerialExecutor(), advance
+            wanted, settings, engine, keys, results, executor, advance, run.checked
         )
     except BaseException:
         results.close()
         raise
-    return Run(files, settings, reporter, engine, keys, results, pending, by_jing, run_key=run_key)
+    return Run(files, settings, reporter, engine, keys, results, pending, by_jing, run)
+
+
+@dataclass
+class _Run:
+    """What a run keeps itself as (see ``kept``), and how it differs from the last run."""
+
+    wanted: list[CheckItem]
+    #: The key it is kept by (None: not kept, see ``_Keys.of_run``).
+    key: str | None
+    layout: str
+    #: Set when only the files that changed are checked (``_check_changed``).
+    changes: kept.Changes | None = None
+    #: Their places, in the order of their results.
+    places: list[int] = field(default_factory=list)
+    #: The files ``_check_changed`` checked before it found it was not enough, by place.
+    checked: dict[int, FileCheck] = field(default_factory=dict)
+
+
+def _one_file_one_name(wanted: Sequence[CheckItem]) -> bool:
+    """Whether no file and no reported shown path comes twice (each file reported alone)."""
+    reported = [item.shown for item in wanted if not item.index_only]
+    return len({item.path for item in wanted}) == len(wanted) and len(set(reported)) == len(
+        reported
+    )
+
+
+def _check_changed(
+    run: _Run, settings: Settings, engine: str, keys: _Keys, executor: Executor
+) -> tuple[Results, jing.Pending | None, dict[Path, str]] | None:
+    """Check only the files whose key changed since the last run kept, if that is enough.
+
+    It is when they are few and each has the same index as then: nothing a check
+    across files sees has changed. jing is started on them afterwards (for a few
+    files, it has little to do). None: check the whole run as usual.
+    """
+    wanted = run.wanted
+    item_keys = [keys.key(item, item.index_only) or "" for item in wanted]
+    changes = kept.changes(keys.cache, run.layout, item_keys)
+    if changes is None or not 0 < len(changes.changed) <= CHANGED_AT_MOST:
+        return None
+    places = sorted(changes.changed)
+    todo = [_engine_for(wanted[n], engine) for n in places]
+    hints = settings.schema_hints
+    shared = CheckSettings(settings.schema, settings.schematron, settings.cross_checks, hints)
+    checks = list(executor.map(check_file, shared, todo))
+    for n, check in zip(places, checks, strict=True):
+        index = check.index.to_data() if check.index is not None else None
+        if kept.index_digest(index) != changes.changed[n][0]:
+            # Ids or pointers changed: every file is checked across again (these not again).
+            run.checked = dict(zip(places, checks, strict=True))
+            return None
+    by_jing = {item.path: item.shown for item in todo if item.relaxng == JING}
+    pending = jing.start(settings.schema, by_jing, *hints) if by_jing else None
+    results = Results()
+    for i, (item, check) in enumerate(zip(todo, checks, strict=True)):
+        results.add(i, item, check, fresh=True)
+    run.changes, run.places = changes, places
+    return results, pending, by_jing
 
 
 class Run:
@@ -153,15 +223,14 @@ class Run:
         results: Results,
         pending: jing.Pending | None,
         by_jing: dict[Path, str],
+        run: _Run,
         settled: bool = False,
-        run_key: str | None = None,
     ) -> None:
         self.files, self.settings, self.reporter, self.engine = files, settings, reporter, engine
         self.keys, self.results, self.pending, self.by_jing = keys, results, pending, by_jing
         #: Whether an identical earlier run's diagnostics were reported (nothing to check).
         self.settled = settled
-        #: The key this run is kept whole by, when it can be (see ``_Keys.of_run``).
-        self.run_key = run_key
+        self.run = run
         self.summary: Summary | None = None
 
     def finish(self) -> Summary:
@@ -178,25 +247,58 @@ class Run:
             if keys.cache.enabled:
                 for item, check in results.fresh():
                     keys.store(item, check)
-            kept = _RunKeeper(keys.cache, self.run_key)
-            for checks in results.reported():
-                found: list[Diagnostic] = []
-                for check in checks:
-                    across = (
-                        crossdoc.check_across(check.index, results)
-                        if settings.cross_checks and check.index is not None
-                        else []
-                    )
-                    found.extend([*check.problems, *across, *check.local])
-                found.sort(key=_position)
-                self.reporter.extend(found)
-                kept.extend(found)
-            kept.close()
+            keeper = kept.Keeper(keys.cache, self.run.key, self.run.layout, len(self.run.wanted))
+            if self.run.changes is not None:
+                self._report_changed(self.run, self.run.changes, keeper)
+            else:
+                self._report_all(self.run, keeper)
+            keeper.close()
             keys.save()
         finally:
             self.close()
         self.summary = Summary([shown for _, shown in self.files], self.engine)
         return self.summary
+
+    def _report_all(self, run: _Run, keeper: kept.Keeper) -> None:
+        """Check every file across the others and report it, one shown path at a time."""
+        results, keys, cross_checks = self.results, self.keys, self.settings.cross_checks
+        for group in results.reported():
+            tagged: list[tuple[Diagnostic, bool]] = []
+            records = []
+            for n, check in group:
+                across = (
+                    crossdoc.check_across(check.index, results)
+                    if cross_checks and check.index is not None
+                    else []
+                )
+                tagged += _tagged(check, across)
+                records.append(_record(run.wanted[n], n, check, keys))
+            found, places = _in_order(tagged)
+            self.reporter.extend(found)
+            records[0].found = found
+            if len(records) == 1:
+                records[0].across = places
+            for record in records:
+                keeper.add(record)
+        for n, check in results.indexed_only():
+            keeper.add(_record(run.wanted[n], n, check, keys))
+
+    def _report_changed(self, run: _Run, changes: kept.Changes, keeper: kept.Keeper) -> None:
+        """Report the last run again, with the changed files' own checks done now."""
+        fresh = {n: self.results.result(i)[1] for i, n in enumerate(run.places)}
+        for data in kept.entries(self.keys.cache, changes.last):
+            record = kept.Record.from_data(data)
+            item = run.wanted[record.n]
+            check = fresh.get(record.n)
+            if check is None:
+                self.keys.keep(item)
+                keeper.add_data(data)
+            else:
+                record.key = self.keys.key(item, item.index_only) or ""
+                if not record.index_only:
+                    record.found, record.across = _in_order(_tagged(check, record.found_across))
+                keeper.add(record)
+            self.reporter.extend(record.found)
 
     def close(self) -> None:
         """Stop jing if it still runs and drop the stored results (``finish`` does this too)."""
@@ -254,28 +356,32 @@ def _check(
     results: Results,
     executor: Executor,
     advance: Callable[[str], None],
+    checked: dict[int, FileCheck] | None = None,
 ) -> tuple[jing.Pending | None, dict[Path, str]]:
     """Put every file's own result into ``results``: from the cache, or checked.
 
     jing is started first, in the background, on the files it checks; it is
-    returned still running, with those files.
+    returned still running, with those files. ``checked``: files whose Python
+    checks are done already (by place), which jing still checks.
     """
+    checked = checked or {}
     cached = _from_cache(wanted, keys, results)
     todo: list[CheckItem] = []
     for n, (item, done) in enumerate(zip(wanted, cached, strict=True)):
         if not done:
             wanted[n] = _engine_for(item, engine)  # one item per file, not a copy in ``todo``
             todo.append(wanted[n])
+    made = {wanted[n].path for n in checked if not cached[n]}
     hints = settings.schema_hints
     by_jing = {item.path: item.shown for item in todo if item.relaxng == JING}
     # Started first, so that the JVM works while Python does everything else.
     pending = jing.start(settings.schema, by_jing, *hints) if by_jing else None
     try:
         shared = CheckSettings(settings.schema, settings.schematron, settings.cross_checks, hints)
-        fresh = executor.map(check_file, shared, todo)
+        fresh = executor.map(check_file, shared, [i for i in todo if i.path not in made])
         for n, (item, done) in enumerate(zip(wanted, cached, strict=True)):
             if not done:
-                results.add(n, item, next(fresh), fresh=True)
+                results.add(n, item, checked[n] if n in checked else next(fresh), fresh=True)
             if not item.index_only:
                 advance(item.path.name)
     except BaseException:
@@ -307,57 +413,27 @@ def _take_jing(
     results.put_first(from_jing, by_jing)
 
 
-def _report_run(cache: Cache, run_key: str, reporter: Reporter) -> bool:
-    """Report the diagnostics of the run kept as ``run_key``; False when it is not kept.
-
-    Nothing is reported unless every entry of the run is there and readable; they
-    are gathered in a reporter of their own first (which spools, as any does).
-    """
-    runs = cache.table(RUNS)
-    count = runs.get(run_key)
-    if not isinstance(count, int):
-        return False
-    gathered = Reporter()
-    for n in range(count):
-        chunk = runs.get(f"{run_key}/{n}")
-        try:
-            gathered.extend(Diagnostic.from_data(d) for d in chunk)
-        except (TypeError, ValueError):
-            return False
-    reporter.extend(gathered)
-    runs.complete()
-    return True
+def _record(item: CheckItem, n: int, check: FileCheck, keys: _Keys) -> kept.Record:
+    """A file of the run as it is kept (``found`` and ``across`` are set by the caller)."""
+    index = check.index.to_data() if check.index is not None else None
+    key = keys.key(item, item.index_only) or ""
+    return kept.Record(n, item.shown, item.index_only, key, kept.index_digest(index), [], [])
 
 
-class _RunKeeper:
-    """Writes a run's diagnostics into the cache as they are reported, ``RUN_CHUNK`` a time."""
+def _tagged(check: FileCheck, across: list[Diagnostic]) -> list[tuple[Diagnostic, bool]]:
+    """A file's diagnostics in the order they are sorted from, each with whether it is
+    from the checks across files."""
+    return [
+        *((d, False) for d in check.problems),
+        *((d, True) for d in across),
+        *((d, False) for d in check.local),
+    ]
 
-    def __init__(self, cache: Cache, run_key: str | None) -> None:
-        self.runs = cache.table(RUNS) if run_key is not None else None
-        self.run_key = run_key
-        self.chunks = 0
-        self.pending: list[list[object]] = []
 
-    def extend(self, diagnostics: Sequence[Diagnostic]) -> None:
-        if self.runs is None:
-            return
-        self.pending.extend(d.to_data() for d in diagnostics)
-        while len(self.pending) >= RUN_CHUNK:
-            self._put(self.runs, self.pending[:RUN_CHUNK])
-            del self.pending[:RUN_CHUNK]
-
-    def close(self) -> None:
-        """Write the last entry and the run's head (its number of entries): the run is kept."""
-        if self.runs is None:
-            return
-        if self.pending:
-            self._put(self.runs, self.pending)
-        self.runs.put(str(self.run_key), self.chunks)
-        self.runs.complete()
-
-    def _put(self, runs: CacheTable, chunk: list[list[object]]) -> None:
-        runs.put(f"{self.run_key}/{self.chunks}", chunk)
-        self.chunks += 1
+def _in_order(tagged: list[tuple[Diagnostic, bool]]) -> tuple[list[Diagnostic], list[int]]:
+    """The diagnostics by line and column (a stable sort), and the places of those across."""
+    tagged = sorted(tagged, key=lambda pair: _position(pair[0]))
+    return [d for d, _ in tagged], [i for i, (_, across) in enumerate(tagged) if across]
 
 
 def _from_cache(wanted: list[CheckItem], keys: _Keys, results: Results) -> list[bool]:
@@ -439,6 +515,13 @@ class _Keys:
                 return cast(dict[str, Any], found)
             # else an entry this version cannot read: check the file again
         return None
+
+    def keep(self, item: CheckItem) -> None:
+        """Keep a file's cached result for the next run without reading it."""
+        for index_only in {False, item.index_only}:
+            key = self.key(item, index_only)
+            if key is not None:
+                self.known.touch(key)
 
     def store(self, item: CheckItem, check: FileCheck) -> None:
         """Remember a file's fresh result."""

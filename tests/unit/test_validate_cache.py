@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from conftest import SCHEMA, SCHEMATRON, needs_jing, split_frus
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from edition import api, tei
@@ -22,7 +24,7 @@ from edition.cache import Cache
 from edition.diagnostics import Reporter
 from edition.executors import make_executor
 from edition.project import Project
-from edition.validation import Settings, crossdoc, jobs, runner, start
+from edition.validation import Settings, crossdoc, jobs, kept, start
 
 TELEGRAM = "1975-01-13_telegram_tokyo-00458.xml"
 ENGINES = ["lxml", pytest.param("jing", marks=needs_jing)]
@@ -144,7 +146,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored(
                     )
                 db.execute("UPDATE entries SET value = ? WHERE tbl = 'validation'", (value,))
                 # the run kept whole would answer without them (tested on its own below)
-                db.execute("DELETE FROM entries WHERE tbl = ?", (runner.RUNS,))
+                db.execute("DELETE FROM entries WHERE tbl = ?", (kept.RUNS,))
     parses.names.clear()
     assert _validate(broken, Cache(cache_dir)) == expected
     assert len(parses.names) == 5
@@ -291,7 +293,7 @@ def _checks_nothing(*args, **kwargs):
 def test_an_unchanged_run_is_reported_whole_from_the_cache(
     broken: Path, tmp_path: Path, monkeypatch, chunk: int
 ) -> None:
-    monkeypatch.setattr(runner, "RUN_CHUNK", chunk)
+    monkeypatch.setattr(kept, "CHUNK", chunk)
     uncached = _validate(broken)
     found = Reporter()
     api.validate(Project.load(broken), reporter=found, engine="lxml")
@@ -299,8 +301,16 @@ def test_an_unchanged_run_is_reported_whole_from_the_cache(
     assert count > 2
     assert _validate(broken, Cache(tmp_path / "cache")) == uncached
     with sqlite3.connect(tmp_path / "cache" / "cache.sqlite") as db:
-        entries = db.execute("SELECT COUNT(*) FROM entries WHERE tbl = ?", (runner.RUNS,))
-        assert entries.fetchone()[0] == 1 + -(-count // chunk)  # the head, then the chunks
+        stored = dict(db.execute("SELECT key, value FROM entries WHERE tbl = ?", (kept.RUNS,)))
+    last = json.loads(stored.pop(kept.LAST))["run"]
+    head = json.loads(stored.pop(last))
+    assert sorted(stored) == sorted(f"{last}/{n}" for n in range(head["chunks"]))
+    chunks = [json.loads(stored[f"{last}/{n}"]) for n in range(head["chunks"])]
+    assert sum(len(records) for records in chunks) == head["files"] == 5
+    assert sum(len(record[5]) for records in chunks for record in records) == count
+    for records in chunks[:-1]:  # each entry is cut as soon as it weighs ``CHUNK``
+        weights = [1 + len(record[5]) for record in records]
+        assert sum(weights) >= chunk > sum(weights[:-1])
     parse_xml, check_across = jobs.parse_xml, crossdoc.check_across
     monkeypatch.setattr(jobs, "parse_xml", _no_parsing)
     monkeypatch.setattr(crossdoc, "check_across", _checks_nothing)
@@ -321,12 +331,12 @@ def test_an_unchanged_run_is_reported_whole_from_the_cache(
 
 
 def test_a_damaged_kept_run_is_checked_again(broken: Path, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(runner, "RUN_CHUNK", 2)
+    monkeypatch.setattr(kept, "CHUNK", 2)
     uncached = _validate(broken)
     _validate(broken, Cache(tmp_path / "cache"))
     with sqlite3.connect(tmp_path / "cache" / "cache.sqlite") as db:
         db.execute(
-            "UPDATE entries SET value = ? WHERE tbl = ? AND key LIKE '%/1'", (b"[[1]]", runner.RUNS)
+            "UPDATE entries SET value = ? WHERE tbl = ? AND key LIKE '%/1'", (b"[[1]]", kept.RUNS)
         )
     assert _validate(broken, Cache(tmp_path / "cache")) == uncached
     assert _validate(broken, Cache(tmp_path / "cache")) == uncached  # kept again, whole
@@ -340,10 +350,99 @@ def test_entries_read_are_kept_whatever_the_batch_they_are_marked_in(
     from edition import cache as cache_module
 
     monkeypatch.setattr(cache_module, "TOUCHED", batch)
-    monkeypatch.setattr(runner, "_report_run", lambda *args: False)  # each file's own entry
+    monkeypatch.setattr(kept, "report", lambda *args: False)  # each file's own entry
     cache_dir = tmp_path / "cache"
     expected = _validate(broken, Cache(cache_dir))
     for _ in range(2):  # read only, twice: the second run finds what the first one read
         parses.names.clear()
         assert _validate(broken, Cache(cache_dir)) == expected
         assert parses.names == []
+
+
+REPORT = "1954-03-30_cia-information-report_ussr-japan.xml"
+
+# Edits an editor makes between two runs; ``same index`` ones keep every id, pointer and line.
+CHANGES = {
+    "word (same index)": (TELEGRAM, "DEPT PASS TO", "DEPT PLEASE PASS TO"),
+    "comment (same index)": (REPORT, "</body>", "<!-- checked --></body>"),
+    "line": (REPORT, "<body>", "<body>\n"),
+    "pointer": (TELEGRAM, 'ref="register.xml#org-keidanren"', 'ref="register.xml#org-keidanrem"'),
+    "id": ("register.xml", 'xml:id="place-tokyo"', 'xml:id="place-tokio"'),
+    "schema error (same index)": (REPORT, "</body>", "<blink/></body>"),
+    "not well-formed": ("zz-malformed.xml", "</TEI>", "</TEI"),
+}
+
+
+def _change(root: Path, name: str) -> bool:
+    """Make one of ``CHANGES`` (False when it was made already)."""
+    file, old, new = CHANGES[name]
+    path = root / "tei" / file
+    text = path.read_text(encoding="utf-8")
+    if old not in text:
+        return False
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return True
+
+
+class _CheckedAcross:
+    """``crossdoc.check_across`` that counts the files it checks."""
+
+    def __init__(self) -> None:
+        self.shown: list[str] = []
+        self.original = crossdoc.check_across
+
+    def __call__(self, doc, edition):
+        self.shown.append(doc.shown)
+        return self.original(doc, edition)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_file_changed_without_its_index_is_checked_alone(
+    broken: Path, tmp_path: Path, parses: _Parses, monkeypatch, engine: str
+) -> None:
+    """A word changed: only that file is read, and nothing is checked across files again."""
+    cache_dir = tmp_path / "cache"
+    _validate(broken, Cache(cache_dir), engine)
+    across = _CheckedAcross()
+    monkeypatch.setattr(crossdoc, "check_across", across)
+    for name in ("word (same index)", "schema error (same index)"):
+        assert _change(broken, name)
+        parses.names.clear()
+        across.shown.clear()
+        got = _validate(broken, Cache(cache_dir), engine)
+        assert parses.names == [CHANGES[name][0]]
+        assert across.shown == []
+        assert got == _validate(broken, None, engine)
+    assert "blink" in got
+
+
+def test_a_file_whose_index_changed_has_every_file_checked_across(
+    broken: Path, tmp_path: Path, parses: _Parses, monkeypatch
+) -> None:
+    cache_dir = tmp_path / "cache"
+    _validate(broken, Cache(cache_dir))
+    across = _CheckedAcross()
+    monkeypatch.setattr(crossdoc, "check_across", across)
+    assert _change(broken, "line")  # the pointers after it move down a line
+    parses.names.clear()
+    got = _validate(broken, Cache(cache_dir))
+    assert parses.names == [REPORT]
+    assert len(across.shown) >= 4, "checked across again, from the cached indexes"
+    assert got == _validate(broken, None)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(sorted(CHANGES)), min_size=1, max_size=4))
+def test_runs_after_changes_report_what_an_uncached_run_reports(
+    broken: Path, tmp_path_factory, changes: list[str]
+) -> None:
+    root = tmp_path_factory.mktemp("edition") / "e"
+    shutil.copytree(broken, root)
+    cache_dir = root.parent / "cache"
+    _validate(root, Cache(cache_dir))
+    for name in changes:
+        if _change(root, name):
+            assert _validate(root, Cache(cache_dir)) == _validate(root, None), f"after {changes}"

@@ -19,7 +19,7 @@ from lxml import etree
 from edition.cache import Cache
 from edition.diagnostics import Diagnostic, Reporter
 from edition.tei import TEI_NS, XML_ID, parse_xml
-from edition.validation import Settings, crossdoc, jobs, runner, start
+from edition.validation import Settings, crossdoc, jobs, kept, runner, start
 from edition.validation.results import Results
 
 #: More files pointed into than ``Results`` keeps the ids of.
@@ -196,7 +196,8 @@ def test_no_result_is_held_while_the_others_are_checked(linked: list[Path], monk
     monkeypatch.setattr(Results, "add_data", adding_data)
     monkeypatch.setattr(runner._Keys, "cached", tracked)
     # Not the run kept whole (which adds no result at all): each file's own cached result.
-    monkeypatch.setattr(runner, "_report_run", lambda *args: False)
+    monkeypatch.setattr(kept, "report", lambda *args: False)
+    monkeypatch.setattr(kept, "changes", lambda *args: None)  # nor the changed files alone
     files = [(path, path.name) for path in linked]
     cache = linked[0].parent / "cache"
     for edited in (None, None, linked[3]):  # checked, from the cache, both

@@ -1,0 +1,215 @@
+"""Validation runs kept in the cache: reported again whole, or again but for a few files.
+
+A run is kept file by file, in entries of about ``CHUNK`` files and diagnostics:
+each file's place in the run, shown path, whether only its index was wanted, its
+key, a hash of its index, the diagnostics reported for it and which of them the
+checks across files gave. The entries are written as the run reports (never all in memory)
+under the run's key (a hash of every file's key, see ``runner._Keys.of_run``); the
+key of the last run kept is ``LAST``. The next run over the same files
+
+- reports the kept run again when every key is the same (``report``);
+- when only a few files changed and none of their indexes did (the same ids, the
+  same pointers on the same lines), checks only those again: nothing any check
+  across files sees has changed, so the other files' diagnostics and the changed
+  files' own checks across files are the kept ones (``runner`` and ``changes``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from edition.cache import Cache, CacheTable, digest
+from edition.diagnostics import Diagnostic, Reporter
+
+#: The cache table of kept runs.
+RUNS = "validation-runs"
+#: Files plus diagnostics per entry of a kept run (an entry is bounded by both).
+CHUNK = 1000
+#: The entry naming the last run kept (its key and layout).
+LAST = "last"
+
+
+@dataclass
+class Record:
+    """One file of a kept run."""
+
+    n: int
+    shown: str
+    index_only: bool
+    key: str
+    index: str
+    #: What was reported for the file (for a shown path given twice: all on its first record).
+    found: list[Diagnostic]
+    #: The places in ``found`` of what the checks across files gave (files reported alone).
+    across: list[int]
+
+    @property
+    def found_across(self) -> list[Diagnostic]:
+        return [self.found[i] for i in self.across]
+
+    def to_data(self) -> list[Any]:
+        return [
+            self.n,
+            self.shown,
+            self.index_only,
+            self.key,
+            self.index,
+            [d.to_data() for d in self.found],
+            self.across,
+        ]
+
+    @classmethod
+    def from_data(cls, data: list[Any]) -> Record:
+        n, shown, index_only, key, index, found, across = data
+        return cls(
+            int(n),
+            str(shown),
+            bool(index_only),
+            str(key),
+            str(index),
+            [Diagnostic.from_data(d) for d in found],
+            [int(i) for i in across],
+        )
+
+
+def layout(files: Sequence[tuple[str, str, bool]]) -> str:
+    """A hash of what a run checks: each file's shown path, path and whether only indexed."""
+    return digest(*(f"{shown}\0{path}\0{index_only}" for shown, path, index_only in files))
+
+
+def index_digest(index: dict[str, Any] | None) -> str:
+    """A hash of a file's index (``FileIndex.to_data``; '' for none)."""
+    return digest(orjson.dumps(index)) if index is not None else ""  # order kept: it matters
+
+
+class Keeper:
+    """Writes a run into the cache as it is reported, ``CHUNK`` files an entry."""
+
+    def __init__(self, cache: Cache, run_key: str | None, run_layout: str, files: int) -> None:
+        self.runs = cache.table(RUNS) if run_key is not None else None
+        self.run_key, self.layout, self.files = run_key, run_layout, files
+        self.chunks = 0
+        self.pending: list[list[Any]] = []
+        self.weight = 0
+
+    def add(self, record: Record) -> None:
+        self.add_data(record.to_data())
+
+    def add_data(self, data: list[Any]) -> None:
+        """Add a file as ``Record.to_data`` gives it (a kept file, passed on as it is)."""
+        if self.runs is None:
+            return
+        self.pending.append(data)
+        self.weight += 1 + len(data[5])
+        if self.weight >= CHUNK:
+            self._put(self.runs)
+
+    def close(self) -> None:
+        """Write the last entry and the run's head: the run is kept, and is the last one."""
+        if self.runs is None:
+            return
+        if self.pending:
+            self._put(self.runs)
+        head = {"chunks": self.chunks, "files": self.files, "layout": self.layout}
+        self.runs.put(str(self.run_key), head)
+        self.runs.put(LAST, {"run": self.run_key, "layout": self.layout})
+        self.runs.complete()
+
+    def _put(self, runs: CacheTable) -> None:
+        runs.put(f"{self.run_key}/{self.chunks}", self.pending)
+        self.chunks += 1
+        self.pending, self.weight = [], 0
+
+
+def records(cache: Cache, run_key: str) -> Iterator[Record]:
+    """The files of a kept run, in the order they were reported.
+
+    Raises ``ValueError`` when the run is not kept whole, or an entry is damaged.
+    """
+    for data in entries(cache, run_key):
+        try:
+            yield Record.from_data(data)
+        except (TypeError, ValueError, KeyError, IndexError) as err:
+            raise ValueError(f"a file of kept run {run_key} is damaged") from err
+
+
+def entries(cache: Cache, run_key: str) -> Iterator[list[Any]]:
+    """The files of a kept run as stored (``Record.to_data``), not decoded further.
+
+    Raises ``ValueError`` when the run is not kept whole.
+    """
+    runs = cache.table(RUNS)
+    head = runs.get(run_key)
+    if not isinstance(head, dict) or not isinstance(head.get("chunks"), int):
+        raise ValueError(f"no kept run {run_key}")
+    count = 0
+    for n in range(head["chunks"]):
+        chunk = runs.get(f"{run_key}/{n}")
+        if not isinstance(chunk, list):
+            raise ValueError(f"entry {n} of kept run {run_key} is missing")
+        for data in chunk:
+            if not isinstance(data, list) or len(data) != _RECORD_FIELDS:
+                raise ValueError(f"entry {n} of kept run {run_key} is damaged")
+            yield data
+            count += 1
+    if count != head.get("files"):
+        raise ValueError(f"kept run {run_key} is incomplete")
+    runs.complete()
+
+
+_RECORD_FIELDS = 7
+
+
+def report(cache: Cache, run_key: str, reporter: Reporter) -> bool:
+    """Report the diagnostics of the run kept as ``run_key``; False when it is not kept.
+
+    Nothing is reported unless every entry of the run is there and readable; they
+    are gathered in a reporter of their own first (which spools, as any does).
+    """
+    gathered = Reporter()
+    try:
+        for record in records(cache, run_key):
+            gathered.extend(record.found)
+    except ValueError:
+        return False
+    reporter.extend(gathered)
+    return True
+
+
+@dataclass
+class Changes:
+    """How a run differs from the last run kept with the same files."""
+
+    #: The key of the last run.
+    last: str
+    #: The places of the files whose key changed, with the hash of their index then and
+    #: what the checks across files found in them then.
+    changed: dict[int, tuple[str, list[Diagnostic]]]
+
+
+def changes(cache: Cache, run_layout: str, keys: Sequence[str]) -> Changes | None:
+    """The files whose key differs from the last run's (None: no such run, other files)."""
+    last = cache.table(RUNS).get(LAST)
+    if not isinstance(last, dict) or last.get("layout") != run_layout:
+        return None
+    run_key = str(last.get("run"))
+    changed: dict[int, tuple[str, list[Diagnostic]]] = {}
+    seen = 0
+    try:
+        for data in entries(cache, run_key):
+            n = data[0]
+            if not isinstance(n, int) or not 0 <= n < len(keys):
+                return None
+            seen += 1
+            if keys[n] != data[3]:  # only the changed files' diagnostics are decoded
+                record = Record.from_data(data)
+                changed[n] = (record.index, record.found_across)
+    except (TypeError, ValueError, KeyError, IndexError):
+        return None
+    if seen != len(keys):
+        return None
+    return Changes(run_key, changed)
