@@ -392,6 +392,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="edition-bench-build-") as tmp:
         folder = Path(tmp) / "x1"
         count = make_edition(folder, args.corpus, args.modern, args.schema.resolve(), 1)
+        if not count:
+            raise SystemExit(
+                f"no TEI files in {args.corpus} nor {args.modern}: give --corpus and --modern "
+                "(the FRUS volumes and documents, by default in ../shared/corpus/)"
+            )
         files = sorted((folder / "tei").glob("*.xml"))
         print(
             f"Build benchmark: {count} documents, tei_all, no Schematron, no search; "

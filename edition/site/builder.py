@@ -563,10 +563,17 @@ class _Build:
         every summary in the edition's order) is the last build's and its files are
         all there, they are the last build's, not remade.
         """
-        last = orjson.loads(previous.value(_OUTPUTS) or "{}") if writer.incremental else {}
-        kept = last.get("files", [])
+        try:
+            last = orjson.loads(previous.value(_OUTPUTS) or "{}") if writer.incremental else {}
+        except orjson.JSONDecodeError:
+            last = {}
+        kept = last.get("files") if isinstance(last, dict) else None
         made: dict[str, str] = {}
-        if last.get("key") == key and all(relative in old_files for relative in kept):
+        if (
+            isinstance(kept, list)
+            and last.get("key") == key
+            and all(relative in old_files for relative in kept)
+        ):
             made = {relative: old_files[relative] for relative in kept}
         else:
             catalogue = state.catalogue

@@ -40,7 +40,8 @@ ENGINES = ("auto", "jing", "lxml")
 #: The cache section of the per-file results (and ``files-<SECTION>``, their hashes).
 SECTION = "validation"
 #: The most files a run checks again on their own, the others taken from the last run
-#: (``kept.changes``); past it, every file's result is looked up and checked across.
+#: (``kept.changes``); past it, every file's result is looked up and checked across (jing
+#: starts after the changed files' Python checks there, not beside them).
 CHANGED_AT_MOST = 64
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sqlite3
 import tomllib
 from pathlib import Path
 
@@ -220,6 +221,20 @@ def test_edition_wide_outputs_are_remade_only_when_a_summary_changed(
     assert made == ["dts", "atom"]
     assert b"Second, revised" in built["feed.xml"]
     assert built == clean_build(edition, tmp_path / "clean")
+
+
+def test_a_damaged_record_of_the_outputs_remakes_them(edition: Path, tmp_path: Path) -> None:
+    first, _ = incremental_build(edition)
+    state = edition / ".edition-cache" / "site.sqlite"
+    assert first
+    for n, damaged in enumerate(("{not json", '["a list"]', '{"key": 1, "files": "feed.xml"}')):
+        with sqlite3.connect(state) as db:
+            db.execute("UPDATE meta SET value = ? WHERE name = 'outputs'", (damaged,))
+        db.close()
+        # A change (a comment), so that the build is not skipped as unchanged.
+        _replace(edition / "tei" / REPORT, "</body>", f"<!-- {n} --></body>")
+        built, _ = incremental_build(edition)
+        assert built == clean_build(edition, tmp_path / "clean")
 
 
 def test_turning_dts_units_on_and_off_adds_and_removes_the_unit_files(
