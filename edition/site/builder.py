@@ -567,14 +567,14 @@ class _Build:
             last = orjson.loads(previous.value(_OUTPUTS) or "{}") if writer.incremental else {}
         except orjson.JSONDecodeError:
             last = {}
-        kept = last.get("files") if isinstance(last, dict) else None
+        last_files = last.get("files") if isinstance(last, dict) else None
         made: dict[str, str] = {}
         if (
-            isinstance(kept, list)
+            isinstance(last_files, list)
             and last.get("key") == key
-            and all(relative in old_files for relative in kept)
+            and all(relative in old_files for relative in last_files)
         ):
-            made = {relative: old_files[relative] for relative in kept}
+            made = {relative: old_files[relative] for relative in last_files}
         else:
             catalogue = state.catalogue
             for output in SITE_OUTPUTS.values():

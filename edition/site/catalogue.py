@@ -49,12 +49,6 @@ CREATE TABLE methods (
 ) WITHOUT ROWID;
 """
 
-#: The columns of ``documents`` after ``position``, as ``carry_over`` copies them.
-_DOCUMENT_COLUMNS = (
-    "d.job, d.id, d.slug, d.title, d.date, d.digest, d.data, d.by_title, d.by_kind,"
-    " d.by_archive, d.by_classification, d.by_date, d.row"
-)
-
 #: The orders of the documents list (``pages.SORTS``) as SQL: empty values last, then date, id.
 _ORDERS = {
     "edition": "position",
@@ -205,9 +199,11 @@ class Catalogue:
             is None
         ):
             return
+        info = db.execute("PRAGMA main.table_info(documents)")
+        copied = ", ".join(f"d.{row[1]}" for row in info if row[1] != "position")
         # The schema name is the caller's constant (never input): it cannot be a parameter.
         db.execute(
-            f"INSERT INTO documents SELECT m.new, {_DOCUMENT_COLUMNS} "  # noqa: S608
+            f"INSERT INTO documents SELECT m.new, {copied} "  # noqa: S608
             f"FROM {previous}.documents AS d JOIN temp.moved AS m ON m.old = d.position"
         )
         db.execute(

@@ -31,6 +31,8 @@ RUNS = "validation-runs"
 CHUNK = 1000
 #: The entry naming the last run kept (its key and layout).
 LAST = "last"
+#: ``Record.to_data``'s length, and the place of ``found`` in it.
+_RECORD_FIELDS, _FOUND = 7, 5
 
 
 @dataclass
@@ -87,7 +89,7 @@ def index_digest(index: dict[str, Any] | None) -> str:
 
 
 class Keeper:
-    """Writes a run into the cache as it is reported, ``CHUNK`` files an entry."""
+    """Writes a run into the cache as it is reported, ``CHUNK`` files and diagnostics an entry."""
 
     def __init__(self, cache: Cache, run_key: str | None, run_layout: str, files: int) -> None:
         self.runs = cache.table(RUNS) if run_key is not None else None
@@ -97,14 +99,15 @@ class Keeper:
         self.weight = 0
 
     def add(self, record: Record) -> None:
-        self.add_data(record.to_data())
+        if self.runs is not None:
+            self.add_data(record.to_data())
 
     def add_data(self, data: list[Any]) -> None:
         """Add a file as ``Record.to_data`` gives it (a kept file, passed on as it is)."""
         if self.runs is None:
             return
         self.pending.append(data)
-        self.weight += 1 + len(data[5])
+        self.weight += 1 + len(data[_FOUND])
         if self.weight >= CHUNK:
             self._put(self.runs)
 
@@ -159,9 +162,6 @@ def entries(cache: Cache, run_key: str) -> Iterator[list[Any]]:
     if count != head.get("files"):
         raise ValueError(f"kept run {run_key} is incomplete")
     runs.complete()
-
-
-_RECORD_FIELDS = 7
 
 
 def report(cache: Cache, run_key: str, reporter: Reporter) -> bool:

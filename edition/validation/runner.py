@@ -128,9 +128,10 @@ def start(
     wanted = _wanted(files, edition_files if settings.cross_checks else ())
     keys = _Keys(cache, settings, engine, [item.path for item in wanted])
     executor = executor or SerialExecutor()
-    run_key = keys.of_run(wanted)
+    item_keys = [keys.key(item, item.index_only) for item in wanted]
+    run_key = keys.of_run(wanted, item_keys)
     layout = kept.layout([(item.shown, str(item.path), item.index_only) for item in wanted])
-    run = _Run(wanted, run_key, layout)
+    run = _Run(wanted, [key or "" for key in item_keys], run_key, layout)
     if run_key is not None and kept.report(cache, run_key, reporter):
         # The same files, schema and rules as a run kept whole: its diagnostics, reported.
         return Run(files, settings, reporter, engine, keys, Results(), None, {}, run, settled=True)
@@ -158,6 +159,8 @@ class _Run:
     """What a run keeps itself as (see ``kept``), and how it differs from the last run."""
 
     wanted: list[CheckItem]
+    #: Each file's key ('' for a file not read: then the run is not kept).
+    item_keys: list[str]
     #: The key it is kept by (None: not kept, see ``_Keys.of_run``).
     key: str | None
     layout: str
@@ -187,8 +190,7 @@ def _check_changed(
     files, it has little to do). None: check the whole run as usual.
     """
     wanted = run.wanted
-    item_keys = [keys.key(item, item.index_only) or "" for item in wanted]
-    changes = kept.changes(keys.cache, run.layout, item_keys)
+    changes = kept.changes(keys.cache, run.layout, run.item_keys)
     if changes is None or not 0 < len(changes.changed) <= CHANGED_AT_MOST:
         return None
     places = sorted(changes.changed)
@@ -262,7 +264,7 @@ class Run:
 
     def _report_all(self, run: _Run, keeper: kept.Keeper) -> None:
         """Check every file across the others and report it, one shown path at a time."""
-        results, keys, cross_checks = self.results, self.keys, self.settings.cross_checks
+        results, cross_checks = self.results, self.settings.cross_checks
         for group in results.reported():
             tagged: list[tuple[Diagnostic, bool]] = []
             records = []
@@ -273,7 +275,7 @@ class Run:
                     else []
                 )
                 tagged += _tagged(check, across)
-                records.append(_record(run.wanted[n], n, check, keys))
+                records.append(_record(run, n, check))
             found, places = _in_order(tagged)
             self.reporter.extend(found)
             records[0].found = found
@@ -282,7 +284,7 @@ class Run:
             for record in records:
                 keeper.add(record)
         for n, check in results.indexed_only():
-            keeper.add(_record(run.wanted[n], n, check, keys))
+            keeper.add(_record(run, n, check))
 
     def _report_changed(self, run: _Run, changes: kept.Changes, keeper: kept.Keeper) -> None:
         """Report the last run again, with the changed files' own checks done now."""
@@ -295,7 +297,7 @@ class Run:
                 self.keys.keep(item)
                 keeper.add_data(data)
             else:
-                record.key = self.keys.key(item, item.index_only) or ""
+                record.key = run.item_keys[record.n]
                 if not record.index_only:
                     record.found, record.across = _in_order(_tagged(check, record.found_across))
                 keeper.add(record)
@@ -414,10 +416,10 @@ def _take_jing(
     results.put_first(from_jing, by_jing)
 
 
-def _record(item: CheckItem, n: int, check: FileCheck, keys: _Keys) -> kept.Record:
-    """A file of the run as it is kept (``found`` and ``across`` are set by the caller)."""
-    index = check.index.to_data() if check.index is not None else None
-    key = keys.key(item, item.index_only) or ""
+def _record(run: _Run, n: int, check: FileCheck) -> kept.Record:
+    """The ``n``-th file of the run as it is kept (``found`` and ``across`` set by the caller)."""
+    item, index = run.wanted[n], check.index.to_data() if check.index is not None else None
+    key = run.item_keys[n]
     return kept.Record(n, item.shown, item.index_only, key, kept.index_digest(index), [], [])
 
 
@@ -489,8 +491,9 @@ class _Keys:
             return digest(tool_digest(), content, str(item.path), item.shown, "index")
         return digest(self.run, content, str(item.path), item.shown)
 
-    def of_run(self, wanted: Sequence[CheckItem]) -> str | None:
-        """The key of a whole run over ``wanted`` (None: a file unread, or no cache).
+    def of_run(self, wanted: Sequence[CheckItem], keys: Sequence[str | None]) -> str | None:
+        """The key of a whole run over ``wanted``, whose own ``keys`` are given (None: a
+        file unread, or no cache).
 
         Its diagnostics depend on nothing else: every file's key, what each is
         checked for, and the order they are reported in.
@@ -499,8 +502,7 @@ class _Keys:
             return None
         hasher = hashlib.blake2b(digest_size=16, person=b"validation-run")
         hasher.update(self.run.encode("utf-8"))
-        for item in wanted:
-            key = self.key(item, item.index_only)
+        for item, key in zip(wanted, keys, strict=True):
             if key is None:
                 return None
             hasher.update(f"\0{item.shown}\0{item.index_only}\0{key}".encode())
