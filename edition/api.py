@@ -15,7 +15,7 @@ from edition.site.builder import BuildResult, build_site
 from edition.validation import Run, Settings, Summary, start
 
 if TYPE_CHECKING:  # imported where used: a rebuild need not load the importer's libraries
-    from edition.deposit import DepositResult
+    from edition.deposit.package import DepositResult
     from edition.importer import ImportOutcome
 
 Advance = Callable[[str], None]
@@ -197,7 +197,7 @@ def deposit(
 
     With ``check``, validate that existing bag instead and write nothing.
     """
-    from edition.deposit import DepositResult, check_deposit, write_deposit
+    from edition.deposit.package import DepositResult, check_deposit, write_deposit
 
     reporter = reporter if reporter is not None else Reporter()
     if check is not None:

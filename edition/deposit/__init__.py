@@ -3,11 +3,9 @@
 Modules: ``metadata`` (teiHeader → record), ``dublincore`` (oai_dc),
 ``datacite`` (DataCite XML), ``citation_cff``, ``corpus`` (teiCorpus),
 ``readiness`` (deposit-ready Schematron), ``bag`` (BagIt, zip, check) and
-``package`` (assembles them). Diagnostics: D6xx; deposit-ready rules V450-<id>.
+``package`` (assembles them: ``write_deposit``, ``check_deposit``). Diagnostics: D6xx;
+deposit-ready rules V450-<id>.
+
+Nothing is imported here: the site build reads headers with ``metadata`` and should
+not load the packaging code with it.
 """
-
-from __future__ import annotations
-
-from edition.deposit.package import DepositResult, check_deposit, default_target, write_deposit
-
-__all__ = ["DepositResult", "check_deposit", "default_target", "write_deposit"]

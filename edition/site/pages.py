@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from heapq import merge
 from itertools import islice
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape as xml_escape
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -20,6 +19,12 @@ from edition.site.register import Entity
 
 if TYPE_CHECKING:
     from edition.site.documents import SiteDocument
+
+
+def xml_escape(text: str) -> str:
+    """Text for XML element content (as ``xml.sax.saxutils.escape``, which would load
+    ``urllib.request`` and ``http.client`` into every command)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @dataclass(frozen=True)
