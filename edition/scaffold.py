@@ -8,6 +8,7 @@ from pathlib import Path
 from edition.diagnostics import Location, error
 from edition.errors import UsageError
 from edition.project import bundled
+from edition.tei import xml_text
 
 EDITION_TOML = """\
 # Settings of this edition; every key is documented in docs/configuration.md of `edition`.
@@ -120,7 +121,7 @@ def create(target: Path, title: str | None = None) -> list[Path]:
     values = {"title": title.replace('"', "'"), "ident": ident}
     files = {
         "edition.toml": EDITION_TOML.format(**values),
-        "tei/register.xml": REGISTER.format(title=_xml_text(title)),
+        "tei/register.xml": REGISTER.format(title=xml_text(title)),
         "README.md": README.format(**values),
         ".gitignore": GITIGNORE,
         "sources/.gitkeep": "",
@@ -136,7 +137,3 @@ def create(target: Path, title: str | None = None) -> list[Path]:
     shutil.copytree(bundled("schema"), schema_dir)
     written.extend(sorted(schema_dir.iterdir()))
     return written
-
-
-def _xml_text(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -241,6 +241,11 @@ def serialize(tree: etree._ElementTree | etree._Element) -> bytes:
     return b"\n".join(lines) + b"\n"
 
 
+def xml_text(value: str) -> str:
+    """Text for XML element content written by hand (``&``, ``<`` and ``>`` escaped)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def sha256(data: bytes) -> str:
     """Hex SHA-256 of bytes."""
     return hashlib.sha256(data).hexdigest()

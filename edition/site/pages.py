@@ -16,15 +16,10 @@ from markupsafe import Markup
 from edition.diagnostics import Location, Reporter, warning
 from edition.project import Project
 from edition.site.register import Entity
+from edition.tei import xml_text  # not xml.sax.saxutils: it loads urllib.request
 
 if TYPE_CHECKING:
     from edition.site.documents import SiteDocument
-
-
-def xml_escape(text: str) -> str:
-    """Text for XML element content (as ``xml.sax.saxutils.escape``, which would load
-    ``urllib.request`` and ``http.client`` into every command)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @dataclass(frozen=True)
@@ -174,14 +169,14 @@ def sitemaps(base_url: str, pages: Iterable[str], documents: Iterable[str]) -> d
     """
     base = base_url.rstrip("/") + "/" if base_url else ""
     paths = merge(sorted(pages), documents)
-    rows = (f"  <url><loc>{xml_escape(base + path)}</loc></url>\n" for path in paths)
+    rows = (f"  <url><loc>{xml_text(base + path)}</loc></url>\n" for path in paths)
     parts: list[bytes] = []
     while chunk := list(islice(rows, SITEMAP_LIMIT)):
         parts.append(_urlset(chunk))
     if len(parts) <= 1:
         return {"sitemap.xml": parts[0] if parts else _urlset([])}
     found = {f"sitemap-{n}.xml": part for n, part in enumerate(parts, start=1)}
-    index = "".join(f"  <sitemap><loc>{xml_escape(base + n)}</loc></sitemap>\n" for n in found)
+    index = "".join(f"  <sitemap><loc>{xml_text(base + n)}</loc></sitemap>\n" for n in found)
     found["sitemap.xml"] = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'

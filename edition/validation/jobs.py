@@ -68,6 +68,20 @@ class FileCheck:
             "parsed": self.parsed,
         }
 
+    @staticmethod
+    def readable(data: object) -> bool:
+        """Whether ``data`` has the shape ``to_data`` gives (a damaged cache entry: no)."""
+        if not isinstance(data, dict) or data.keys() != _RESULT_FIELDS:
+            return False
+        index, problems, local = data["index"], data["problems"], data["local"]
+        return (
+            isinstance(data["shown"], str)
+            and isinstance(problems, list)
+            and isinstance(local, list)
+            and all(isinstance(d, list) and len(d) == _DIAGNOSTIC_FIELDS for d in problems + local)
+            and (index is None or _readable_index(index))
+        )
+
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> FileCheck:
         """The result ``to_data`` wrote."""
@@ -79,6 +93,22 @@ class FileCheck:
             crossdoc.FileIndex.from_data(index) if index is not None else None,
             bool(data["parsed"]),
         )
+
+
+_RESULT_FIELDS = {"shown", "problems", "local", "index", "parsed"}
+_INDEX_FIELDS = {"path", "shown", "ids", "global_ids", "pointers"}
+_DIAGNOSTIC_FIELDS = 5  # code, message, location, severity, hints (``Diagnostic.to_data``)
+_POINTER_FIELDS = 4  # attribute, token, element, line (``FileIndex.to_data``)
+
+
+def _readable_index(index: object) -> bool:
+    return (
+        isinstance(index, dict)
+        and index.keys() == _INDEX_FIELDS
+        and all(isinstance(index[name], dict) for name in ("ids", "global_ids"))
+        and isinstance(index["pointers"], list)
+        and all(isinstance(p, list) and len(p) == _POINTER_FIELDS for p in index["pointers"])
+    )
 
 
 def check_file(settings: CheckSettings, item: CheckItem) -> FileCheck:

@@ -374,14 +374,14 @@ def _check(
         if not done:
             wanted[n] = _engine_for(item, engine)  # one item per file, not a copy in ``todo``
             todo.append(wanted[n])
-    made = {wanted[n].path for n in checked if not cached[n]}
     hints = settings.schema_hints
     by_jing = {item.path: item.shown for item in todo if item.relaxng == JING}
     # Started first, so that the JVM works while Python does everything else.
     pending = jing.start(settings.schema, by_jing, *hints) if by_jing else None
     try:
         shared = CheckSettings(settings.schema, settings.schematron, settings.cross_checks, hints)
-        fresh = executor.map(check_file, shared, [i for i in todo if i.path not in made])
+        unchecked = [item for n, item in enumerate(wanted) if not cached[n] and n not in checked]
+        fresh = executor.map(check_file, shared, unchecked)
         for n, (item, done) in enumerate(zip(wanted, cached, strict=True)):
             if not done:
                 results.add(n, item, checked[n] if n in checked else next(fresh), fresh=True)
@@ -514,7 +514,7 @@ class _Keys:
         wanted = [self.key(item, False), *([self.key(item, True)] if item.index_only else [])]
         for key in wanted:
             found = self.known.get(key) if key is not None else None
-            if _readable(found):
+            if FileCheck.readable(found):
                 return cast(dict[str, Any], found)
             # else an entry this version cannot read: check the file again
         return None
@@ -536,34 +536,6 @@ class _Keys:
         """Keep the results of this run's files (and only those)."""
         self.known.complete()
         self.cache.save()
-
-
-def _readable(entry: object) -> bool:
-    """Whether a cache entry has the shape of ``FileCheck.to_data`` (a damaged one: no)."""
-    if not isinstance(entry, dict) or entry.keys() != _RESULT_FIELDS:
-        return False
-    index, problems, local = entry["index"], entry["problems"], entry["local"]
-    return (
-        isinstance(entry["shown"], str)
-        and isinstance(problems, list)
-        and isinstance(local, list)
-        and all(isinstance(d, list) and len(d) == _DIAGNOSTIC_FIELDS for d in problems + local)
-        and (
-            index is None
-            or (
-                isinstance(index, dict)
-                and index.keys() == _INDEX_FIELDS
-                and all(isinstance(index[name], dict) for name in ("ids", "global_ids"))
-                and isinstance(index["pointers"], list)
-                and all(isinstance(p, list) and len(p) == 4 for p in index["pointers"])
-            )
-        )
-    )
-
-
-_RESULT_FIELDS = {"shown", "problems", "local", "index", "parsed"}
-_INDEX_FIELDS = {"path", "shown", "ids", "global_ids", "pointers"}
-_DIAGNOSTIC_FIELDS = 5  # code, message, location, severity, hints (``Diagnostic.to_data``)
 
 
 def _content(path: Path) -> str:
