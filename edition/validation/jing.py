@@ -19,15 +19,17 @@ from urllib.parse import unquote
 from edition.diagnostics import Diagnostic, Location, error, warning
 from edition.errors import ConfigError
 from edition.validation import jing_server
+from edition.validation.class_archive import ClassArchive
 from edition.validation.relaxng import CODE
 
 #: JVM options: the client compiler only (no C2 threads competing with the validation for
 #: the cores), the serial collector and a capped heap. On the FRUS benchmark this halves
 #: jing's time (1,567 files: 2.3 → 1.1 s; 6,268: 4.1 → 2.0 s) and keeps its memory flat
-#: (about 160 MB at either size; 400 MB at 6,268 files before). The collector is pinned
-#: because it changes the order of the alternatives jing lists in a message, and Java
-#: chooses it by the machine (serial below two processors): pinned, the messages are the
-#: same everywhere. ``EDITION_JVM_OPTIONS`` (space-separated) replaces these options.
+#: (about 160 MB at either size; 400 MB at 6,268 files before). Java chooses the collector
+#: by the machine (serial below two processors): pinned, jing runs the same everywhere.
+#: (The collector changes the order of the alternatives jing lists in a message, as a
+#: class archive does; ``canonical`` sorts them.) ``EDITION_JVM_OPTIONS`` (space-separated)
+#: replaces these options.
 JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx512m"
 #: Longer command lines go through a java @argfile (Windows allows 32767 characters).
 _MAX_COMMAND_LINE = 30_000
@@ -36,6 +38,11 @@ _MAX_COMMAND_LINE = 30_000
 _LINE = re.compile(
     r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<kind>error|fatal|warning): (?P<message>.*)$"
 )
+#: Where jing's list of alternatives ("must be A, must be B or must be C") is cut.
+_ALTERNATIVE = re.compile(r", (?=must be )| or (?=must be )")
+#: What Java prints first (on stdout) when it cannot start with its options; it exits with
+#: 1, as jing does when a file is invalid.
+_VM_FAILED = "Error occurred during initialization of VM"
 #: How much of a file ``reads_safely`` looks at, and what may come before the root element.
 _PROLOG_BYTES = 65_536
 _PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
@@ -68,6 +75,30 @@ def available() -> bool:
     return java() is not None and jar() is not None
 
 
+def canonical(message: str) -> str:
+    """A jing message with its datatype alternatives in alphabetical order.
+
+    jing lists them ("must be an ISO date, must be a year or must be ...") in the
+    order of a hash set, which depends on the JVM's state (its collector, whether it
+    maps a class archive); sorted, the same problem always reads the same.
+    """
+    clauses = message.split("; ")
+    for n, clause in enumerate(clauses):
+        if clause.startswith("must be ") and " or must be " in clause:
+            alternatives = sorted(_ALTERNATIVE.split(clause))
+            clauses[n] = f"{', '.join(alternatives[:-1])} or {alternatives[-1]}"
+    return "; ".join(clauses)
+
+
+def _starts_with(path: Path, text: str) -> bool:
+    """Whether a file begins with ``text`` (False when unreadable)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(text)) == text.encode()
+    except OSError:
+        return False
+
+
 def _quoted(argument: str) -> str:
     escaped = argument.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{escaped}"'
@@ -90,22 +121,27 @@ def reads_safely(path: Path) -> bool:
     return _ROOT_START.match(head, position) is not None
 
 
-def check(schema: Path, files: Mapping[Path, str], *hints: str) -> dict[str, list[Diagnostic]]:
+def check(
+    schema: Path, files: Mapping[Path, str], *hints: str, archives: Path | None = None
+) -> dict[str, list[Diagnostic]]:
     """Validate every file in one JVM; diagnostics by shown path (see ``start``)."""
-    with start(schema, files, *hints) as pending:
+    with start(schema, files, *hints, archives=archives) as pending:
         return pending.result()
 
 
-def start(schema: Path, files: Mapping[Path, str], *hints: str) -> Pending:
+def start(
+    schema: Path, files: Mapping[Path, str], *hints: str, archives: Path | None = None
+) -> Pending:
     """Start jing on every file in one JVM, in the background; ``result()`` collects it.
 
     ``files`` maps each file to its shown path. Problems jing reports in the
-    schema itself are configuration errors.
+    schema itself are configuration errors. ``archives``: a folder for the JVM's
+    class archive (``class_archive``), which makes the next start faster.
     """
     runner, jing_jar = java(), jar()
     if runner is None or jing_jar is None:
         raise ConfigError(error("C023", "jing cannot run: Java or jing.jar is missing"))
-    return Pending(runner, jing_jar, schema, files, hints)
+    return Pending(runner, jing_jar, schema, files, hints, archives)
 
 
 def _serve(server: jing_server.Server, files: Mapping[Path, str], into: Future[list[str]]) -> None:
@@ -126,12 +162,14 @@ class Pending:
         schema: Path,
         files: Mapping[Path, str],
         hints: tuple[str, ...],
+        archives: Path | None = None,
     ) -> None:
         self.files = dict(files)
         self.hints = hints
         self._folder: Path | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._served: Future[list[str]] | None = None
+        self._archive: ClassArchive | None = None
         if not files:
             return
         options = os.environ.get("EDITION_JVM_OPTIONS", JVM_OPTIONS).split()
@@ -140,25 +178,52 @@ class Pending:
             self._served = served = Future[list[str]]()
             threading.Thread(target=_serve, args=(server, files, served), daemon=True).start()
             return
-        self._folder = Path(tempfile.mkdtemp(prefix="edition-jing-"))
+        if archives is not None:
+            self._archive = ClassArchive(archives, runner, jing_jar, options)
+        self._folder = folder = Path(tempfile.mkdtemp(prefix="edition-jing-"))
         arguments = [
             *options,
+            f"-XX:ErrorFile={folder / 'java-error-%p.log'}",  # a crash report, never in the cwd
             "-jar",
             str(jing_jar),
             *(["-c"] if schema.suffix == ".rnc" else []),
         ]
         arguments += [str(schema), *(str(path) for path in files)]
+        self._command = [runner, *arguments]
+        self._sharing = self._archive.options() if self._archive is not None else []
+        self._process = self._launch(folder, self._sharing)
+
+    def _launch(self, folder: Path, sharing: list[str]) -> subprocess.Popen[bytes]:
+        """Start the JVM, its output into files in ``folder`` (``sharing``: archive options)."""
+        runner, *arguments = self._command
+        arguments = [*sharing, *arguments]
         if sum(len(a) + 1 for a in arguments) > _MAX_COMMAND_LINE:
             # Too long for a command line: the java launcher (9+) reads arguments from @file.
-            argfile = self._folder / "arguments"
+            argfile = folder / "arguments"
             argfile.write_text("\n".join(map(_quoted, arguments)) + "\n", encoding="utf-8")
             arguments = [f"@{argfile}"]
         # Output goes to files, not pipes: nobody reads a pipe while jing runs, and a full
         # one would stop it.
-        with (self._folder / "out").open("wb") as out, (self._folder / "err").open("wb") as err:
-            self._process = subprocess.Popen(
+        with (folder / "out").open("wb") as out, (folder / "err").open("wb") as err:
+            return subprocess.Popen(
                 [runner, *arguments], stdin=subprocess.DEVNULL, stdout=out, stderr=err
             )
+
+    def _wait(self, process: subprocess.Popen[bytes], folder: Path) -> int:
+        """Wait for the JVM; if it did not run with the class archive options, again without."""
+        returncode = process.wait()
+        archive, self._archive = self._archive, None
+        if archive is None or not self._sharing:
+            return returncode
+        ran = returncode in (0, 1) and not any(
+            _starts_with(folder / name, _VM_FAILED) for name in ("out", "err")
+        )
+        archive.finished(ran=ran)
+        if ran:
+            return returncode
+        archive.failed()
+        self._process = self._launch(folder, [])
+        return self._process.wait()
 
     def __enter__(self) -> Pending:
         return self
@@ -178,7 +243,7 @@ class Pending:
         elif self._process is None or self._folder is None:
             return results
         else:
-            returncode = self._process.wait()
+            returncode = self._wait(self._process, self._folder)
             stdout = (self._folder / "out").read_text(encoding="utf-8")
             stderr = (self._folder / "err").read_text(encoding="utf-8")
             self.close()
@@ -199,9 +264,11 @@ class Pending:
                     error("C020", f"the RELAX NG schema cannot be used: {match['message']}", where)
                 )
             elif match["kind"] == "warning":
-                results[shown].append(warning(CODE, match["message"], where, *self.hints))
+                results[shown].append(
+                    warning(CODE, canonical(match["message"]), where, *self.hints)
+                )
             else:
-                results[shown].append(error(CODE, match["message"], where, *self.hints))
+                results[shown].append(error(CODE, canonical(match["message"]), where, *self.hints))
         if schema_problems:
             raise ConfigError(*schema_problems)
         if returncode not in (0, 1) or (returncode == 1 and not any(results.values())):
@@ -218,6 +285,9 @@ class Pending:
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
             self._process.wait()
+        if self._archive is not None:  # killed before its end: a half-written archive goes
+            self._archive.finished(ran=False)
+            self._archive = None
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None

@@ -205,7 +205,9 @@ def _check_changed(
             run.checked = dict(zip(places, checks, strict=True))
             return None
     by_jing = {item.path: item.shown for item in todo if item.relaxng == JING}
-    pending = jing.start(settings.schema, by_jing, *hints) if by_jing else None
+    pending = (
+        jing.start(settings.schema, by_jing, *hints, archives=keys.archives) if by_jing else None
+    )
     results = Results()
     for i, (item, check) in enumerate(zip(todo, checks, strict=True)):
         results.add(i, item, check, fresh=True)
@@ -377,7 +379,9 @@ def _check(
     hints = settings.schema_hints
     by_jing = {item.path: item.shown for item in todo if item.relaxng == JING}
     # Started first, so that the JVM works while Python does everything else.
-    pending = jing.start(settings.schema, by_jing, *hints) if by_jing else None
+    pending = (
+        jing.start(settings.schema, by_jing, *hints, archives=keys.archives) if by_jing else None
+    )
     try:
         shared = CheckSettings(settings.schema, settings.schematron, settings.cross_checks, hints)
         unchecked = [item for n, item in enumerate(wanted) if not cached[n] and n not in checked]
@@ -466,6 +470,8 @@ class _Keys:
 
     def __init__(self, cache: Cache, settings: Settings, engine: str, paths: list[Path]) -> None:
         self.cache = cache
+        #: Where jing keeps its class archive (``class_archive``): in the cache, when there is one.
+        self.archives = cache.folder / "jvm" if cache.folder is not None else None
         self.known = cache.table(SECTION)
         self.files = file_digests(cache, SECTION, paths) if cache.enabled else {}
         self.run = ""
