@@ -8,11 +8,12 @@ only ever saves work, it never changes a result.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache as memoise
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ _RACY = 2.0
 BUSY_WAIT = 10.0
 #: Entries read are marked as used this many at a time (one statement, not one per read).
 TOUCHED = 10_000
+#: Keys looked up by one query of ``CacheTable.get_many``.
+BATCH = 1_000
 _TABLES = """
 CREATE TABLE IF NOT EXISTS entries (
     tbl TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, run INTEGER NOT NULL,
@@ -249,6 +252,31 @@ class CacheTable:
         except orjson.JSONDecodeError:
             return None
 
+    def get_many(self, keys: Sequence[str]) -> dict[str, Any]:
+        """The entries of these keys that there are and can be read (``get`` for many:
+        one query per ``BATCH`` keys)."""
+        db = self.cache._connection()
+        found: dict[str, Any] = {}
+        for start in range(0, len(keys), BATCH):
+            if db is None:
+                break
+            batch = orjson.dumps(keys[start : start + BATCH]).decode()
+            try:
+                rows = db.execute(
+                    "SELECT key, value FROM entries"
+                    " WHERE tbl = ? AND key IN (SELECT value FROM json_each(?))",
+                    (self.name, batch),
+                ).fetchall()
+            except sqlite3.OperationalError:
+                self.cache._give_up()
+                return {}
+            for key, value in rows:
+                self.cache._touch(self.name, key)
+                with contextlib.suppress(orjson.JSONDecodeError):
+                    found[key] = orjson.loads(value)
+            db = self.cache._connection()  # None if a batch of touches gave up
+        return found
+
     def touch(self, key: str) -> None:
         """Keep an entry (if there is one) without reading it, as ``get`` would."""
         if self.cache._connection() is not None:
@@ -281,6 +309,8 @@ def file_digests(cache: Cache, group: str, paths: Iterable[Path]) -> dict[Path, 
     known = cache.table(f"files-{group}")
     now = time.time()
     found: dict[Path, str] = {}
+    paths = list(paths)
+    entries = known.get_many([str(path) for path in paths])
     for path in paths:
         key = str(path)
         try:
@@ -288,7 +318,7 @@ def file_digests(cache: Cache, group: str, paths: Iterable[Path]) -> dict[Path, 
         except OSError:
             continue
         stamp = [status.st_size, status.st_mtime_ns, status.st_ino]
-        entry = known.get(key)
+        entry = entries.get(key)
         if entry is not None and entry[0] == stamp and now - status.st_mtime > _RACY:
             found[path] = entry[1]
         else:

@@ -272,8 +272,10 @@ class _Build:
             keys = {p: digest(digests.get(p, ""), how.mode, how.xpath) for p in chunk}
             scans: dict[Path, ScanResult] = {}
             todo = []
-            for path in chunk:
-                entry = known.get(self.project.shown(path))
+            shown_paths = [self.project.shown(path) for path in chunk]
+            stored = known.get_many(shown_paths)
+            for path, shown in zip(chunk, shown_paths, strict=True):
+                entry = stored.get(shown)
                 if entry is not None and entry["key"] == keys[path]:
                     scans[path] = ScanResult(
                         [(p[0], p[1], p[2]) for p in entry["pieces"]],
@@ -294,10 +296,9 @@ class _Build:
                         "diagnostics": [d.to_data() for d in found.diagnostics],
                     },
                 )
-            for path in chunk:
+            for path, shown in zip(chunk, shown_paths, strict=True):
                 found = scans[path]
                 self.reporter.extend(found.diagnostics)
-                shown = self.project.shown(path)
                 entries += [_Entry(path, shown, *piece) for piece in found.pieces]
                 embedded.update({e.id: e for e in found.embedded})
         known.complete()

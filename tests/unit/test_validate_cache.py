@@ -359,6 +359,39 @@ def test_entries_read_are_kept_whatever_the_batch_they_are_marked_in(
         assert parses.names == []
 
 
+@pytest.mark.parametrize("batch", [1, 2, 1_000])
+def test_many_entries_read_at_once_are_those_read_one_by_one(
+    demo: Path, tmp_path: Path, monkeypatch, batch: int
+) -> None:
+    """``get_many`` (one query per batch) finds what ``get`` finds, and keeps what it read."""
+    from edition import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "BATCH", batch)
+    names = [p.name for p in sorted((demo / "tei").iterdir())] + ['quote " and ünïcode.xml']
+    with Cache(tmp_path / "cache") as cache:
+        table = cache.table("files-test")
+        for n, name in enumerate(names):
+            table.put(name, [n, name])
+        cache.save()
+    with sqlite3.connect(tmp_path / "cache" / "cache.sqlite") as db:
+        db.execute("UPDATE entries SET value = ? WHERE key = ?", (b"{damaged", names[1]))
+    wanted = [*names[1:], "absent.xml"]  # all but the first, and one never stored
+    with Cache(tmp_path / "cache") as cache:
+        table = cache.table("files-test")
+        one_by_one = {k: v for k in wanted if (v := table.get(k)) is not None}
+        assert table.get_many(wanted) == one_by_one
+        assert set(one_by_one) == set(names[2:])
+    with Cache(tmp_path / "cache") as cache:  # a run that reads them at once, then sweeps
+        table = cache.table("files-test")
+        table.get_many(names[2:])
+        table.complete()
+        cache.save()
+    with Cache(tmp_path / "cache") as cache:
+        table = cache.table("files-test")
+        assert table.get(names[0]) is None, "not read: dropped"
+        assert table.get_many(names) == {name: [n, name] for n, name in enumerate(names) if n >= 2}
+
+
 REPORT = "1954-03-30_cia-information-report_ussr-japan.xml"
 
 # Edits an editor makes between two runs; ``same index`` ones keep every id, pointer and line.
