@@ -14,6 +14,7 @@ changed without their ids or pointers checks only those.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -335,20 +336,21 @@ class _Resolver:
     """
 
     def __init__(self) -> None:
-        self._folders: dict[Path, Path] = {}
+        self._folders: dict[str, str] = {}
         self._files: dict[Path, Path] = {}
 
     def __call__(self, path: Path) -> Path:
         found = self._files.get(path)
-        if found is None:
-            folder = self._folders.get(path.parent)
+        if found is None:  # in strings: pathlib's objects cost more than the system calls
+            text = str(path)
+            parent, name = os.path.split(text)
+            folder = self._folders.get(parent)
             if folder is None:
-                folder = self._folders[path.parent] = path.parent.resolve()
-            found = folder / path.name
-            if found.is_symlink() or path.name in ("", ".", ".."):
+                folder = self._folders[parent] = str(Path(parent).resolve())
+            if name in ("", ".", "..") or os.path.islink(os.path.join(folder, name)):  # noqa: PTH114, PTH118
                 found = path.resolve()
-            if str(found) == str(path):
-                found = path
+            else:
+                found = path if folder == parent else Path(folder, name)
             self._files[path] = found
         return found
 

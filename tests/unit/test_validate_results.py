@@ -213,3 +213,32 @@ def test_the_results_are_in_a_file_removed_at_the_end() -> None:
         database = results.folder / "results.sqlite"
         assert database.is_file()
     assert not results.folder.exists()
+
+
+def test_files_resolve_as_pathlib_resolves_them(tmp_path: Path, monkeypatch) -> None:
+    """The resolver, which resolves each folder once, gives ``Path.resolve()`` for every
+    kind of path an editor may name: plain, linked file, file in a linked folder,
+    relative, with ``..``; and the same object back when it is resolved already."""
+    real = tmp_path / "edition" / "tei"
+    real.mkdir(parents=True)
+    (real / "plain.xml").write_text("<TEI/>", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere.xml"
+    elsewhere.write_text("<TEI/>", encoding="utf-8")
+    (real / "linked.xml").symlink_to(elsewhere)
+    (tmp_path / "alias").symlink_to(real, target_is_directory=True)
+    monkeypatch.chdir(tmp_path / "edition")
+    paths = [
+        real / "plain.xml",
+        real / "linked.xml",
+        tmp_path / "alias" / "plain.xml",
+        tmp_path / "alias" / "linked.xml",
+        Path("tei/plain.xml"),
+        Path("tei/../tei/linked.xml"),
+        Path("plain-missing.xml"),
+        real / "..",
+    ]
+    resolve = runner._Resolver()
+    for path in paths:
+        assert resolve(path) == path.resolve(), path
+        assert resolve(path) is resolve(path)
+    assert resolve(paths[0]) is paths[0], "resolved already: the same object"
