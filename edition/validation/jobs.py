@@ -118,8 +118,9 @@ def check_file(settings: CheckSettings, item: CheckItem) -> FileCheck:
     except EditionError as err:
         return FileCheck(item.shown, [] if item.index_only else err.diagnostics)
     result = FileCheck(item.shown, parsed=True)
-    if settings.cross_checks:
-        result.index = crossdoc.index(tree, item.path, item.shown)
+    elements = crossdoc.marked(tree) if settings.cross_checks else None
+    if elements is not None:
+        result.index = crossdoc.index(tree, item.path, item.shown, elements)
     if item.index_only:
         return result
     # A DOCTYPE goes to lxml: jing would fetch and expand the DTD.
@@ -130,6 +131,6 @@ def check_file(settings: CheckSettings, item: CheckItem) -> FileCheck:
     result.for_jing = item.relaxng == LXML_IF_DOCTYPE and not doctype
     if settings.schematron is not None:
         result.problems.extend(schematron.check(settings.schematron, tree, item.shown))
-    if settings.cross_checks:
-        result.local = crossdoc.local_checks(tree, item.shown)
+    if elements is not None:
+        result.local = crossdoc.local_checks(tree, item.shown, elements)
     return result
