@@ -22,6 +22,7 @@ without a cache every build is a full one.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import shutil
 import tempfile
@@ -95,8 +96,9 @@ class _Entry:
     title: str
     date: str
 
-    @property
+    @functools.cached_property
     def neighbour(self) -> Neighbour:
+        """Made once, when the ids are final (``_make_unique`` does not ask for it)."""
         return Neighbour(safe_name(self.id, "document"), self.title)
 
 
@@ -386,10 +388,9 @@ class _Build:
                 key = digest(
                     shared_key,
                     digests.get(path, ""),
-                    json_digest([e.id for e in mine]),
-                    json_digest(
-                        [[[n.slug, n.title] if n else None for n in pair] for pair in neighbours]
-                    ),
+                    str(len(mine)),
+                    *(e.id for e in mine),
+                    *(part for pair in neighbours for n in pair for part in _pager_parts(n)),
                 )
                 found = known.get(shown)
                 if found is not None and found[0] == key:
@@ -684,10 +685,17 @@ def _make_unique(entries: list[_Entry], edition_slug: str) -> None:
     seen: set[str] = {edition_slug}
     for entry in entries:
         base, number = entry.id, 2
-        while entry.neighbour.slug in seen or pages.is_list_slug(entry.neighbour.slug):
+        slug = safe_name(base, "document")
+        while slug in seen or pages.is_list_slug(slug):
             entry.id = f"{base}-{number}"
+            slug = safe_name(entry.id, "document")
             number += 1
-        seen.add(entry.neighbour.slug)
+        seen.add(slug)
+
+
+def _pager_parts(neighbour: Neighbour | None) -> tuple[str, ...]:
+    """What a render key holds of a pager neighbour (a NUL, which no slug holds, for none)."""
+    return ("\0",) if neighbour is None else (neighbour.slug, neighbour.title)
 
 
 def _html_digest(files: dict[str, str]) -> str:

@@ -297,7 +297,7 @@ class Run:
             item = run.wanted[record.n]
             check = fresh.get(record.n)
             if check is None:
-                self.keys.keep(item)
+                self.keys.keep(item, run.item_keys[record.n])
                 keeper.add_data(data)
             else:
                 record.key = run.item_keys[record.n]
@@ -527,10 +527,13 @@ class _Keys:
             # else an entry this version cannot read: check the file again
         return None
 
-    def keep(self, item: CheckItem) -> None:
-        """Keep a file's cached result for the next run without reading it."""
+    def keep(self, item: CheckItem, own: str = "") -> None:
+        """Keep a file's cached result for the next run without reading it.
+
+        ``own``: its key (``key(item, item.index_only)``) when it was computed already.
+        """
         for index_only in {False, item.index_only}:
-            key = self.key(item, index_only)
+            key = own if own and index_only == item.index_only else self.key(item, index_only)
             if key is not None:
                 self.known.touch(key)
 
