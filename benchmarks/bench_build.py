@@ -15,8 +15,10 @@ from this run, as the median of ``--runs`` runs with the min–max range:
   run before, which creates no file);
 - the full build (no site, no cache) with 1 worker and with all cores, and its validate
   and site parts on their own lines; the ratio full build ÷ floor for both;
-- the floor and the full build (all cores) again on a RAM disk (``/dev/shm``), where
-  the ratio is what the CPU costs, without this machine's disk;
+- jing alone on the same files (one JVM, its class archive mapped, as a build runs it)
+  and its ratio to the floor: what no build that validates with jing can go below;
+- the floor, jing alone and the full build (all cores) again on a RAM disk
+  (``/dev/shm``), where the ratio is what the CPU costs, without this machine's disk;
 - the Pagefind step on its own (``edition.site.search``) over the built site;
 - the rebuild with nothing changed (cache kept, all cores): the ``build_site`` call, and
   the whole ``edition build --no-validate`` command in a subprocess;
@@ -59,7 +61,7 @@ from edition.executors import default_jobs, make_executor
 from edition.project import Project
 from edition.site import builder, search
 from edition.site.builder import build_site
-from edition.validation import jing_server
+from edition.validation import jing, jing_server
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
@@ -264,6 +266,23 @@ def floor_runs(runs: int, files: list[Path], out: Path, *, new: bool) -> list[fl
     return timed(runs, lambda: floor(files, out), clear)
 
 
+def jing_alone(runs: int, folder: Path, floor_seconds: float, where: str = "") -> None:
+    """jing on every file of the edition, as a build runs it, and its ratio to the floor."""
+    project = Project.load(folder)
+    files = {path: path.name for path in project.tei_files()}
+    archives = project.cache_dir / "jvm"
+    jing.check(project.schema_path, files, archives=archives)  # writes the class archive
+    seconds = show(
+        f"{where}jing alone, every file in one JVM",
+        timed(runs, lambda: jing.check(project.schema_path, files, archives=archives)),
+    )
+    print(
+        f"{f'{where}ratio jing alone ÷ floor':<{WIDTH}} {seconds / floor_seconds:7.1f} ×  "
+        "(no build validated by jing can go below this)",
+        flush=True,
+    )
+
+
 def ram_disk(folder: Path, runs: int, cores: int) -> None:
     """The floor and the full build again with every file in memory (``/dev/shm``).
 
@@ -283,6 +302,7 @@ def ram_disk(folder: Path, runs: int, cores: int) -> None:
             "on a RAM disk (/dev/shm): floor, into a new folder",
             floor_runs(runs, files, Path(tmp) / "floor", new=True),
         )
+        jing_alone(runs, here, base, "on a RAM disk: ")
         got = show_builds(
             f"on a RAM disk: full build, {cores} workers",
             [build(here, cores, full=True) for _ in range(runs)],
@@ -430,6 +450,7 @@ def main() -> None:
                 "(target ≤ 3×)",
                 flush=True,
             )
+        jing_alone(args.runs, folder, base)
         ram_disk(folder, args.runs, cores)
         site = folder / "site"
         pagefind = show(
