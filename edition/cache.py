@@ -310,19 +310,21 @@ def file_digests(cache: Cache, group: str, paths: Iterable[Path]) -> dict[Path, 
     now = time.time()
     found: dict[Path, str] = {}
     paths = list(paths)
-    entries = known.get_many([str(path) for path in paths])
-    for path in paths:
-        key = str(path)
-        try:
-            status = os.stat(key)  # noqa: PTH116 (many files: without pathlib's overhead)
-        except OSError:
-            continue
-        stamp = [status.st_size, status.st_mtime_ns, status.st_ino]
-        entry = entries.get(key)
-        if entry is not None and entry[0] == stamp and now - status.st_mtime > _RACY:
-            found[path] = entry[1]
-        else:
-            found[path] = digest(path.read_bytes())
-            known.put(key, [stamp, found[path]])
+    for start in range(0, len(paths), BATCH):  # a batch's entries held at a time
+        batch = paths[start : start + BATCH]
+        entries = known.get_many([str(path) for path in batch])
+        for path in batch:
+            key = str(path)
+            try:
+                status = os.stat(key)  # noqa: PTH116 (many files: without pathlib's overhead)
+            except OSError:
+                continue
+            stamp = [status.st_size, status.st_mtime_ns, status.st_ino]
+            entry = entries.get(key)
+            if entry is not None and entry[0] == stamp and now - status.st_mtime > _RACY:
+                found[path] = entry[1]
+            else:
+                found[path] = digest(path.read_bytes())
+                known.put(key, [stamp, found[path]])
     known.complete()
     return found

@@ -60,7 +60,8 @@ class ClassArchive:
                 written.unlink(missing_ok=True)
 
     def failed(self) -> None:
-        """The JVM did not run with these options: drop the archive, or share no more."""
+        """The JVM crashed mapping the archive, or refused to start with these options:
+        drop the archive, or share no more."""
         with contextlib.suppress(OSError):
             if self.mapped:
                 self.path.unlink()  # damaged, or not this JVM's: the next run writes another

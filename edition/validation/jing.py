@@ -215,12 +215,11 @@ class Pending:
         archive, self._archive = self._archive, None
         if archive is None or not self._sharing:
             return returncode
-        ran = returncode in (0, 1) and not any(
-            _starts_with(folder / name, _VM_FAILED) for name in ("out", "err")
-        )
+        refused = any(_starts_with(folder / name, _VM_FAILED) for name in ("out", "err"))
+        ran = returncode in (0, 1) and not refused
         archive.finished(ran=ran)
-        if ran:
-            return returncode
+        if ran or not (refused or archive.mapped):
+            return returncode  # it ran, or it failed for a reason of its own
         archive.failed()
         self._process = self._launch(folder, [])
         return self._process.wait()
