@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from pathlib import Path
 
 from edition.cache import digest
+
+#: Seconds after which an archive still being written is a killed run's, and removed.
+STALE = 3600
 
 
 class ClassArchive:
@@ -45,6 +49,7 @@ class ClassArchive:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError:
             return []  # no archive here: jing runs as it would without
+        _remove_stale(self.path.parent)
         self._writing = self.path.with_name(f"{self.path.name}.{os.getpid()}-{id(self)}.new")
         return [f"-XX:ArchiveClassesAtExit={self._writing}"]
 
@@ -67,6 +72,15 @@ class ClassArchive:
                 self.path.unlink()  # damaged, or not this JVM's: the next run writes another
             else:
                 self.unusable.touch()  # it could not write one: later runs do not try
+
+
+def _remove_stale(folder: Path) -> None:
+    """Remove archives left half written by runs killed an hour ago or more."""
+    now = time.time()
+    for written in folder.glob("*.new"):
+        with contextlib.suppress(OSError):
+            if now - written.stat().st_mtime > STALE:
+                written.unlink()
 
 
 def _stamp(path: str) -> str:

@@ -9,7 +9,9 @@ at all (``-Xshare:off``).
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,20 @@ def test_a_jvm_that_cannot_share_classes_is_not_asked_again(
     assert archive.unusable.exists() and not archive.path.exists()
     assert archive.options() == []
     assert checked(demo, files, archives) == without
+
+
+def test_an_archive_a_killed_run_left_half_written_is_removed(
+    demo: Path, files: dict[Path, str], tmp_path: Path
+) -> None:
+    archives = tmp_path / "jvm"
+    archives.mkdir()
+    left = archives / "jing-0.jsa.123-456.new"  # a run killed while Java wrote this
+    left.write_bytes(b"half")
+    recent = archives / "jing-0.jsa.789-1.new"  # a run still writing its own
+    recent.write_bytes(b"half")
+    an_hour_ago = time.time() - 3601
+    os.utime(left, (an_hour_ago, an_hour_ago))
+    checked(demo, files, archives)
+    assert not left.exists()
+    assert recent.exists(), "another run's archive in the making is left alone"
+    assert archive_of(archives).path.is_file()
