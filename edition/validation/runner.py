@@ -187,8 +187,9 @@ def _check_changed(
     """Check only the files whose key changed since the last run kept, if that is enough.
 
     It is when they are few and each has the same index as then: nothing a check
-    across files sees has changed. jing is started on them afterwards (for a few
-    files, it has little to do). None: check the whole run as usual.
+    across files sees has changed. jing is started on them first, its JVM's start
+    being the longest part of such a run (stopped if it is not enough after all).
+    None: check the whole run as usual.
     """
     wanted = run.wanted
     changes = kept.changes(keys.cache, run.layout, run.item_keys)
@@ -197,18 +198,27 @@ def _check_changed(
     places = sorted(changes.changed)
     todo = [_engine_for(wanted[n], engine) for n in places]
     hints = settings.schema_hints
-    shared = CheckSettings(settings.schema, settings.schematron, settings.cross_checks, hints)
-    checks = list(executor.map(check_file, shared, todo))
-    for n, check in zip(places, checks, strict=True):
-        index = check.index.to_data() if check.index is not None else None
-        if kept.index_digest(index) != changes.changed[n][0]:
-            # Ids or pointers changed: every file is checked across again (these not again).
-            run.checked = dict(zip(places, checks, strict=True))
-            return None
     by_jing = {item.path: item.shown for item in todo if item.relaxng == JING}
     pending = (
         jing.start(settings.schema, by_jing, *hints, archives=keys.archives) if by_jing else None
     )
+    try:
+        shared = CheckSettings(settings.schema, settings.schematron, settings.cross_checks, hints)
+        checks = list(executor.map(check_file, shared, todo))
+        same = all(
+            kept.index_digest(check.index.to_data() if check.index is not None else None)
+            == changes.changed[n][0]
+            for n, check in zip(places, checks, strict=True)
+        )
+    except BaseException:
+        if pending is not None:
+            pending.close()
+        raise
+    if not same:  # ids or pointers changed: every file is checked across again (these not again)
+        if pending is not None:
+            pending.close()
+        run.checked = dict(zip(places, checks, strict=True))
+        return None
     results = Results()
     for i, (item, check) in enumerate(zip(todo, checks, strict=True)):
         results.add(i, item, check, fresh=True)
