@@ -197,14 +197,9 @@ def _check_changed(
         return None
     places = sorted(changes.changed)
     todo = [_engine_for(wanted[n], engine) for n in places]
-    hints = settings.schema_hints
-    by_jing = {item.path: item.shown for item in todo if item.relaxng == JING}
-    pending = (
-        jing.start(settings.schema, by_jing, *hints, archives=keys.archives) if by_jing else None
-    )
+    pending, by_jing = _start_jing(settings, keys, todo)
     try:
-        shared = CheckSettings(settings.schema, settings.schematron, settings.cross_checks, hints)
-        checks = list(executor.map(check_file, shared, todo))
+        checks = list(executor.map(check_file, _check_settings(settings), todo))
         same = all(
             kept.index_digest(check.index.to_data() if check.index is not None else None)
             == changes.changed[n][0]
@@ -388,16 +383,11 @@ def _check(
         if not done:
             wanted[n] = _engine_for(item, engine)  # one item per file, not a copy in ``todo``
             todo.append(wanted[n])
-    hints = settings.schema_hints
-    by_jing = {item.path: item.shown for item in todo if item.relaxng == JING}
     # Started first, so that the JVM works while Python does everything else.
-    pending = (
-        jing.start(settings.schema, by_jing, *hints, archives=keys.archives) if by_jing else None
-    )
+    pending, by_jing = _start_jing(settings, keys, todo)
     try:
-        shared = CheckSettings(settings.schema, settings.schematron, settings.cross_checks, hints)
         unchecked = [item for n, item in enumerate(wanted) if not cached[n] and n not in checked]
-        fresh = executor.map(check_file, shared, unchecked)
+        fresh = executor.map(check_file, _check_settings(settings), unchecked)
         for n, (item, done) in enumerate(zip(wanted, cached, strict=True)):
             if not done:
                 results.add(n, item, checked[n] if n in checked else next(fresh), fresh=True)
@@ -408,6 +398,24 @@ def _check(
             pending.close()
         raise
     return pending, by_jing
+
+
+def _start_jing(
+    settings: Settings, keys: _Keys, todo: list[CheckItem]
+) -> tuple[jing.Pending | None, dict[Path, str]]:
+    """jing started in the background on the files of ``todo`` it checks, and those files."""
+    by_jing = {item.path: item.shown for item in todo if item.relaxng == JING}
+    if not by_jing:
+        return None, by_jing
+    hints = settings.schema_hints
+    return jing.start(settings.schema, by_jing, *hints, archives=keys.archives), by_jing
+
+
+def _check_settings(settings: Settings) -> CheckSettings:
+    """What each file's own checks need of the run's settings."""
+    return CheckSettings(
+        settings.schema, settings.schematron, settings.cross_checks, settings.schema_hints
+    )
 
 
 def _take_jing(
