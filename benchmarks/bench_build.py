@@ -166,8 +166,9 @@ def build(folder: Path, jobs: int, full: bool) -> Timing:
     executor = make_executor("local", jobs)
     try:
         with Cache(project.cache_dir) as cache:
+            documents = project.tei_files()  # listed and hashed once, as api.build does
             validation = api.start_validation(
-                project, None, checked, cache=cache, executor=executor
+                project, None, checked, cache=cache, executor=executor, documents=documents
             )
             begun = time.perf_counter()
 
@@ -180,7 +181,14 @@ def build(folder: Path, jobs: int, full: bool) -> Timing:
             reporter = Reporter()
             try:
                 result = build_site(
-                    project, reporter, validated=True, cache=cache, executor=executor, ready=finish
+                    project,
+                    reporter,
+                    validated=True,
+                    cache=cache,
+                    executor=executor,
+                    ready=finish,
+                    files=documents,
+                    digests=validation.digests(),
                 )
                 if not waited:  # nothing changed: build_site returned before asking
                     finish()

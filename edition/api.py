@@ -91,9 +91,13 @@ def start_validation(
     advance: Advance = _noop,
     cache: Cache | None = None,
     executor: Executor | None = None,
+    documents: list[Path] | None = None,
 ) -> Run:
-    """``validate`` begun: its Python checks done, jing still running; ``finish()`` reports."""
-    edition = _edition_files(project) if project is not None else []
+    """``validate`` begun: its Python checks done, jing still running; ``finish()`` reports.
+
+    ``documents``: the project's TEI documents, when they were listed already.
+    """
+    edition = _edition_files(project, documents) if project is not None else []
     own_schema = schema is None
     if schema is None:
         if project is None:
@@ -120,9 +124,9 @@ def start_validation(
     )
 
 
-def _edition_files(project: Project) -> list[Path]:
+def _edition_files(project: Project, documents: list[Path] | None = None) -> list[Path]:
     """The edition's documents and, when it exists, its register."""
-    files = project.tei_files()
+    files = list(documents) if documents is not None else project.tei_files()
     if project.register_path.is_file():
         files.append(project.register_path)
     return files
@@ -153,8 +157,15 @@ def build(
                 project, reporter, validated=False, advance=advance, cache=store, executor=executor
             )
         # The site is built while jing validates; it is committed only if all is valid.
+        documents = project.tei_files()  # listed and hashed once, for both
         validation = start_validation(
-            project, None, reporter, advance=advance, cache=store, executor=executor
+            project,
+            None,
+            reporter,
+            advance=advance,
+            cache=store,
+            executor=executor,
+            documents=documents,
         )
         built = Reporter(reporter.ignore, reporter.strict)
 
@@ -174,6 +185,8 @@ def build(
                 cache=store,
                 executor=executor,
                 ready=valid,
+                files=documents,
+                digests=validation.digests(),
             )
             validation.finish()
         finally:

@@ -26,7 +26,7 @@ import functools
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,11 +111,15 @@ def build_site(
     cache: Cache | None = None,
     executor: Executor | None = None,
     ready: Callable[[], bool] = lambda: True,
+    files: list[Path] | None = None,
+    digests: Mapping[Path, str] | None = None,
 ) -> BuildResult:
     """Build the site into ``site/``: only what changed, committed only if all succeeded.
 
     ``ready`` is asked last, before anything is committed: False discards the build
-    (validation running beside it found errors).
+    (validation running beside it found errors). ``files``: the project's TEI
+    documents, when they were listed already; ``digests``: their content hashes, when
+    validation read them (those of every file, or they are read again here).
     """
     settings = project.settings
     if settings.site.split not in {"auto", "always", "never"}:
@@ -139,7 +143,7 @@ def build_site(
     executor = executor if executor is not None else SerialExecutor()
     build = _Build(project, reporter, validated, advance, cache, executor, ready)
     try:
-        return build.run()
+        return build.run(files, digests)
     finally:
         cache.save()
 
@@ -175,11 +179,16 @@ class _Build:
         self.cache.replace("site-key", {"key": key, "notes": data, "result": counts})
         self.cache.save()
 
-    def run(self) -> BuildResult:
+    def run(
+        self, listed: list[Path] | None = None, hashed: Mapping[Path, str] | None = None
+    ) -> BuildResult:
         project = self.project
         recover(project.site_dir, lambda: self.save_key(""))
-        files = project.tei_files()
-        digests = file_digests(self.cache, "documents", files)
+        files = listed if listed is not None else project.tei_files()
+        if hashed is not None and all(path in hashed for path in files):
+            digests = {path: hashed[path] for path in files}
+        else:
+            digests = file_digests(self.cache, "documents", files)
         entries, embedded = self.scan(files, digests)
         if self.reporter.has_errors:
             self.result.failed = True

@@ -244,6 +244,16 @@ class Run:
         self.run = run
         self.summary: Summary | None = None
 
+    def digests(self) -> dict[Path, str]:
+        """The content hash of each file given, by the path it was given as (the files
+        the cache read; none without a cache): a build hashes each file once."""
+        found: dict[Path, str] = {}
+        for (path, _), item in zip(self.files, self.run.wanted, strict=False):  # files first
+            content = self.keys.files.get(item.path)
+            if content is not None:
+                found[path] = content
+        return found
+
     def finish(self) -> Summary:
         """Wait for jing, check across files, report every file's problems (once)."""
         if self.summary is not None:

@@ -93,3 +93,44 @@ def test_the_site_is_rendered_before_jing_is_waited_for(
     assert api.build(Project.load(demo), Reporter(), cache=False) is not None
     assert events.index("jing") > events.index("render")
     assert events.count("render") == len(list((demo / "tei").glob("1*.xml")))
+
+
+def test_a_build_lists_and_hashes_each_file_once(demo: Path, monkeypatch, tmp_path: Path) -> None:
+    """Validation's listing and content hashes serve the site build too, a linked file's
+    hash by its own path; the site is the one a build hashing for itself makes."""
+    from edition import cache as cache_module
+
+    elsewhere = demo / "tei" / f"{TELEGRAM}.kept"  # not listed itself: no .xml
+    (demo / "tei" / TELEGRAM).rename(elsewhere)
+    (demo / "tei" / TELEGRAM).symlink_to(elsewhere.name)
+    listings, groups, hashed = [], [], []
+    tei_files, file_digests = Project.tei_files, cache_module.file_digests
+
+    def listing(self: Project) -> list[Path]:
+        listings.append(1)
+        return tei_files(self)
+
+    def hashing(cache, group, paths):
+        groups.append(group)
+        found = file_digests(cache, group, paths)
+        hashed.append(found)
+        return found
+
+    monkeypatch.setattr(Project, "tei_files", listing)
+    monkeypatch.setattr(cache_module, "file_digests", hashing)
+    for module in ("edition.validation.runner", "edition.site.builder"):
+        monkeypatch.setattr(f"{module}.file_digests", hashing)
+    reporter = Reporter()
+    assert api.build(Project.load(demo), reporter) is not None, reporter.render()
+    assert listings == [1]
+    assert sorted(groups) == ["templates", "validation"]
+    (validation,) = [h for h, g in zip(hashed, groups, strict=True) if g == "validation"]
+    assert validation[elsewhere] == cache_module.digest(elsewhere.read_bytes())
+    monkeypatch.undo()
+    (demo / "site").rename(tmp_path / "shared")
+    builder.build_site(Project.load(demo), Reporter(), validated=True)  # hashes for itself
+    assert site_files(demo) == {
+        p.relative_to(tmp_path / "shared").as_posix(): p.read_bytes()
+        for p in sorted((tmp_path / "shared").rglob("*"))
+        if p.is_file() and "pagefind" not in p.parts
+    }
