@@ -282,7 +282,7 @@ class _Build:
             chunk = files[start : start + CHUNK]
             keys = {p: digest(digests.get(p, ""), how.mode, how.xpath) for p in chunk}
             scans: dict[Path, ScanResult] = {}
-            todo = []
+            todo: list[tuple[Path, str]] = []
             shown_paths = [self.project.shown(path) for path in chunk]
             stored = known.get_many(shown_paths)
             for path, shown in zip(chunk, shown_paths, strict=True):
@@ -294,12 +294,13 @@ class _Build:
                         [Diagnostic.from_data(d) for d in entry["diagnostics"]],
                     )
                 else:
-                    todo.append(path)
-            items = [(str(p), self.project.shown(p)) for p in todo]
-            for path, found in zip(todo, self.executor.map(scan_file, how, items), strict=True):
+                    todo.append((path, shown))
+            items = [(str(path), shown) for path, shown in todo]
+            scanned = self.executor.map(scan_file, how, items)
+            for (path, shown), found in zip(todo, scanned, strict=True):
                 scans[path] = found
                 known.put(
-                    self.project.shown(path),
+                    shown,
                     {
                         "key": keys[path],
                         "pieces": found.pieces,
@@ -694,10 +695,8 @@ def _make_unique(entries: list[_Entry], edition_slug: str) -> None:
     seen: set[str] = {edition_slug}
     for entry in entries:
         base, number = entry.id, 2
-        slug = safe_name(base, "document")
-        while slug in seen or pages.is_list_slug(slug):
+        while (slug := safe_name(entry.id, "document")) in seen or pages.is_list_slug(slug):
             entry.id = f"{base}-{number}"
-            slug = safe_name(entry.id, "document")
             number += 1
         seen.add(slug)
 

@@ -117,7 +117,6 @@ def test_a_build_lists_and_hashes_each_file_once(demo: Path, monkeypatch, tmp_pa
         return found
 
     monkeypatch.setattr(Project, "tei_files", listing)
-    monkeypatch.setattr(cache_module, "file_digests", hashing)
     for module in ("edition.validation.runner", "edition.site.builder"):
         monkeypatch.setattr(f"{module}.file_digests", hashing)
     reporter = Reporter()
