@@ -23,7 +23,8 @@ from this run, as the median of ``--runs`` runs with the min–max range:
 - the rebuild with nothing changed (cache kept, all cores): the ``build_site`` call, and
   the whole ``edition build --no-validate`` command in a subprocess;
 - the rebuild after one document changed, against 0.5 s plus that document's own share
-  of the full site build; again with jing kept running between rebuilds (``edition serve``);
+  of the full site build; again with jing kept running in the process (``edition serve``),
+  and with the jing server that outlives each ``edition build`` (``jing_daemon``);
 - per multiple of the corpus (``--scales``), one full build in a child process (all
   cores): seconds, seconds per 1,000 documents, peak RSS of the build process and of its
   children (pool workers and the jing JVM), the nothing-changed rebuild and the
@@ -37,6 +38,7 @@ Figures are printed, never asserted: these machines are noisy.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -46,7 +48,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -61,7 +63,7 @@ from edition.executors import default_jobs, make_executor
 from edition.project import Project
 from edition.site import builder, search
 from edition.site.builder import build_site
-from edition.validation import jing, jing_server
+from edition.validation import jing, jing_daemon, jing_server
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
@@ -203,6 +205,25 @@ def build(folder: Path, jobs: int, full: bool) -> Timing:
     wide = sum(_EDITION_WIDE) if _EDITION_WIDE else None
     validating = begun - started + sum(waited)
     return Timing(validating, done - started - validating, wide, checked.count(Severity.ERROR))
+
+
+@contextlib.contextmanager
+def jing_servers_on(folder: Path) -> Iterator[None]:
+    """jing kept running between builds, as for an editor's ``edition build`` (sockets in
+    ``folder``); every server stopped after."""
+    names = (jing_daemon.ENV, "XDG_RUNTIME_DIR")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update({jing_daemon.ENV: "10", "XDG_RUNTIME_DIR": str(folder)})
+    try:
+        yield
+    finally:
+        for path in jing_daemon.running():
+            jing_daemon.stop(path)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def cli_build(folder: Path) -> None:
@@ -416,6 +437,9 @@ def main() -> None:
         args.runs, args.scales = 1, "1,2"
     scales = [int(s) for s in args.scales.split(",")]
     cores = default_jobs()
+    # Every build starts cold, its own jing included (children inherit this), except the
+    # rebuild measured with jing kept running between builds.
+    os.environ[jing_daemon.ENV] = "off"
     time_edition_wide()
     with tempfile.TemporaryDirectory(prefix="edition-bench-build-") as tmp:
         folder = Path(tmp) / "x1"
@@ -489,6 +513,12 @@ def main() -> None:
             edit_and_build()  # starts jing and compiles the schema
             show_builds(
                 "  the same, jing kept running (edition serve)",
+                [edit_and_build() for _ in range(args.runs)],
+            )
+        with jing_servers_on(Path(tmp)):
+            edit_and_build()  # starts the server
+            show_builds(
+                "  the same, jing server between builds (edition build)",
                 [edit_and_build() for _ in range(args.runs)],
             )
         print(

@@ -550,6 +550,42 @@ def serve(port: int, **options: Any) -> int:
     return EXIT_OK
 
 
+@cli.group(name="jing")
+def jing_servers() -> None:
+    """The jing servers kept running between commands, one per schema.
+
+    \b
+    Examples:
+      edition jing status
+      edition jing stop
+
+    The first validation with jing starts a Java process that keeps its schema
+    compiled, so that the next build checks a changed file in milliseconds.
+    It exits after EDITION_JING_DAEMON minutes without work (default 30;
+    EDITION_JING_DAEMON=off, or CI set, starts none).
+    """
+
+
+@jing_servers.command(name="status")
+def jing_status() -> None:
+    """List the jing servers that are running."""
+    from edition.validation import jing_daemon
+
+    answering = [path for path in jing_daemon.running() if jing_daemon.answers(path)]
+    click.echo(f"{len(answering)} jing server(s) running.")
+    for path in answering:
+        click.echo(f"  {path}")
+
+
+@jing_servers.command(name="stop")
+def jing_stop() -> None:
+    """Stop every jing server now (the next validation starts one again)."""
+    from edition.validation import jing_daemon
+
+    stopped = sum(jing_daemon.stop(path) for path in jing_daemon.running())
+    click.echo(f"Stopped {stopped} jing server(s).")
+
+
 def _split(options: dict[str, Any]) -> dict[str, Any]:
     return {k: options[k] for k in ("project_dir", "fmt", "ignore", "strict")}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,12 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """No test leaves a jing server running: only tests/unit/test_jing_daemon.py starts them
+    (in folders of their own, stopped after each test)."""
+    os.environ["EDITION_JING_DAEMON"] = "off"
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ class ClassArchive:
 
     def __init__(self, folder: Path, runner: str, jing_jar: Path, options: list[str]) -> None:
         java = os.path.realpath(runner)
-        key = digest(java, _stamp(java), str(jing_jar), _stamp(str(jing_jar)), *options)
+        key = digest(java, stamp(java), str(jing_jar), stamp(str(jing_jar)), *options)
         self.path = folder / f"jing-{key}.jsa"
         #: Left when this JVM cannot share classes at all (no base archive, -Xshare:off).
         self.unusable = self.path.with_suffix(".unusable")
@@ -83,7 +83,7 @@ def _remove_stale(folder: Path) -> None:
                 written.unlink()
 
 
-def _stamp(path: str) -> str:
+def stamp(path: str) -> str:
     """A file's size and time ('' when it cannot be read), so that an update is a new key."""
     try:
         status = os.stat(path)  # noqa: PTH116 (a path string, as the JVM is named)

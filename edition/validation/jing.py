@@ -11,14 +11,15 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote
 
 from edition.diagnostics import Diagnostic, Location, error, warning
 from edition.errors import ConfigError
-from edition.validation import jing_server
+from edition.validation import jing_daemon, jing_server
 from edition.validation.class_archive import ClassArchive
 from edition.validation.relaxng import CODE
 
@@ -144,7 +145,13 @@ def start(
     return Pending(runner, jing_jar, schema, files, hints, archives)
 
 
-def _serve(server: jing_server.Server, files: Mapping[Path, str], into: Future[list[str]]) -> None:
+class _Server(Protocol):
+    """A jing kept running (``jing_server.Server``, ``jing_daemon.Daemon``)."""
+
+    def validate(self, paths: Iterable[Path]) -> list[str]: ...
+
+
+def _serve(server: _Server, files: list[Path], into: Future[list[str]]) -> None:
     """Validate the files with a running jing (in a thread), into ``into``."""
     try:
         into.set_result(server.validate(files))
@@ -166,37 +173,56 @@ class Pending:
     ) -> None:
         self.files = dict(files)
         self.hints = hints
+        self._runner, self._jar, self._schema, self._archives = runner, jing_jar, schema, archives
+        self._options = os.environ.get("EDITION_JVM_OPTIONS", JVM_OPTIONS).split()
         self._folder: Path | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._served: Future[list[str]] | None = None
+        #: Whether a batch run takes over when the server fails (the daemon's, not serve's).
+        self._fall_back = False
         self._archive: ClassArchive | None = None
+        self._sharing: list[str] = []
         if not files:
             return
-        options = os.environ.get("EDITION_JVM_OPTIONS", JVM_OPTIONS).split()
-        server = jing_server.SERVERS.get(runner, jing_jar, schema, options)
-        if server is not None:  # a running jing (edition serve): no new JVM, no schema compile
+        server = self._server()
+        if server is None:
+            self._start_batch()
+        else:  # a running jing: no new JVM, no schema compile
             self._served = served = Future[list[str]]()
-            threading.Thread(target=_serve, args=(server, files, served), daemon=True).start()
-            return
-        if archives is not None:
-            self._archive = ClassArchive(archives, runner, jing_jar, options)
-        self._folder = folder = Path(tempfile.mkdtemp(prefix="edition-jing-"))
-        arguments = [
-            *options,
-            f"-XX:ErrorFile={folder / 'java-error-%p.log'}",  # a crash report, never in the cwd
-            "-jar",
-            str(jing_jar),
-            *(["-c"] if schema.suffix == ".rnc" else []),
-        ]
-        arguments += [str(schema), *(str(path) for path in files)]
-        self._command = [runner, *arguments]
+            args = (server, list(self.files), served)
+            threading.Thread(target=_serve, args=args, daemon=True).start()
+
+    def _server(self) -> _Server | None:
+        """jing kept running by ``edition serve``, else the daemon's (None: a batch run)."""
+        server = jing_server.SERVERS.get(self._runner, self._jar, self._schema, self._options)
+        if server is not None or any("\n" in str(path) for path in self.files):
+            return server  # a file name with a newline goes to jing on a command line
+        daemon = jing_daemon.daemon_for(self._runner, self._jar, self._schema, self._options)
+        if daemon is not None:  # it runs in another folder: absolute paths
+            self.files = {path.absolute(): shown for path, shown in self.files.items()}
+            self._fall_back = True
+        return daemon
+
+    def _start_batch(self) -> None:
+        """Start a JVM of its own on every file."""
+        if self._archives is not None:
+            self._archive = ClassArchive(self._archives, self._runner, self._jar, self._options)
+        self._folder = Path(tempfile.mkdtemp(prefix="edition-jing-"))
         self._sharing = self._archive.options() if self._archive is not None else []
-        self._process = self._launch(folder, self._sharing)
+        self._process = self._launch(self._folder, self._sharing)
 
     def _launch(self, folder: Path, sharing: list[str]) -> subprocess.Popen[bytes]:
         """Start the JVM, its output into files in ``folder`` (``sharing``: archive options)."""
-        runner, *arguments = self._command
-        arguments = [*sharing, *arguments]
+        arguments = [
+            *sharing,
+            *self._options,
+            f"-XX:ErrorFile={folder / 'java-error-%p.log'}",  # a crash report, never in the cwd
+            "-jar",
+            str(self._jar),
+            *(["-c"] if self._schema.suffix == ".rnc" else []),
+            str(self._schema),
+            *(str(path) for path in self.files),
+        ]
         if sum(len(a) + 1 for a in arguments) > _MAX_COMMAND_LINE:
             # Too long for a command line: the java launcher (9+) reads arguments from @file.
             argfile = folder / "arguments"
@@ -206,7 +232,7 @@ class Pending:
         # one would stop it.
         with (folder / "out").open("wb") as out, (folder / "err").open("wb") as err:
             return subprocess.Popen(
-                [runner, *arguments], stdin=subprocess.DEVNULL, stdout=out, stderr=err
+                [self._runner, *arguments], stdin=subprocess.DEVNULL, stdout=out, stderr=err
             )
 
     def _wait(self, process: subprocess.Popen[bytes], folder: Path) -> int:
@@ -233,19 +259,10 @@ class Pending:
     def result(self) -> dict[str, list[Diagnostic]]:
         """Wait for jing; diagnostics by shown path (every file has an entry)."""
         results: dict[str, list[Diagnostic]] = {shown: [] for shown in self.files.values()}
-        if self._served is not None:
-            try:
-                lines = self._served.result()
-            except OSError as err:
-                raise ConfigError(error("C024", f"jing failed: {err}")) from err
-            returncode, stdout, stderr = (1 if lines else 0), "\n".join(lines), ""
-        elif self._process is None or self._folder is None:
+        output = self._output()
+        if output is None:
             return results
-        else:
-            returncode = self._wait(self._process, self._folder)
-            stdout = (self._folder / "out").read_text(encoding="utf-8")
-            stderr = (self._folder / "err").read_text(encoding="utf-8")
-            self.close()
+        returncode, stdout, stderr = output
         by_path = {str(path): shown for path, shown in self.files.items()}
         schema_problems: list[Diagnostic] = []
         for raw in stdout.splitlines():
@@ -278,6 +295,26 @@ class Pending:
                 )
             )
         return results
+
+    def _output(self) -> tuple[int, str, str] | None:
+        """jing's exit status, stdout and stderr, once it finished (None: no files)."""
+        if self._served is not None:
+            try:
+                lines = self._served.result()
+            except OSError as err:
+                if not self._fall_back:
+                    raise ConfigError(error("C024", f"jing failed: {err}")) from err
+                self._served = None
+                self._start_batch()  # the daemon failed: jing as if there were none
+            else:
+                return (1 if lines else 0), "\n".join(lines), ""
+        if self._process is None or self._folder is None:
+            return None
+        returncode = self._wait(self._process, self._folder)
+        stdout = (self._folder / "out").read_text(encoding="utf-8")
+        stderr = (self._folder / "err").read_text(encoding="utf-8")
+        self.close()
+        return returncode, stdout, stderr
 
     def close(self) -> None:
         """Stop jing if it still runs and remove its temporary files."""

@@ -17,7 +17,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
     return status, out, err
 
 
-@pytest.mark.parametrize("command", ["new", "import", "validate", "build", "serve"])
+@pytest.mark.parametrize("command", ["new", "import", "validate", "build", "serve", "jing"])
 def test_every_subcommand_explains_itself_with_an_example(capsys, command: str) -> None:
     status, out, _ = run(capsys, command, "--help")
     assert status == 0

@@ -1,0 +1,244 @@
+"""jing kept running between commands: one background JVM per schema, reached by a Unix socket.
+
+Each ``edition build`` or ``edition validate`` would otherwise start Java and
+compile the schema again (0.25–0.4 s with tei_all on two cores: most of a
+one-document rebuild). The first run starts ``JingServer.java --socket`` in the
+background instead; it compiles the schema once, validates the files of every
+later run sent to it, and exits after ``EDITION_JING_DAEMON`` minutes without one
+(default 30; ``0`` or ``off``: never started). ``CI`` set in the environment
+means off too, unless ``EDITION_JING_DAEMON`` says otherwise. ``edition jing
+stop`` stops them all.
+
+The sockets are in a folder of the user's own (``$XDG_RUNTIME_DIR/edition`` or
+``/tmp/edition-UID``, mode 0700), named by everything the output depends on:
+the Java binary, jing.jar, this module's Java source, the JVM options and the
+schema's path and contents. Another schema, or the same schema changed, gets
+another server; the old one of the same schema path is stopped. Where this
+cannot work (no Unix sockets, a Java before 16, a schema jing cannot load, a
+path with a newline), ``jing`` runs as a batch, as without the daemon.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import socket
+import stat
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from edition.cache import digest
+from edition.diagnostics import error
+from edition.errors import ConfigError
+from edition.validation.class_archive import stamp
+from edition.validation.jing_server import SOURCE
+
+ENV = "EDITION_JING_DAEMON"
+#: Minutes a server waits for its next run before it exits.
+DEFAULT_IDLE_MINUTES = 30.0
+#: The longest socket path Linux and macOS accept (``sun_path``, less its final NUL).
+_MAX_SOCKET_PATH = 103
+_READY, _IN_USE, _DONE, _STOP = b"\0ready\n", b"\0in-use\n", "\0done\n", "\0stop\n"
+
+
+def idle_minutes() -> float:
+    """How long a server waits for work (``EDITION_JING_DAEMON``); 0: no server is started."""
+    value = os.environ.get(ENV)
+    if value is None:
+        return 0.0 if os.environ.get("CI") else DEFAULT_IDLE_MINUTES
+    if value.strip().lower() in ("", "off", "no", "false"):
+        return 0.0
+    try:
+        minutes = float(value)
+    except ValueError:
+        minutes = -1.0
+    if not minutes >= 0 or minutes == float("inf"):
+        raise ConfigError(
+            error("C025", f"{ENV}={value!r} is not a number of minutes: set it to 30, or to off")
+        )
+    return minutes
+
+
+def folder() -> Path | None:
+    """The user's own folder of sockets, made if missing; None if it is not safe to use."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    base = Path(runtime) / "edition" if runtime else Path(tempfile.gettempdir()) / f"edition-{uid}"
+    try:
+        base.mkdir(mode=0o700, parents=bool(runtime), exist_ok=True)
+        found = base.lstat()
+    except OSError:
+        return None
+    private = stat.S_ISDIR(found.st_mode) and not found.st_mode & 0o077
+    return base if private and found.st_uid == uid else None
+
+
+def running() -> list[Path]:
+    """The sockets of the servers that may be running."""
+    place = folder()
+    return sorted(place.glob("jing-*.sock")) if place is not None else []
+
+
+def answers(path: Path) -> bool:
+    """Whether a server listens at ``path``."""
+    connection = _connect(path)
+    if connection is not None:
+        connection.close()
+    return connection is not None
+
+
+def stop(path: Path) -> bool:
+    """Stop the server at ``path`` and wait for it to exit; False if none answered."""
+    connection = _connect(path)
+    if connection is None:
+        with contextlib.suppress(OSError):
+            path.unlink()  # nobody listens: a server that was killed
+        return False
+    with connection:
+        connection.sendall(_STOP.encode())
+        with contextlib.suppress(OSError):
+            while connection.recv(4096):
+                pass  # until it closes
+    return True
+
+
+class Daemon:
+    """The server of one schema, Java, jar and set of options; started on first use."""
+
+    def __init__(
+        self, place: Path, runner: str, jing_jar: Path, schema: Path, options: list[str]
+    ) -> None:
+        self.schema = schema.absolute()
+        java = os.path.realpath(runner)
+        group = digest(str(self.schema))[:8]
+        key = digest(
+            java,
+            stamp(java),
+            str(jing_jar),
+            stamp(str(jing_jar)),
+            SOURCE.read_text(encoding="utf-8"),
+            *options,
+            self.schema.read_bytes(),
+        )[:16]
+        self.place = place
+        self.socket = place / f"jing-{group}-{key}.sock"
+        #: Left when the server could not start, so that it is not tried again.
+        self.failed = self.socket.with_suffix(".failed")
+        compact = ["-c"] if self.schema.suffix == ".rnc" else []
+        idle = str(idle_minutes() * 60)
+        self._command = [
+            runner,
+            *options,
+            f"-XX:ErrorFile={place / 'java-error-%p.log'}",
+            "-cp",
+            str(jing_jar),
+            str(SOURCE),
+            *("--socket", str(self.socket), idle),
+            *compact,
+            str(self.schema),
+        ]
+
+    @property
+    def usable(self) -> bool:
+        """False when it cannot work here: its socket path is too long, or it failed to start."""
+        return len(os.fsencode(self.socket)) <= _MAX_SOCKET_PATH and not self.failed.exists()
+
+    def validate(self, paths: Iterable[Path]) -> list[str]:
+        """What jing prints for these (absolute) files, line by line, as a batch run would.
+
+        OSError: the server cannot start or stopped before it finished (run jing as a batch).
+        """
+        names = [str(path) for path in paths]
+        connection = self._connection()
+        with connection, connection.makefile("r", encoding="utf-8", newline="\n") as replies:
+            sender = threading.Thread(target=_send, args=(connection, names), daemon=True)
+            sender.start()  # sent while the replies are read: neither side's buffer fills up
+            lines: list[str] = []
+            for _ in names:
+                while (line := replies.readline()) != _DONE:
+                    if not line:
+                        raise OSError("the jing server stopped")
+                    lines.append(line.rstrip("\n"))
+            sender.join()
+        return lines
+
+    def _connection(self) -> socket.socket:
+        """A connection to the running server, started first if it is not running."""
+        connection = _connect(self.socket)
+        if connection is not None:
+            return connection
+        with _locked(self.socket.with_suffix(".lock")):
+            connection = _connect(self.socket)  # started by another command meanwhile
+            if connection is None:
+                for other in self.place.glob(f"{self.socket.name[:13]}*.sock"):
+                    if other != self.socket:
+                        stop(other)  # the same schema before it changed
+                with contextlib.suppress(FileNotFoundError):
+                    self.socket.unlink()  # left by a server that was killed
+                self._start()
+                connection = _connect(self.socket)
+        if connection is None:
+            raise OSError("the jing server does not answer")
+        return connection
+
+    def _start(self) -> None:
+        """Start the server in the background and wait until it listens (or failed)."""
+        # Through sh, which exits at once: the server is nobody's child, and no zombie
+        # is left when it exits while this process still runs (edition serve).
+        process = subprocess.Popen(
+            ["/bin/sh", "-c", '"$@" &', "sh", *self._command],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=self.place,
+            start_new_session=True,
+        )
+        with process.stdout or io.BytesIO() as started:
+            first = started.readline()  # until it listens, or exits
+        process.wait()
+        if first not in (_READY, _IN_USE):
+            self.failed.touch()
+            raise OSError("the jing server did not start")
+
+
+def _send(connection: socket.socket, names: list[str]) -> None:
+    with contextlib.suppress(OSError):  # the reader reports a server that stopped
+        connection.sendall("".join(f"{name}\n" for name in names).encode("utf-8"))
+
+
+def _connect(path: Path) -> socket.socket | None:
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.connect(str(path))
+    except OSError:
+        connection.close()
+        return None
+    return connection
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (made if missing): one starter at a time."""
+    import fcntl
+
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def daemon_for(runner: str, jing_jar: Path, schema: Path, options: list[str]) -> Daemon | None:
+    """The server to validate with, or None: it is off, or it cannot work here."""
+    if not hasattr(socket, "AF_UNIX") or os.name != "posix" or not idle_minutes():
+        return None
+    place = folder()
+    if place is None:
+        return None
+    try:
+        daemon = Daemon(place, runner, jing_jar, schema, options)
+    except OSError:
+        return None  # the schema cannot be read: batch jing reports it
+    return daemon if daemon.usable else None

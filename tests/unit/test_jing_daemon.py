@@ -1,0 +1,319 @@
+"""jing kept running between commands: batch jing's diagnostics, from one JVM that outlives them.
+
+The data: the demo with an element its schema does not allow and a file that is
+not XML; FRUS volumes against tei_all; a schema edited while its server runs; a
+server that dies while a client waits for it; a server left with no work. Every
+test has a socket folder of its own and leaves no Java process behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO, TEI_ALL, needs_jing, needs_tei_all
+
+from edition import api
+from edition.cli import cli, main
+from edition.diagnostics import Reporter
+from edition.errors import ConfigError
+from edition.project import Project
+from edition.validation import jing, jing_daemon
+
+pytestmark = [needs_jing, pytest.mark.slow]
+
+TELEGRAM = "1975-01-13_telegram_tokyo-00458.xml"
+
+
+def server_pids(place: Path) -> list[int]:
+    """The Java processes serving sockets in ``place`` (found by their command lines)."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z" and b"--socket" in command and os.fsencode(place) in b"".join(command):
+            pids.append(int(proc.name))
+    return pids
+
+
+def wait_until(condition: object, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if callable(condition) and condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture
+def place(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Servers on (2 minutes idle), their sockets in a short folder of this test's own."""
+    runtime = Path(tempfile.mkdtemp(prefix="ed-", dir="/tmp"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    monkeypatch.setenv(jing_daemon.ENV, "2")
+    yield runtime / "edition"
+    for path in jing_daemon.running():
+        jing_daemon.stop(path)
+    left = server_pids(runtime)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    shutil.rmtree(runtime, ignore_errors=True)
+    assert not left, "every server stopped when asked"
+
+
+@pytest.fixture
+def broken(demo: Path) -> Path:
+    """The demo with an element the schema does not allow and a file that is not XML."""
+    path = demo / "tei" / TELEGRAM
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(<body>.*?<p>)", r"\1<blink/>", text, count=1, flags=re.S))
+    (demo / "tei" / "zz-malformed.xml").write_text("<TEI>\n  <p>\n</TEI>\n", encoding="utf-8")
+    return demo
+
+
+def validated(root: Path) -> str:
+    reporter = Reporter()
+    api.validate(Project.load(root), reporter=reporter, engine="jing")
+    return reporter.render()
+
+
+def batch(monkeypatch: pytest.MonkeyPatch, run: object) -> object:
+    """What ``run()`` gives with no server."""
+    with monkeypatch.context() as off:
+        off.setenv(jing_daemon.ENV, "off")
+        assert callable(run)
+        return run()
+
+
+def test_a_server_reports_what_batch_jing_reports_and_outlives_the_run(
+    place: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = batch(monkeypatch, lambda: validated(broken))
+    assert "error[V310]" in str(expected) and "zz-malformed.xml" in str(expected)
+    assert not server_pids(place.parent)
+    assert validated(broken) == expected
+    (pid,) = server_pids(place.parent)
+    (sock,) = jing_daemon.running()
+    assert sock.parent == place and place.stat().st_mode & 0o777 == 0o700
+    assert validated(broken) == expected
+    assert server_pids(place.parent) == [pid], "the same JVM again"
+
+
+def test_a_relative_path_is_validated_as_the_client_sees_it(
+    place: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    schema = broken / "tei" / "schema" / "edition.rng"
+    absolute = {broken / "tei" / TELEGRAM: TELEGRAM}
+    expected = batch(monkeypatch, lambda: jing.check(schema, absolute))
+    monkeypatch.chdir(broken)  # the server runs in another folder
+    assert jing.check(schema, {Path("tei") / TELEGRAM: TELEGRAM}) == expected
+    assert expected[TELEGRAM] and server_pids(place.parent)
+
+
+@needs_tei_all
+def test_frus_volumes_against_tei_all(place: Path, tmp_path: Path, monkeypatch) -> None:
+    volume = REPO.parent / "shared" / "corpus" / "frus" / "frus1870.xml"
+    files = {}
+    for n in range(3):  # the volume, and copies of it (one made invalid)
+        path = tmp_path / f"v{n}.xml"
+        shutil.copyfile(volume, path)
+        files[path] = path.name
+    bad = tmp_path / "v2.xml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("<p>", "<p><blink/>", 1))
+    expected = batch(monkeypatch, lambda: jing.check(TEI_ALL, files))
+    assert isinstance(expected, dict) and len(expected["v2.xml"]) == len(expected["v0.xml"]) + 1
+    assert jing.check(TEI_ALL, files) == expected
+    assert len(server_pids(place.parent)) == 1
+
+
+def test_an_edited_schema_gets_a_new_server_and_the_old_one_stops(
+    place: Path, broken: Path, tmp_path: Path
+) -> None:
+    schema = tmp_path / "schema.rng"
+    shutil.copyfile(REPO / "tei" / "schema" / "edition.rng", schema)
+    files = {broken / "tei" / TELEGRAM: TELEGRAM}
+    before = jing.check(schema, files)
+    assert any("blink" in d.message for d in before[TELEGRAM])
+    (first,) = server_pids(place.parent)
+    text = schema.read_text(encoding="utf-8")
+    schema.write_text(
+        text.replace('<element name="quote">', '<element name="blink">'), encoding="utf-8"
+    )
+    after = jing.check(schema, files)
+    assert after != before
+    (second,) = server_pids(place.parent)
+    assert second != first
+    assert len(jing_daemon.running()) == 1
+
+
+def test_a_server_that_dies_during_a_run_leaves_the_run_to_batch_jing(
+    place: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = batch(monkeypatch, lambda: validated(broken))
+    assert validated(broken) == expected  # a server is running
+    (sock,) = jing_daemon.running()
+    (pid,) = server_pids(place.parent)
+    os.kill(pid, signal.SIGKILL)
+    assert wait_until(lambda: not server_pids(place.parent))
+    # In its place, a socket that takes the files and hangs up before any answer.
+    sock.unlink()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(sock))
+    listener.listen()
+    listener.settimeout(0.1)
+    taken: list[bytes] = []
+    done = threading.Event()
+
+    def hang_up() -> None:
+        while not done.is_set():
+            try:
+                client, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with client:
+                taken.append(client.recv(4096))
+
+    taker = threading.Thread(target=hang_up)
+    taker.start()
+    try:
+        assert validated(broken) == expected
+    finally:
+        done.set()
+        taker.join(5)
+        listener.close()
+    assert any(TELEGRAM.encode() in request for request in taken), "it went to the socket first"
+
+
+def test_a_killed_server_is_started_again(
+    place: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = batch(monkeypatch, lambda: validated(broken))
+    assert validated(broken) == expected
+    (pid,) = server_pids(place.parent)
+    os.kill(pid, signal.SIGKILL)
+    assert wait_until(lambda: not server_pids(place.parent))
+    assert jing_daemon.running(), "its socket file is left behind"
+    assert validated(broken) == expected
+    (again,) = server_pids(place.parent)
+    assert again != pid
+
+
+def test_a_server_with_no_work_exits_and_removes_its_socket(
+    place: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(jing_daemon.ENV, "0.03")  # 1.8 s
+    validated(broken)
+    assert server_pids(place.parent) and jing_daemon.running()
+    assert wait_until(lambda: not server_pids(place.parent), 30)
+    assert not jing_daemon.running()
+
+
+def test_a_server_whose_socket_is_removed_exits(place: Path, broken: Path) -> None:
+    validated(broken)
+    (sock,) = jing_daemon.running()
+    sock.unlink()
+    assert wait_until(lambda: not server_pids(place.parent))
+
+
+def test_edition_jing_status_and_stop(place: Path, broken: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["jing", "status"]).output == "0 jing server(s) running.\n"
+    validated(broken)
+    (sock,) = jing_daemon.running()
+    status = runner.invoke(cli, ["jing", "status"])
+    assert status.exit_code == 0 and status.output == f"1 jing server(s) running.\n  {sock}\n"
+    stopped = runner.invoke(cli, ["jing", "stop"])
+    assert stopped.exit_code == 0 and stopped.output == "Stopped 1 jing server(s).\n"
+    assert not server_pids(place.parent) and not jing_daemon.running()
+
+
+def test_a_schema_jing_cannot_load_is_reported_as_without_a_server(
+    place: Path, broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    schema = tmp_path / "broken.rng"
+    schema.write_text(
+        '<grammar xmlns="http://relaxng.org/ns/structure/1.0"><start><ref name="nothing"/>'
+        "</start></grammar>\n",
+        encoding="utf-8",
+    )
+    files = {broken / "tei" / TELEGRAM: TELEGRAM}
+    with pytest.raises(ConfigError) as without:
+        batch(monkeypatch, lambda: jing.check(schema, files))
+    with pytest.raises(ConfigError) as served:
+        jing.check(schema, files)
+    assert [d.render() for d in served.value.diagnostics] == [
+        d.render() for d in without.value.diagnostics
+    ]
+    assert "C020" in served.value.diagnostics[0].render()
+    assert not server_pids(place.parent)
+    assert len(list(place.glob("*.failed"))) == 1  # not tried again for this schema
+    assert (
+        jing_daemon.daemon_for(
+            jing.java() or "",
+            jing.jar() or Path(),
+            schema,
+            os.environ.get("EDITION_JVM_OPTIONS", jing.JVM_OPTIONS).split(),
+        )
+        is None
+    )
+
+
+def test_a_folder_others_may_write_to_is_not_used(
+    place: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    place.mkdir(mode=0o700)
+    place.chmod(0o777)
+    expected = batch(monkeypatch, lambda: validated(broken))
+    assert validated(broken) == expected
+    assert not server_pids(place.parent) and not list(place.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("value", "minutes"),
+    [("off", 0.0), ("0", 0.0), ("", 0.0), ("No", 0.0), ("30", 30.0), ("0.5", 0.5)],
+)
+def test_the_idle_time_is_read_from_the_environment(
+    value: str, minutes: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(jing_daemon.ENV, value)
+    assert jing_daemon.idle_minutes() == minutes
+
+
+def test_ci_means_off_unless_said_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(jing_daemon.ENV)
+    monkeypatch.delenv("CI", raising=False)
+    assert jing_daemon.idle_minutes() == jing_daemon.DEFAULT_IDLE_MINUTES
+    monkeypatch.setenv("CI", "true")
+    assert jing_daemon.idle_minutes() == 0
+    monkeypatch.setenv(jing_daemon.ENV, "5")
+    assert jing_daemon.idle_minutes() == 5
+
+
+@pytest.mark.parametrize("value", ["soon", "-1", "nan", "inf"])
+def test_a_bad_idle_time_is_a_clear_error(
+    value: str, broken: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(jing_daemon.ENV, value)
+    status = main(["validate", "--project", str(broken), "--engine", "jing"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith(
+        f"error[C025]: EDITION_JING_DAEMON='{value}' is not a number of minutes: "
+        "set it to 30, or to off\n"
+    )
+    assert "Traceback" not in err
