@@ -10,9 +10,11 @@ everything it returns must pickle.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import pickle
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Protocol, TypeVar
@@ -90,10 +92,6 @@ def _run_batch(
     return [function(shared, item) for item in batch]
 
 
-_DONE: Future[Any] = Future()
-_DONE.set_result([])
-
-
 class ProcessExecutor:
     """A pool of worker processes on this machine (``--jobs N``)."""
 
@@ -124,17 +122,23 @@ class ProcessExecutor:
         blob = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
         key = digest(blob)
         pool = self._started()
-        futures: list[Future[list[R]]] = [
+        waiting = iter(batches(items, self.jobs))
+        # At most this many batches out at once: results that come back before their turn
+        # wait here, so more in flight would grow memory with the edition.
+        ahead = self.jobs * _BATCHES_PER_WORKER
+        running: deque[Future[list[R]]] = deque(
             pool.submit(_run_batch, function, blob, key, batch)
-            for batch in batches(items, self.jobs)
-        ]
+            for batch in itertools.islice(waiting, ahead)
+        )
         try:
-            for number, future in enumerate(futures):
-                batch = future.result()
-                futures[number] = _DONE  # a consumed result is not kept until the end
+            while running:
+                batch = running.popleft().result()
+                following = next(waiting, None)
+                if following is not None:
+                    running.append(pool.submit(_run_batch, function, blob, key, following))
                 yield from batch
         finally:
-            for future in futures:
+            for future in running:
                 future.cancel()
 
     def close(self) -> None:
