@@ -5,18 +5,22 @@ document (in a temporary folder, never committed), both against tei_all; and the
 edition with the full ``edition validate`` (edition schema, Schematron, cross-checks).
 Each figure is the median of ``--runs`` runs with the min–max range. Times include
 the hardened parse every run does; jing compiles the schema in each run (one JVM per
-run), lxml once per process (the compile is shown separately).
+run), lxml once per process (the compile is shown separately). A last line gives the
+split documents checked by the jing server that outlives each run (``jing_daemon``),
+started by an untimed run before.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench_build import jing_servers_on
 from corpus import split_volume, strip_volume
 
 from edition import api
@@ -72,6 +76,7 @@ def main() -> None:
     args, _ = parser.parse_known_args()  # nox -s bench passes bench_build's options too
     if args.quick:
         args.runs = 1
+    os.environ["EDITION_JING_DAEMON"] = "off"  # one JVM per run, but for the last line
     engines = ["jing", "lxml"] if jing.available() else ["lxml"]
     if "jing" not in engines:
         print("Java not found: lxml figures only.")
@@ -107,6 +112,15 @@ def main() -> None:
                 args.runs,
                 demo(engine),
             )
+        if "jing" in engines:
+            with jing_servers_on(folder):
+                against(args.schema, split[:1], "jing")()  # starts the server
+                measure(
+                    "FRUS documents, split (jing server running)",
+                    len(split),
+                    args.runs,
+                    against(args.schema, split, "jing"),
+                )
 
 
 if __name__ == "__main__":

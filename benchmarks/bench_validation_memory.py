@@ -148,6 +148,7 @@ def main() -> None:
     parser.add_argument("--child", nargs=2, metavar=("FOLDER", "MODE"), help=argparse.SUPPRESS)
     parser.add_argument("--make", nargs=2, metavar=("FOLDER", "SCALE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    os.environ["EDITION_JING_DAEMON"] = "off"  # each run starts its own jing (children too)
     if args.child:
         child(Path(args.child[0]), args.child[1], args.jobs)
         return
