@@ -12,7 +12,8 @@ stop`` stops them all.
 The sockets are in a folder of the user's own (``$XDG_RUNTIME_DIR/edition`` or
 ``/tmp/edition-UID``, mode 0700), named by everything the output depends on:
 the Java binary, jing.jar, this module's Java source, the JVM options and the
-schema's path and contents. Another schema, or the same schema changed, gets
+schema's path and contents, with the files it includes (``schema_files``). Another
+schema, or the same schema changed, gets
 another server; the old one of the same schema path is stopped. Where this
 cannot work (no Unix sockets, a Java before 16, a schema jing cannot load, a
 path with a newline), ``jing`` runs as a batch, as without the daemon.
@@ -34,6 +35,7 @@ from pathlib import Path
 from edition.cache import digest
 from edition.diagnostics import error
 from edition.errors import ConfigError
+from edition.validation import schema_files
 from edition.validation.class_archive import stamp
 from edition.validation.jing_server import SOURCE
 
@@ -122,7 +124,7 @@ class Daemon:
             stamp(str(jing_jar)),
             SOURCE.read_text(encoding="utf-8"),
             *options,
-            self.schema.read_bytes(),
+            schema_files.content_digest(self.schema),
         )[:16]
         self.place = place
         self.socket = place / f"jing-{group}-{key}.sock"
@@ -237,8 +239,7 @@ def daemon_for(runner: str, jing_jar: Path, schema: Path, options: list[str]) ->
     place = folder()
     if place is None:
         return None
-    try:
-        daemon = Daemon(place, runner, jing_jar, schema, options)
-    except OSError:
-        return None  # the schema cannot be read: batch jing reports it
+    if not schema.is_file():
+        return None  # batch jing reports it
+    daemon = Daemon(place, runner, jing_jar, schema, options)
     return daemon if daemon.usable else None

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from edition.cache import digest
+from edition.validation import schema_files
 
 SOURCE = Path(__file__).with_name("JingServer.java")
 _READY, _DONE = "\0ready\n", "\0done\n"
@@ -73,7 +73,7 @@ class Server:
 
 
 class _Servers:
-    """The servers of this process, by schema (path and content)."""
+    """The servers of this process, by schema (path, and content with what it includes)."""
 
     def __init__(self) -> None:
         self.enabled = 0
@@ -84,10 +84,9 @@ class _Servers:
         or when it cannot start (a schema that cannot start once is left to batch runs)."""
         if not self.enabled:
             return None
-        try:
-            key = (str(schema.resolve()), digest(schema.read_bytes()))
-        except OSError:
+        if not schema.is_file():
             return None
+        key = (str(schema.resolve()), schema_files.content_digest(schema))
         for other in [k for k in self.running if k[0] == key[0] and k != key]:
             self.stop(other)  # the schema changed: its old server is of no use
         running = self.running.get(key)

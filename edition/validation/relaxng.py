@@ -10,14 +10,16 @@ from lxml import etree
 from edition.diagnostics import Diagnostic, Location, error
 from edition.errors import ConfigError, EditionError
 from edition.tei import parse_xml
+from edition.validation import schema_files
 
 #: RELAX NG errors (jing or lxml) all share this code.
 CODE = "V310"
 
 
 def compiled(schema: Path) -> etree.RelaxNG:
-    """The compiled schema, cached per process until the file changes (tei_all takes seconds)."""
-    return _compiled(schema, file_stamp(schema))
+    """The compiled schema, cached per process until it or a file it includes changes
+    (tei_all takes seconds)."""
+    return _compiled(schema, schema_files.stamps(schema_files.files(schema)))
 
 
 def file_stamp(path: Path) -> tuple[int, int]:
@@ -30,7 +32,7 @@ def file_stamp(path: Path) -> tuple[int, int]:
 
 
 @lru_cache(maxsize=8)
-def _compiled(schema: Path, stamp: tuple[int, int]) -> etree.RelaxNG:
+def _compiled(schema: Path, stamps: tuple[tuple[int, int], ...]) -> etree.RelaxNG:
     if schema.suffix == ".rnc":
         raise ConfigError(
             error(

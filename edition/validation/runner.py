@@ -24,7 +24,7 @@ from edition.cache import Cache, digest, file_digests, json_digest, tool_digest
 from edition.diagnostics import Diagnostic, Reporter, error, warning
 from edition.errors import UsageError
 from edition.executors import Executor, SerialExecutor
-from edition.validation import crossdoc, jing, kept
+from edition.validation import crossdoc, jing, kept, schema_files
 from edition.validation.jobs import (
     JING,
     LXML,
@@ -510,7 +510,7 @@ class _Keys:
             self.run = json_digest(
                 [
                     tool_digest(),
-                    _content(settings.schema),
+                    schema_files.content_digest(settings.schema),
                     _content(rules) if rules is not None else "",
                     engine,
                     settings.cross_checks,

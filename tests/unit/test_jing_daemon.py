@@ -317,3 +317,25 @@ def test_a_bad_idle_time_is_a_clear_error(
         "set it to 30, or to off\n"
     )
     assert "Traceback" not in err
+
+
+def test_an_edited_included_file_gets_a_new_server(place: Path, tmp_path: Path) -> None:
+    rng = 'xmlns="http://relaxng.org/ns/structure/1.0"'
+    schema = tmp_path / "main.rng"
+    schema.write_text(
+        f'<grammar {rng}><include href="defs.rng"/><start><ref name="doc"/></start></grammar>'
+    )
+    defs = tmp_path / "defs.rng"
+    defs.write_text(
+        f'<grammar {rng}><define name="doc"><element name="doc"><text/></element>'
+        "</define></grammar>"
+    )
+    document = tmp_path / "doc.xml"
+    document.write_text("<doc>text</doc>\n", encoding="utf-8")
+    assert jing.check(schema, {document: "doc.xml"}) == {"doc.xml": []}
+    (first,) = server_pids(place.parent)
+    defs.write_text(defs.read_text().replace('name="doc"><text/>', 'name="doc"><empty/>'))
+    (problem,) = jing.check(schema, {document: "doc.xml"})["doc.xml"]
+    assert problem.message.startswith("text not allowed here")
+    (second,) = server_pids(place.parent)
+    assert second != first

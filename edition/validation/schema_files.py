@@ -1,0 +1,92 @@
+"""A RELAX NG schema and the files it includes: everything a compiled schema depends on.
+
+A schema generated from an ODD is often one file; one written by hand may include
+others (``include`` and ``externalRef`` in the XML syntax, ``include "…"`` and
+``external "…"`` in the compact one). What is kept by schema (validation results,
+the jing servers, lxml's compiled schemas) is keyed by all of these files, so that
+an edited included file is seen at once. References are found by pattern, not by
+parsing: a reference inside a comment only adds a file to the key, which is harmless,
+and a remote one (``http:``) is left out, since nothing here fetches it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+from edition.cache import digest
+
+_XML_REFERENCE = re.compile(
+    rb"<(?:[\w.-]+:)?(?:include|externalRef)\b[^>]*?\bhref\s*=\s*([\"'])(.*?)\1", re.S
+)
+_COMPACT_REFERENCE = re.compile(rb"\b(?:include|external)\s+([\"'])(.*?)\1")
+#: A URL scheme (``http:``, ``urn:``); a single letter is a Windows drive.
+_REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+
+#: What ``files`` found last, by schema: the stamps of those files, and the files.
+_known: dict[str, tuple[tuple[tuple[int, int], ...], list[Path]]] = {}
+
+
+def files(schema: Path) -> list[Path]:
+    """The schema, then every file it includes at any depth, each once (missing ones too:
+    the validator reports them)."""
+    key = str(schema.absolute())
+    known = _known.get(key)
+    if known is not None and stamps(known[1]) == known[0]:
+        return known[1]
+    found: list[Path] = []
+    seen: set[str] = set()
+    todo = [Path(key)]
+    while todo:
+        path = todo.pop(0)
+        if str(path) in seen:
+            continue
+        seen.add(str(path))
+        found.append(path)
+        todo += [Path(os.path.normpath(path.parent / href)) for href in _references(path)]
+    _known[key] = (stamps(found), found)
+    return found
+
+
+def stamps(paths: list[Path]) -> tuple[tuple[int, int], ...]:
+    """Each file's modification time and size ((0, 0) when missing)."""
+    found = []
+    for path in paths:
+        try:
+            status = path.stat()
+        except OSError:
+            found.append((0, 0))
+        else:
+            found.append((status.st_mtime_ns, status.st_size))
+    return tuple(found)
+
+
+def content_digest(schema: Path) -> str:
+    """A hash of the contents of the schema and of every file it includes."""
+    parts: list[str | bytes] = []
+    for path in files(schema):
+        try:
+            parts += [str(path), path.read_bytes()]
+        except OSError:
+            parts += [str(path), b""]
+    return digest(*parts)
+
+
+def _references(path: Path) -> list[str]:
+    """The local files ``path`` refers to, as written (relative to its folder)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []
+    pattern = _COMPACT_REFERENCE if path.suffix == ".rnc" else _XML_REFERENCE
+    found = []
+    for match in pattern.finditer(data):
+        href = match.group(2).decode("utf-8", "replace").strip()
+        if href.startswith("file:"):
+            href = unquote(href.removeprefix("file:").removeprefix("//"))
+        elif _REMOTE.match(href) or not href:
+            continue
+        found.append(unquote(href))
+    return found
