@@ -22,7 +22,7 @@ without a cache every build is a full one.
 from __future__ import annotations
 
 import dataclasses
-import functools
+import hashlib
 import os
 import shutil
 import tempfile
@@ -86,20 +86,24 @@ def build_date() -> str:
     return clock.today()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
-    """One document while ordering: where it comes from and what the pager shows of it."""
+    """One document while ordering: where it comes from, what the pager shows of it and
+    its place in the edition's order."""
 
     path: Path
     shown: str
     id: str
     title: str
     date: str
+    #: Its final id made safe for a file name (``_make_unique``).
+    slug: str = ""
+    #: Its index in the edition's order (``render``).
+    place: int = -1
 
-    @functools.cached_property
+    @property
     def neighbour(self) -> Neighbour:
-        """Made once, when the ids are final (``_make_unique`` does not ask for it)."""
-        return Neighbour(safe_name(self.id, "document"), self.title)
+        return Neighbour(self.slug, self.title)
 
 
 def build_site(
@@ -245,7 +249,7 @@ class _Build:
                 self.result.failed = True
                 return self.result
             raise
-        search_key = digest(project.settings.edition.language, *html, *edition_html)
+        search_key = digest(project.settings.edition.language, html, *edition_html)
         searched = not project.settings.site.search or not writer.incremental
         state.set("search", search_key if searched else previous.value("search"))
         previous.close()
@@ -356,29 +360,27 @@ class _Build:
         previous: PreviousState,
         state: NewState,
         writer: SiteWriter,
-    ) -> tuple[list[str], list[str]]:
+    ) -> tuple[list[str], str]:
         """Render the files whose key changed; reuse the others' summaries and files.
 
         Every document's summary goes into the state's catalogue at its place in
-        the edition's order. Returns the job files to delete and a hash of each
-        job's HTML pages (for the search index).
+        the edition's order. Returns the job files to delete and one hash of every
+        job's HTML pages (for the search index's key).
         """
         order = sorted(entries, key=lambda e: (e.date or "9999", e.id))
-        position = {entry.id: index for index, entry in enumerate(order)}
+        for place, entry in enumerate(order):
+            entry.place = place
 
         def around(entry: _Entry) -> tuple[Neighbour | None, Neighbour | None]:
-            index = position[entry.id]
+            index = entry.place
             before = order[index - 1].neighbour if index > 0 else None
             after = order[index + 1].neighbour if index + 1 < len(order) else None
             return before, after
 
-        by_file: dict[Path, list[_Entry]] = {}
-        for entry in entries:
-            by_file.setdefault(entry.path, []).append(entry)
-
         catalogue = state.catalogue
         removed: list[str] = []
-        html: dict[str, str] = {}
+        html = hashlib.blake2b(digest_size=16, person=b"site-html")
+        following = 0  # the next entry of ``entries``: a file's entries come one after another
         shared = RenderShared(
             self.project,
             register,
@@ -392,8 +394,14 @@ class _Build:
             shown_paths = [self.project.shown(path) for path in chunk]
             known = previous.jobs_of(shown_paths) if writer.incremental else {}
             reused: list[tuple[str, str, bytes]] = []
+            places: dict[str, int] = {}  # of this round's documents, by id
+            pages_of: dict[str, str] = {}  # a hash of each job's HTML pages, by file
             for path, shown in zip(chunk, shown_paths, strict=True):
-                mine = by_file.get(path, [])
+                first = following
+                while following < len(entries) and entries[following].path == path:
+                    following += 1
+                mine = entries[first:following]
+                places.update((e.id, e.place) for e in mine)
                 neighbours = [around(e) for e in mine]
                 key = digest(
                     shared_key,
@@ -410,11 +418,11 @@ class _Build:
                 item = RenderItem(str(path), shown, [e.id for e in mine], neighbours, written)
                 todo.append((shown, key, item))
             if reused:  # their documents are copied from the last catalogue at the end
-                places = previous.places_of([shown for shown, _, _ in reused])
-                catalogue.keep((old, position[ident]) for old, ident in places)
+                kept = previous.places_of([shown for shown, _, _ in reused])
+                catalogue.keep((old, places[ident]) for old, ident in kept)
             for shown, key, stored in reused:
                 state.job(shown, key, stored)
-                html[shown] = _html_digest(orjson.loads(stored)["digests"])
+                pages_of[shown] = _html_digest(orjson.loads(stored)["digests"])
                 self.advance(shown)
             results = self.executor.map(render_file, shared, [item for _, _, item in todo])
             for (shown, key, item), rendered in zip(todo, results, strict=True):
@@ -425,11 +433,13 @@ class _Build:
                 for relative, data in rendered.files.items():
                     writer.put(relative, data, item.previous.get(relative))
                 for summary in rendered.summaries:
-                    catalogue.add(position[summary.id], shown, summary)
+                    catalogue.add(places[summary.id], shown, summary)
                 record = {"digests": rendered.digests}
                 state.job(shown, key if not rendered.diagnostics else "", orjson.dumps(record))
                 removed += [r for r in item.previous if r not in rendered.digests]
-                html[shown] = _html_digest(rendered.digests)
+                pages_of[shown] = _html_digest(rendered.digests)
+            for shown in shown_paths:  # in the files' order, however each job was done
+                html.update(f"{shown}\0{pages_of[shown]}\0".encode())
         if writer.incremental:
             current = {self.project.shown(p) for p in files}
             for shown, record in previous.jobs():
@@ -439,7 +449,7 @@ class _Build:
         catalogue.index()
         self.result.documents = catalogue.count()
         self.result.pages += self.result.documents
-        return removed, [f"{k}\0{v}" for k, v in sorted(html.items())]
+        return removed, html.hexdigest()
 
     # -- step 4: edition-wide pages ----------------------------------------------------------
 
@@ -699,6 +709,7 @@ def _make_unique(entries: list[_Entry], edition_slug: str) -> None:
             entry.id = f"{base}-{number}"
             number += 1
         seen.add(slug)
+        entry.slug = entry.id if slug == entry.id else slug  # the same string when it can
 
 
 def _pager_parts(neighbour: Neighbour | None) -> tuple[str, ...]:
