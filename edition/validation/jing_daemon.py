@@ -29,6 +29,7 @@ import stat
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -42,6 +43,8 @@ from edition.validation.jing_server import SOURCE
 ENV = "EDITION_JING_DAEMON"
 #: Minutes a server waits for its next run before it exits.
 DEFAULT_IDLE_MINUTES = 30.0
+#: Seconds after a server failed to start before another is tried for the same key.
+RETRY = 3600
 #: The longest socket path Linux and macOS accept (``sun_path``, less its final NUL).
 _MAX_SOCKET_PATH = 103
 _READY, _IN_USE, _DONE, _STOP = b"\0ready\n", b"\0in-use\n", "\0done\n", "\0stop\n"
@@ -127,8 +130,10 @@ class Daemon:
             schema_files.content_digest(self.schema),
         )[:16]
         self.place = place
-        self.socket = place / f"jing-{group}-{key}.sock"
-        #: Left when the server could not start, so that it is not tried again.
+        #: What the sockets of this schema's path start with, whatever its contents.
+        self._group = f"jing-{group}-"
+        self.socket = place / f"{self._group}{key}.sock"
+        #: Left when the server could not start, so that it is not tried again for a while.
         self.failed = self.socket.with_suffix(".failed")
         compact = ["-c"] if self.schema.suffix == ".rnc" else []
         idle = str(idle_minutes() * 60)
@@ -146,8 +151,14 @@ class Daemon:
 
     @property
     def usable(self) -> bool:
-        """False when it cannot work here: its socket path is too long, or it failed to start."""
-        return len(os.fsencode(self.socket)) <= _MAX_SOCKET_PATH and not self.failed.exists()
+        """False when it cannot work here: its socket path is too long, or it failed to
+        start less than ``RETRY`` seconds ago."""
+        if len(os.fsencode(self.socket)) > _MAX_SOCKET_PATH:
+            return False
+        try:
+            return time.time() - self.failed.stat().st_mtime > RETRY
+        except OSError:
+            return True  # it never failed
 
     def validate(self, paths: Iterable[Path]) -> list[str]:
         """What jing prints for these (absolute) files, line by line, as a batch run would.
@@ -173,10 +184,10 @@ class Daemon:
         connection = _connect(self.socket)
         if connection is not None:
             return connection
-        with _locked(self.socket.with_suffix(".lock")):
+        with _locked(self.place / "starting.lock"):
             connection = _connect(self.socket)  # started by another command meanwhile
             if connection is None:
-                for other in self.place.glob(f"{self.socket.name[:13]}*.sock"):
+                for other in self.place.glob(f"{self._group}*.sock"):
                     if other != self.socket:
                         stop(other)  # the same schema before it changed
                 with contextlib.suppress(FileNotFoundError):
@@ -224,7 +235,7 @@ def _connect(path: Path) -> socket.socket | None:
 
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``path`` (made if missing): one starter at a time."""
+    """Hold an exclusive lock on ``path`` (made if missing): one server starts at a time."""
     import fcntl
 
     with path.open("a") as handle:
