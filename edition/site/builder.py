@@ -168,6 +168,10 @@ class _Build:
         self.project, self.reporter, self.advance = project, reporter, advance
         self.cache, self.executor, self.ready = cache, executor, ready
         self.result = BuildResult()
+        #: Where Jinja keeps compiled templates between processes: in the cache, if any.
+        self.compiled_templates = (
+            str(cache.folder / "templates") if cache.folder is not None else None
+        )
         self.common: dict[str, object] = {
             "edition": project.settings.edition,
             "version": __version__,
@@ -381,12 +385,14 @@ class _Build:
         removed: list[str] = []
         html = hashlib.blake2b(digest_size=16, person=b"site-html")
         following = 0  # the next entry of ``entries``: a file's entries come one after another
+        shares_files = self.executor.shares_files
         shared = RenderShared(
             self.project,
             register,
             self.common,
-            str(writer.staging) if self.executor.shares_files else None,
+            str(writer.staging) if shares_files else None,
             shared_key,
+            self.compiled_templates if shares_files else None,
         )
         for start in range(0, len(files), CHUNK):  # a round's jobs and results at a time
             todo: list[tuple[str, str, RenderItem]] = []
@@ -472,7 +478,9 @@ class _Build:
         project = self.project
         edition = project.settings.edition
         catalogue = state.catalogue
-        env = templates.cached_environment(tuple(project.template_dirs), shared_key)
+        env = templates.cached_environment(
+            tuple(project.template_dirs), shared_key, self.compiled_templates
+        )
         known = previous.pages() if writer.incremental else {}
         old_files = previous.files() if writer.incremental else {}
         fingerprints: dict[str, str] = {}

@@ -82,6 +82,8 @@ class RenderShared:
     staging: str | None
     #: The build's shared key (templates' contents included): keeps compiled templates.
     key: str = ""
+    #: A folder keeping compiled templates between processes (None: none).
+    compiled_templates: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,9 @@ def render_file(shared: RenderShared, item: RenderItem) -> RenderResult:
         if documents[0].division is not None
         else None
     )
-    env = templates.cached_environment(tuple(project.template_dirs), shared.key)
+    env = templates.cached_environment(
+        tuple(project.template_dirs), shared.key, shared.compiled_templates
+    )
     renderer = _renderer(shared)
     for doc, (previous, following) in zip(documents, item.neighbours, strict=True):
         render_document(doc, renderer, shared.register, internal, embedded)

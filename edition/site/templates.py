@@ -21,13 +21,23 @@ from edition.errors import InputError
 ROW_ROOT = "\x00root\x00"
 
 
-def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
+def environment(template_dirs: Sequence[Path], compiled: Path | None = None) -> jinja2.Environment:
     """A Jinja2 environment that escapes everything and fails on undefined names.
 
     Templates are not checked for changes on every use (``auto_reload``): a build's
     environment is kept only while the templates' contents stay the same
-    (``cached_environment``).
+    (``cached_environment``). ``compiled``: a folder that keeps the compiled templates
+    between processes (Jinja's bytecode cache, which compiles a template again when
+    its source changed): 0.14 s of an ``edition build`` of the demo, and of each worker.
     """
+    cache = None
+    if compiled is not None:
+        try:
+            compiled.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # compiled in every process, as without a folder
+        else:
+            cache = jinja2.FileSystemBytecodeCache(str(compiled))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         autoescape=True,
@@ -36,6 +46,7 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=cache,
     )
     env.filters["facet_class"] = facet_class
     return env
@@ -55,10 +66,13 @@ def facet_class(value: str, prefix: str) -> str:
 
 
 @functools.lru_cache(maxsize=2)
-def cached_environment(template_dirs: tuple[Path, ...], key: str) -> jinja2.Environment:
+def cached_environment(
+    template_dirs: tuple[Path, ...], key: str, compiled: str | None = None
+) -> jinja2.Environment:
     """An environment kept while ``key`` (a hash of the templates' contents, among others)
-    stays the same: builds in one process (``edition serve``) compile templates once."""
-    return environment(template_dirs)
+    stays the same: builds in one process (``edition serve``) compile templates once
+    (``compiled``: see ``environment``)."""
+    return environment(template_dirs, Path(compiled) if compiled is not None else None)
 
 
 def render(env: jinja2.Environment, name: str, shown_root: Path, **context: Any) -> str:
