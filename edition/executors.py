@@ -11,17 +11,19 @@ everything it returns must pickle.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import pickle
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Protocol, TypeVar
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from edition.cache import digest
 from edition.diagnostics import error
 from edition.errors import UsageError
+
+if TYPE_CHECKING:  # imported when a pool starts: 20 ms of every command's start-up
+    from concurrent.futures import ProcessPoolExecutor
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -104,6 +106,9 @@ class ProcessExecutor:
 
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             # forkserver: workers fork from a clean process that has imported the build code,
             # never from this one (which may run threads: progress bars, the dev server).
             method = (
