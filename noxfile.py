@@ -75,7 +75,9 @@ def demo(session: nox.Session) -> None:
     session.log(
         "The demo edition is in site/. To read it (search included), serve it on this machine: "
         "python3 -m http.server -b 127.0.0.1 -d site 8000, then open http://127.0.0.1:8000/ "
-        "(or: .nox/demo/bin/edition serve, which also rebuilds on every change)."
+        "(or: .nox/demo/bin/edition serve, which also rebuilds on every change). jing keeps "
+        "running for 30 idle minutes, so that the next validation is fast: "
+        ".nox/demo/bin/edition jing stop stops it now."
     )
 
 
