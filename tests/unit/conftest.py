@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from edition import api
 from edition.config import PathSettings, Settings
+from edition.diagnostics import Reporter
 from edition.project import Project
 from edition.validation import jing
 
@@ -50,3 +53,23 @@ def split_frus(folder: Path, count: int) -> list[Path]:
     if not FRUS_1870.is_file():
         pytest.skip("the FRUS corpus is not here")
     return bench_corpus().split_volume(FRUS_1870, folder)[:count]
+
+
+TELEGRAM = "1975-01-13_telegram_tokyo-00458.xml"
+
+
+@pytest.fixture
+def broken(demo: Path) -> Path:
+    """The demo with an element the schema does not allow and a file that is not XML."""
+    path = demo / "tei" / TELEGRAM
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(<body>.*?<p>)", r"\1<blink/>", text, count=1, flags=re.S))
+    (demo / "tei" / "zz-malformed.xml").write_text("<TEI>\n  <p>\n</TEI>\n", encoding="utf-8")
+    return demo
+
+
+def jing_report(root: Path) -> str:
+    """What validating the project at ``root`` with jing reports, as text."""
+    reporter = Reporter()
+    api.validate(Project.load(root), reporter=reporter, engine="jing")
+    return reporter.render()

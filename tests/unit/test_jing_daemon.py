@@ -9,7 +9,6 @@ test has a socket folder of its own and leaves no Java process behind.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import socket
@@ -21,18 +20,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, TEI_ALL, needs_jing, needs_tei_all
+from conftest import REPO, TEI_ALL, TELEGRAM, jing_report, needs_jing, needs_tei_all
 
-from edition import api
 from edition.cli import cli, main
-from edition.diagnostics import Reporter
 from edition.errors import ConfigError
-from edition.project import Project
 from edition.validation import jing, jing_daemon
 
 pytestmark = [needs_jing, pytest.mark.slow]
-
-TELEGRAM = "1975-01-13_telegram_tokyo-00458.xml"
 
 
 def server_pids(place: Path) -> list[int]:
@@ -76,22 +70,6 @@ def place(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     assert not left, "every server stopped when asked"
 
 
-@pytest.fixture
-def broken(demo: Path) -> Path:
-    """The demo with an element the schema does not allow and a file that is not XML."""
-    path = demo / "tei" / TELEGRAM
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"(<body>.*?<p>)", r"\1<blink/>", text, count=1, flags=re.S))
-    (demo / "tei" / "zz-malformed.xml").write_text("<TEI>\n  <p>\n</TEI>\n", encoding="utf-8")
-    return demo
-
-
-def validated(root: Path) -> str:
-    reporter = Reporter()
-    api.validate(Project.load(root), reporter=reporter, engine="jing")
-    return reporter.render()
-
-
 def batch(monkeypatch: pytest.MonkeyPatch, run: object) -> object:
     """What ``run()`` gives with no server."""
     with monkeypatch.context() as off:
@@ -103,14 +81,14 @@ def batch(monkeypatch: pytest.MonkeyPatch, run: object) -> object:
 def test_a_server_reports_what_batch_jing_reports_and_outlives_the_run(
     place: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    expected = batch(monkeypatch, lambda: validated(broken))
+    expected = batch(monkeypatch, lambda: jing_report(broken))
     assert "error[V310]" in str(expected) and "zz-malformed.xml" in str(expected)
     assert not server_pids(place.parent)
-    assert validated(broken) == expected
+    assert jing_report(broken) == expected
     (pid,) = server_pids(place.parent)
     (sock,) = jing_daemon.running()
     assert sock.parent == place and place.stat().st_mode & 0o777 == 0o700
-    assert validated(broken) == expected
+    assert jing_report(broken) == expected
     assert server_pids(place.parent) == [pid], "the same JVM again"
 
 
@@ -164,8 +142,8 @@ def test_an_edited_schema_gets_a_new_server_and_the_old_one_stops(
 def test_a_server_that_dies_during_a_run_leaves_the_run_to_batch_jing(
     place: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    expected = batch(monkeypatch, lambda: validated(broken))
-    assert validated(broken) == expected  # a server is running
+    expected = batch(monkeypatch, lambda: jing_report(broken))
+    assert jing_report(broken) == expected  # a server is running
     (sock,) = jing_daemon.running()
     (pid,) = server_pids(place.parent)
     os.kill(pid, signal.SIGKILL)
@@ -191,7 +169,7 @@ def test_a_server_that_dies_during_a_run_leaves_the_run_to_batch_jing(
     taker = threading.Thread(target=hang_up)
     taker.start()
     try:
-        assert validated(broken) == expected
+        assert jing_report(broken) == expected
     finally:
         done.set()
         taker.join(5)
@@ -202,13 +180,13 @@ def test_a_server_that_dies_during_a_run_leaves_the_run_to_batch_jing(
 def test_a_killed_server_is_started_again(
     place: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    expected = batch(monkeypatch, lambda: validated(broken))
-    assert validated(broken) == expected
+    expected = batch(monkeypatch, lambda: jing_report(broken))
+    assert jing_report(broken) == expected
     (pid,) = server_pids(place.parent)
     os.kill(pid, signal.SIGKILL)
     assert wait_until(lambda: not server_pids(place.parent))
     assert jing_daemon.running(), "its socket file is left behind"
-    assert validated(broken) == expected
+    assert jing_report(broken) == expected
     (again,) = server_pids(place.parent)
     assert again != pid
 
@@ -217,14 +195,14 @@ def test_a_server_with_no_work_exits_and_removes_its_socket(
     place: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(jing_daemon.ENV, "0.03")  # 1.8 s
-    validated(broken)
+    jing_report(broken)
     assert server_pids(place.parent) and jing_daemon.running()
     assert wait_until(lambda: not server_pids(place.parent), 30)
     assert not jing_daemon.running()
 
 
 def test_a_server_whose_socket_is_removed_exits(place: Path, broken: Path) -> None:
-    validated(broken)
+    jing_report(broken)
     (sock,) = jing_daemon.running()
     sock.unlink()
     assert wait_until(lambda: not server_pids(place.parent))
@@ -233,7 +211,7 @@ def test_a_server_whose_socket_is_removed_exits(place: Path, broken: Path) -> No
 def test_edition_jing_status_and_stop(place: Path, broken: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["jing", "status"]).output == "0 jing server(s) running.\n"
-    validated(broken)
+    jing_report(broken)
     (sock,) = jing_daemon.running()
     status = runner.invoke(cli, ["jing", "status"])
     assert status.exit_code == 0 and status.output == f"1 jing server(s) running.\n  {sock}\n"
@@ -278,8 +256,8 @@ def test_a_folder_others_may_write_to_is_not_used(
 ) -> None:
     place.mkdir(mode=0o700)
     place.chmod(0o777)
-    expected = batch(monkeypatch, lambda: validated(broken))
-    assert validated(broken) == expected
+    expected = batch(monkeypatch, lambda: jing_report(broken))
+    assert jing_report(broken) == expected
     assert not server_pids(place.parent) and not list(place.iterdir())
 
 

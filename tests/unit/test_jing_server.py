@@ -7,49 +7,28 @@ the server runs.
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, needs_jing
+from conftest import REPO, TELEGRAM, jing_report, needs_jing
 
-from edition import api
-from edition.diagnostics import Reporter
 from edition.errors import ConfigError
-from edition.project import Project
 from edition.validation import jing, jing_server
 
 pytestmark = needs_jing
 
-TELEGRAM = "1975-01-13_telegram_tokyo-00458.xml"
 TEI_ALL = REPO.parent / "shared" / "schema" / "tei_all.rng"
 
 
-@pytest.fixture
-def broken(demo: Path) -> Path:
-    """The demo with an element the schema does not allow and a file that is not XML."""
-    path = demo / "tei" / TELEGRAM
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"(<body>.*?<p>)", r"\1<blink/>", text, count=1, flags=re.S))
-    (demo / "tei" / "zz-malformed.xml").write_text("<TEI>\n  <p>\n</TEI>\n", encoding="utf-8")
-    return demo
-
-
-def validated(root: Path) -> str:
-    reporter = Reporter()
-    api.validate(Project.load(root), reporter=reporter, engine="jing")
-    return reporter.render()
-
-
 def test_a_running_jing_reports_what_batch_jing_reports(broken: Path) -> None:
-    batch = validated(broken)
+    batch = jing_report(broken)
     assert "error[V310]" in batch and "zz-malformed.xml" in batch
     with jing_server.kept_running():
-        assert validated(broken) == batch
+        assert jing_report(broken) == batch
         (server,) = jing_server.SERVERS.running.values()
         assert server is not None and server.alive
-        assert validated(broken) == batch
+        assert jing_report(broken) == batch
         assert list(jing_server.SERVERS.running.values()) == [server], "the same JVM again"
     assert not server.alive, "stopped when the block ends"
     assert not jing_server.SERVERS.running
