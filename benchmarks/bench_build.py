@@ -52,6 +52,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from corpus import replicate, split_volume, uniquify
 from lxml import etree
@@ -211,19 +212,13 @@ def build(folder: Path, jobs: int, full: bool) -> Timing:
 def jing_servers_on(folder: Path) -> Iterator[None]:
     """jing kept running between builds, as for an editor's ``edition build`` (sockets in
     ``folder``); every server stopped after."""
-    names = (jing_daemon.ENV, "XDG_RUNTIME_DIR")
-    saved = {name: os.environ.get(name) for name in names}
-    os.environ.update({jing_daemon.ENV: "10", "XDG_RUNTIME_DIR": str(folder)})
-    try:
-        yield
-    finally:
-        for path in jing_daemon.running():
-            jing_daemon.stop(path)
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    settings = {jing_daemon.ENV: "10", "XDG_RUNTIME_DIR": str(folder)}
+    with mock.patch.dict(os.environ, settings):
+        try:
+            yield
+        finally:
+            for path in jing_daemon.running():
+                jing_daemon.stop(path)
 
 
 def cli_build(folder: Path) -> None:

@@ -22,15 +22,6 @@ def compiled(schema: Path) -> etree.RelaxNG:
     return _compiled(schema, schema_files.stamps(schema_files.files(schema)))
 
 
-def file_stamp(path: Path) -> tuple[int, int]:
-    """Modification time and size: a changed file (``edition serve``) is compiled again."""
-    try:
-        status = path.stat()
-    except OSError:
-        return (0, 0)
-    return (status.st_mtime_ns, status.st_size)
-
-
 @lru_cache(maxsize=8)
 def _compiled(schema: Path, stamps: tuple[tuple[int, int], ...]) -> etree.RelaxNG:
     if schema.suffix == ".rnc":

@@ -27,6 +27,8 @@ _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
 
 #: What ``files`` found last, by schema: the stamps of those files, and the files.
 _known: dict[str, tuple[tuple[tuple[int, int], ...], list[Path]]] = {}
+#: What ``content_digest`` found last, by schema: the stamps of its files, and the hash.
+_digests: dict[str, tuple[tuple[tuple[int, int], ...], str]] = {}
 
 
 def files(schema: Path) -> list[Path]:
@@ -51,27 +53,36 @@ def files(schema: Path) -> list[Path]:
 
 
 def stamps(paths: list[Path]) -> tuple[tuple[int, int], ...]:
-    """Each file's modification time and size ((0, 0) when missing)."""
-    found = []
-    for path in paths:
-        try:
-            status = path.stat()
-        except OSError:
-            found.append((0, 0))
-        else:
-            found.append((status.st_mtime_ns, status.st_size))
-    return tuple(found)
+    """Each file's ``file_stamp``."""
+    return tuple(file_stamp(path) for path in paths)
+
+
+def file_stamp(path: Path) -> tuple[int, int]:
+    """Modification time and size ((0, 0) when missing): a changed file (``edition serve``)
+    is compiled again."""
+    try:
+        status = path.stat()
+    except OSError:
+        return (0, 0)
+    return (status.st_mtime_ns, status.st_size)
 
 
 def content_digest(schema: Path) -> str:
-    """A hash of the contents of the schema and of every file it includes."""
+    """A hash of the contents of the schema and of every file it includes (read again only
+    when one of them changed: a run asks for it for its cache key and for its jing)."""
+    key, found = str(schema.absolute()), files(schema)
+    now = stamps(found)
+    known = _digests.get(key)
+    if known is not None and known[0] == now:
+        return known[1]
     parts: list[str | bytes] = []
-    for path in files(schema):
+    for path in found:
         try:
             parts += [str(path), path.read_bytes()]
         except OSError:
             parts += [str(path), b""]
-    return digest(*parts)
+    _digests[key] = (now, digest(*parts))
+    return _digests[key][1]
 
 
 def _references(path: Path) -> list[str]:

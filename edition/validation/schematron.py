@@ -10,7 +10,7 @@ from lxml import etree, isoschematron
 from edition.diagnostics import Diagnostic, Location, error, warning
 from edition.errors import ConfigError, EditionError
 from edition.tei import parse_xml
-from edition.validation.relaxng import file_stamp
+from edition.validation.schema_files import file_stamp
 
 SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
 #: Schematron diagnostics are ``V400-<assert id>``.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 from pathlib import Path
 from types import ModuleType
 
@@ -73,3 +74,18 @@ def jing_report(root: Path) -> str:
     reporter = Reporter()
     api.validate(Project.load(root), reporter=reporter, engine="jing")
     return reporter.render()
+
+
+@pytest.fixture
+def frus_volumes(tmp_path: Path) -> dict[Path, str]:
+    """A FRUS volume and two copies of it, ``v2.xml`` made invalid (an unknown element)."""
+    if not FRUS_1870.is_file():
+        pytest.skip("the FRUS corpus is not here")
+    files = {}
+    for n in range(3):
+        path = tmp_path / f"v{n}.xml"
+        shutil.copyfile(FRUS_1870, path)
+        files[path] = path.name
+    bad = tmp_path / "v2.xml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("<p>", "<p><blink/>", 1))
+    return files

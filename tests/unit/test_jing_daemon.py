@@ -15,8 +15,9 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from click.testing import CliRunner
@@ -27,6 +28,8 @@ from edition.errors import ConfigError
 from edition.validation import jing, jing_daemon
 
 pytestmark = [needs_jing, pytest.mark.slow]
+
+T = TypeVar("T")
 
 
 def server_pids(place: Path) -> list[int]:
@@ -45,10 +48,10 @@ def server_pids(place: Path) -> list[int]:
     return pids
 
 
-def wait_until(condition: object, seconds: float = 20.0) -> bool:
+def wait_until(condition: Callable[[], bool], seconds: float = 20.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if callable(condition) and condition():
+        if condition():
             return True
         time.sleep(0.05)
     return False
@@ -70,11 +73,10 @@ def place(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     assert not left, "every server stopped when asked"
 
 
-def batch(monkeypatch: pytest.MonkeyPatch, run: object) -> object:
+def batch(monkeypatch: pytest.MonkeyPatch, run: Callable[[], T]) -> T:
     """What ``run()`` gives with no server."""
     with monkeypatch.context() as off:
         off.setenv(jing_daemon.ENV, "off")
-        assert callable(run)
         return run()
 
 
@@ -82,7 +84,7 @@ def test_a_server_reports_what_batch_jing_reports_and_outlives_the_run(
     place: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = batch(monkeypatch, lambda: jing_report(broken))
-    assert "error[V310]" in str(expected) and "zz-malformed.xml" in str(expected)
+    assert "error[V310]" in expected and "zz-malformed.xml" in expected
     assert not server_pids(place.parent)
     assert jing_report(broken) == expected
     (pid,) = server_pids(place.parent)
@@ -104,17 +106,12 @@ def test_a_relative_path_is_validated_as_the_client_sees_it(
 
 
 @needs_tei_all
-def test_frus_volumes_against_tei_all(place: Path, tmp_path: Path, monkeypatch) -> None:
-    volume = REPO.parent / "shared" / "corpus" / "frus" / "frus1870.xml"
-    files = {}
-    for n in range(3):  # the volume, and copies of it (one made invalid)
-        path = tmp_path / f"v{n}.xml"
-        shutil.copyfile(volume, path)
-        files[path] = path.name
-    bad = tmp_path / "v2.xml"
-    bad.write_text(bad.read_text(encoding="utf-8").replace("<p>", "<p><blink/>", 1))
+def test_frus_volumes_against_tei_all(
+    place: Path, frus_volumes: dict[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = frus_volumes
     expected = batch(monkeypatch, lambda: jing.check(TEI_ALL, files))
-    assert isinstance(expected, dict) and len(expected["v2.xml"]) == len(expected["v0.xml"]) + 1
+    assert len(expected["v2.xml"]) == len(expected["v0.xml"]) + 1
     assert jing.check(TEI_ALL, files) == expected
     assert len(server_pids(place.parent)) == 1
 

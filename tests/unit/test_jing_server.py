@@ -34,15 +34,8 @@ def test_a_running_jing_reports_what_batch_jing_reports(broken: Path) -> None:
     assert not jing_server.SERVERS.running
 
 
-def test_frus_documents_against_tei_all(tmp_path: Path) -> None:
-    volume = REPO.parent / "shared" / "corpus" / "frus" / "frus1870.xml"
-    files = {}
-    for n in range(3):  # the volume, and copies of it (one made invalid)
-        path = tmp_path / f"v{n}.xml"
-        shutil.copyfile(volume, path)
-        files[path] = path.name
-    bad = tmp_path / "v2.xml"
-    bad.write_text(bad.read_text(encoding="utf-8").replace("<p>", "<p><blink/>", 1))
+def test_frus_documents_against_tei_all(frus_volumes: dict[Path, str]) -> None:
+    files = frus_volumes
     batch = jing.check(TEI_ALL, files)
     assert len(batch["v2.xml"]) == len(batch["v0.xml"]) + 1 == len(batch["v1.xml"]) + 1
     with jing_server.kept_running():
