@@ -23,6 +23,7 @@ from edition.errors import EditionError
 from edition.fsutil import safe_name, staged_directory, write_atomic
 from edition.project import Project
 from edition.tei import parse_xml, serialize
+from edition.validation import schema_files
 
 
 @dataclass
@@ -97,11 +98,38 @@ def _tei_files(
         payload[f"tei/{doc.path.name}"] = doc.path.read_bytes()
     if project.register_path.is_file():
         payload[f"tei/{project.register_path.name}"] = project.register_path.read_bytes()
-    schema = project.schema_path
-    for path in (schema, schema.with_suffix(".rnc"), project.schematron_path, rules):
-        if path.is_file():
-            payload.setdefault(f"tei/schema/{path.name}", path.read_bytes())
+    payload.update(_schema_files(project, rules, reporter))
     payload["corpus.xml"] = tei_corpus(project.settings, [d.tree for d in documents])
+    return payload
+
+
+def _schema_files(project: Project, rules: Path, reporter: Reporter) -> dict[str, bytes]:
+    """The schemas, the Schematron rules and every file they include, each in
+    ``tei/schema/`` at its place relative to the file that names it first, so that
+    the package's references still resolve."""
+    payload: dict[str, bytes] = {}
+    schema = project.schema_path
+    for main in (schema, schema.with_suffix(".rnc"), project.schematron_path, rules):
+        if not main.is_file():
+            continue
+        folder, shown = main.parent.absolute(), project.shown(main)
+        for path in schema_files.files(main):
+            try:
+                relative = path.relative_to(folder).as_posix()
+            except ValueError:
+                reporter.report(
+                    error(
+                        "D608",
+                        f"{shown} includes {project.shown(path)}, outside its folder, "
+                        "which the package cannot carry with it",
+                        Location(shown),
+                        f"move the included file into {project.shown(main.parent)}/ "
+                        "and refer to it from there",
+                    )
+                )
+                continue
+            if path.is_file():
+                payload.setdefault(f"tei/schema/{relative}", path.read_bytes())
     return payload
 
 

@@ -511,7 +511,7 @@ class _Keys:
                 [
                     tool_digest(),
                     schema_files.content_digest(settings.schema),
-                    _content(rules) if rules is not None else "",
+                    schema_files.content_digest(rules) if rules is not None else "",
                     engine,
                     settings.cross_checks,
                     list(settings.schema_hints),
@@ -575,13 +575,6 @@ class _Keys:
         """Keep the results of this run's files (and only those)."""
         self.known.complete()
         self.cache.save()
-
-
-def _content(path: Path) -> str:
-    try:
-        return digest(path.read_bytes())
-    except OSError:
-        return ""
 
 
 def _position(diagnostic: Diagnostic) -> tuple[int, int]:

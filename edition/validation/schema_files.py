@@ -1,10 +1,11 @@
-"""A RELAX NG schema and the files it includes: everything a compiled schema depends on.
+"""A schema and the files it includes: everything a compiled schema depends on.
 
 A schema generated from an ODD is often one file; one written by hand may include
-others (``include`` and ``externalRef`` in the XML syntax, ``include "…"`` and
-``external "…"`` in the compact one). What is kept by schema (validation results,
-the jing servers, lxml's compiled schemas) is keyed by all of these files, so that
-an edited included file is seen at once. References are found by pattern, not by
+others: RELAX NG's ``include`` and ``externalRef`` in the XML syntax, ``include "…"``
+and ``external "…"`` in the compact one; Schematron's ``include`` and ``extends``.
+What is kept by schema (validation results, the jing servers, lxml's compiled
+RELAX NG and Schematron) is keyed by all of these files, so that an edited included
+file is seen at once; a deposit package carries them all. References are found by pattern, not by
 parsing: a reference inside a comment only adds a file to the key, which is harmless,
 and a remote one (``http:``) is left out, since nothing here fetches it.
 """
@@ -19,7 +20,7 @@ from urllib.parse import unquote
 from edition.cache import digest
 
 _XML_REFERENCE = re.compile(
-    rb"<(?:[\w.-]+:)?(?:include|externalRef)\b[^>]*?\bhref\s*=\s*([\"'])(.*?)\1", re.S
+    rb"<(?:[\w.-]+:)?(?:include|externalRef|extends)\b[^>]*?\bhref\s*=\s*([\"'])(.*?)\1", re.S
 )
 _COMPACT_REFERENCE = re.compile(rb"\b(?:include|external)\s+([\"'])(.*?)\1")
 #: A URL scheme (``http:``, ``urn:``); a single letter is a Windows drive.

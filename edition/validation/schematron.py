@@ -10,7 +10,7 @@ from lxml import etree, isoschematron
 from edition.diagnostics import Diagnostic, Location, error, warning
 from edition.errors import ConfigError, EditionError
 from edition.tei import parse_xml
-from edition.validation.schema_files import file_stamp
+from edition.validation import schema_files
 
 SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
 #: Schematron diagnostics are ``V400-<assert id>``.
@@ -18,12 +18,12 @@ CODE = "V400"
 
 
 def compiled(path: Path) -> isoschematron.Schematron:
-    """The compiled Schematron, cached per process until the file changes."""
-    return _compiled(path, file_stamp(path))
+    """The compiled Schematron, cached per process until it or a file it includes changes."""
+    return _compiled(path, schema_files.stamps(schema_files.files(path)))
 
 
 @lru_cache(maxsize=8)
-def _compiled(path: Path, stamp: tuple[int, int]) -> isoschematron.Schematron:
+def _compiled(path: Path, stamps: tuple[tuple[int, int], ...]) -> isoschematron.Schematron:
     try:
         return isoschematron.Schematron(
             parse_xml(path),

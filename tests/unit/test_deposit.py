@@ -17,6 +17,7 @@ from edition import api
 from edition.cli import main
 from edition.deposit.datacite import DATACITE_NS, missing_fields
 from edition.deposit.dublincore import OAI_DC_XSD
+from edition.deposit.package import build_payload
 from edition.diagnostics import Reporter
 from edition.project import Project
 from edition.tei import NSMAP, TEI_NS, parse_xml
@@ -259,3 +260,33 @@ def test_deposit_is_part_of_the_facade() -> None:
     assert edition.__all__ == sorted(edition.__all__)
     assert "deposit" in edition.__all__
     assert edition.deposit is api.deposit
+
+
+def test_files_the_schemas_include_go_into_the_bag(demo: Path) -> None:
+    schema_folder = demo / "tei" / "schema"
+    (schema_folder / "rules").mkdir()
+    rule = (
+        '<rule xmlns="http://purl.oclc.org/dsdl/schematron" context="tei:p">'
+        '<assert id="p-text" test="normalize-space(.)">The p is empty.</assert></rule>\n'
+    )
+    (schema_folder / "rules" / "paragraphs.sch").write_text(rule, encoding="utf-8")
+    rules = schema_folder / "edition.sch"
+    include = '<pattern id="paragraphs"><include href="rules/paragraphs.sch"/></pattern>\n</schema>'
+    rules.write_text(rules.read_text(encoding="utf-8").replace("</schema>", include))
+    payload = build_payload(Project.load(demo), Reporter())
+    assert payload is not None
+    assert payload["tei/schema/rules/paragraphs.sch"] == rule.encode()
+    assert payload["tei/schema/edition.sch"] == rules.read_bytes()
+
+    (demo / "shared.sch").write_text(rule, encoding="utf-8")
+    rules.write_text(rules.read_text().replace("rules/paragraphs.sch", "../../shared.sch"))
+    reporter = Reporter()
+    assert build_payload(Project.load(demo), reporter) is None
+    errors = [d for d in reporter.diagnostics if d.severity.name == "ERROR"]
+    assert [(d.code, d.message) for d in errors] == [
+        (
+            "D608",
+            "tei/schema/edition.sch includes shared.sch, outside its folder, "
+            "which the package cannot carry with it",
+        )
+    ]

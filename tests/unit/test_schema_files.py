@@ -111,3 +111,52 @@ def test_an_edited_included_file_is_seen_by_the_next_validation(
         assert after and all(re.search(r"\bp\b", message) for message in after)
         para.write_text(PARA, encoding="utf-8")
         assert validated(schema, document, engine, cache) == []
+
+
+SCHEMATRON = """<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt">
+  <pattern id="paragraphs">
+    <include href="rules/paragraph.sch"/>
+  </pattern>
+</schema>
+"""
+RULE = """<rule xmlns="http://purl.oclc.org/dsdl/schematron" context="p">
+  <assert id="p-long" test="string-length(.) &gt; 3">The paragraph is short.</assert>
+</rule>
+"""
+
+
+def test_schematron_references(tmp_path: Path) -> None:
+    (tmp_path / "main.sch").write_text(
+        SCHEMATRON.replace("</schema>", '<extends href="base.sch"/></schema>'), encoding="utf-8"
+    )
+    assert schema_files.files(tmp_path / "main.sch") == [
+        tmp_path / "main.sch",
+        tmp_path / "rules" / "paragraph.sch",
+        tmp_path / "base.sch",
+    ]
+
+
+def test_an_edited_included_schematron_file_is_seen_by_the_next_validation(
+    schema: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "rules").mkdir()
+    rules = tmp_path / "main.sch"
+    rules.write_text(SCHEMATRON, encoding="utf-8")
+    rule = tmp_path / "rules" / "paragraph.sch"
+    rule.write_text(RULE, encoding="utf-8")
+    document = tmp_path / "doc.xml"
+    document.write_text("<doc><p>text</p></doc>\n", encoding="utf-8")
+    cache = Cache(tmp_path / "cache")
+
+    def codes() -> list[str]:
+        reporter = Reporter()
+        api.validate(
+            None, [document], reporter, schema=schema, schematron=rules, engine="lxml", cache=cache
+        )
+        return [d.code for d in reporter.diagnostics]
+
+    assert codes() == []
+    rule.write_text(RULE.replace("&gt; 3", "&gt; 10"), encoding="utf-8")
+    assert codes() == ["V400-p-long"]  # neither the cached result nor the compiled rules
+    rule.write_text(RULE, encoding="utf-8")
+    assert codes() == []
