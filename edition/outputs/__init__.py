@@ -8,7 +8,7 @@ per-document work can run in parallel and be cached:
   site → bytes) and a small JSON-able summary for the edition-wide files;
 - ``edition(project, catalogue)`` runs once, from every document's summary
   (``doc.outputs[name]`` of ``catalogue.documents()``, read one at a time), and
-  returns the edition-wide files.
+  yields the edition-wide files (path, content), each as soon as it is made.
 
 Outputs never mutate the TEI.
 """
@@ -41,8 +41,8 @@ class SiteOutput(Protocol):
         """One document's files and what ``edition`` needs of it."""
         ...
 
-    def edition(self, project: Project, catalogue: Catalogue) -> dict[str, FileContent]:
-        """The edition-wide files, from the documents' summaries."""
+    def edition(self, project: Project, catalogue: Catalogue) -> Iterable[tuple[str, FileContent]]:
+        """The edition-wide files, from the documents' summaries, one at a time."""
         ...
 
 

@@ -8,6 +8,7 @@ reproducible and never stamps the wall clock.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -65,16 +66,16 @@ class AtomFeed:
             "keywords": record.keywords,
         }
 
-    def edition(self, project: Project, catalogue: Catalogue) -> dict[str, FileContent]:
+    def edition(self, project: Project, catalogue: Catalogue) -> Iterator[tuple[str, FileContent]]:
         """``feed.xml``: one entry per document, newest source date first, in pages.
 
         Up to ``PAGE`` entries per feed document; past that the feed is paged
         (RFC 5005): ``feed.xml`` links ``rel="next"`` to ``feed-2.xml`` and so on,
         so no feed document (nor the build) holds the whole edition. The
         ``updated`` time of ``feed.xml`` is the latest of all entries; that of a
-        later page, the latest of its own.
+        later page, the latest of its own. Each later page is handed on as soon as it
+        is full; ``feed.xml`` last, since its time is known only then.
         """
-        found: dict[str, FileContent] = {}
         first = page = _Page(project, 1)
         latest = _NO_DATE
         for doc in catalogue.documents("newest"):
@@ -84,15 +85,14 @@ class AtomFeed:
             if page.count == PAGE:
                 page.link("next", page.number + 1)
                 if page is not first:
-                    found[page.name] = page.finish(page.latest)
+                    yield page.name, page.finish(page.latest)
                 page = _Page(project, page.number + 1)
                 page.link("previous", page.number - 1)
             stamp = page.add(doc, record)
             latest = max(latest, stamp)
         if page is not first:
-            found[page.name] = page.finish(page.latest)
-        found[FEED] = first.finish(latest)
-        return found
+            yield page.name, page.finish(page.latest)
+        yield FEED, first.finish(latest)
 
 
 class _Page:

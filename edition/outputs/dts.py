@@ -25,7 +25,7 @@ Citable units are the block children of ``text/body`` (paragraphs, speeches,
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -201,7 +201,7 @@ class DTSOutput:
             files.update(self._unit_files(doc, doc.tree, units, resource, prefix))
         return files, resource
 
-    def edition(self, project: Project, catalogue: Catalogue) -> dict[str, FileContent]:
+    def edition(self, project: Project, catalogue: Catalogue) -> Iterable[tuple[str, FileContent]]:
         """The entry point and the root collection listing every document.
 
         The collection is as large as the edition: it is written member by
@@ -277,7 +277,7 @@ class DTSOutput:
         }
         for number, page in enumerate(pages, start=1):
             files[page] = collection(number)
-        return files
+        return files.items()
 
     def _resource(
         self,

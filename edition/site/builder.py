@@ -608,7 +608,7 @@ class _Build:
         else:
             catalogue = state.catalogue
             for output in SITE_OUTPUTS.values():
-                for relative, data in output.edition(self.project, catalogue).items():
+                for relative, data in output.edition(self.project, catalogue):
                     current = old_files.get(relative)
                     if isinstance(data, bytes):
                         made[relative] = writer.put(relative, data, current)
