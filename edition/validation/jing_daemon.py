@@ -11,12 +11,13 @@ stop`` stops them all.
 
 The sockets are in a folder of the user's own (``$XDG_RUNTIME_DIR/edition`` or
 ``/tmp/edition-UID``, mode 0700), named by everything the output depends on:
-the Java binary, jing.jar, this module's Java source, the JVM options and the
+the Java binary, jing.jar, the server's Java source, the JVM options and the
 schema's path and contents, with the files it includes (``schema_files``). Another
 schema, or the same schema changed, gets
 another server; the old one of the same schema path is stopped. Where this
 cannot work (no Unix sockets, a Java before 16, a schema jing cannot load, a
-path with a newline), ``jing`` runs as a batch, as without the daemon.
+path with a newline), ``jing`` runs as a batch, as without the daemon. The
+server's classes are compiled once into the same folder (``server_classes``).
 """
 
 from __future__ import annotations
@@ -36,9 +37,9 @@ from pathlib import Path
 from edition.cache import digest
 from edition.diagnostics import error
 from edition.errors import ConfigError
-from edition.validation import schema_files
+from edition.validation import schema_files, server_classes
 from edition.validation.class_archive import stamp
-from edition.validation.jing_server import SOURCE
+from edition.validation.server_classes import SOURCE
 
 ENV = "EDITION_JING_DAEMON"
 #: Minutes a server waits for its next run before it exits.
@@ -135,19 +136,7 @@ class Daemon:
         self.socket = place / f"{self._group}{key}.sock"
         #: Left when the server could not start, so that it is not tried again for a while.
         self.failed = self.socket.with_suffix(".failed")
-        compact = ["-c"] if self.schema.suffix == ".rnc" else []
-        idle = str(idle_minutes() * 60)
-        self._command = [
-            runner,
-            *options,
-            f"-XX:ErrorFile={place / 'java-error-%p.log'}",
-            "-cp",
-            str(jing_jar),
-            str(SOURCE),
-            *("--socket", str(self.socket), idle),
-            *compact,
-            str(self.schema),
-        ]
+        self._runner, self._jar, self._options = runner, jing_jar, options
 
     @property
     def usable(self) -> bool:
@@ -198,12 +187,25 @@ class Daemon:
             raise OSError("the jing server does not answer")
         return connection
 
+    def _command(self) -> list[str]:
+        """The server's command line (its classes compiled first, the first time)."""
+        compact = ["-c"] if self.schema.suffix == ".rnc" else []
+        return [
+            self._runner,
+            *self._options,
+            f"-XX:ErrorFile={self.place / 'java-error-%p.log'}",
+            *server_classes.launch(self._runner, self._jar, self.place),
+            *("--socket", str(self.socket), str(idle_minutes() * 60)),
+            *compact,
+            str(self.schema),
+        ]
+
     def _start(self) -> None:
         """Start the server in the background and wait until it listens (or failed)."""
         # Through sh, which exits at once: the server is nobody's child, and no zombie
         # is left when it exits while this process still runs (edition serve).
         process = subprocess.Popen(
-            ["/bin/sh", "-c", '"$@" &', "sh", *self._command],
+            ["/bin/sh", "-c", '"$@" &', "sh", *self._command()],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

@@ -2,10 +2,10 @@
 
 A batch run of jing pays for starting Java and compiling the schema every time
 (0.4–1 s with tei_all), however few files changed. Inside ``kept_running()``
-each schema instead gets one Java process (``JingServer.java``, run by the
-``java`` source launcher) that compiled it once and then validates one file per
-line of its input, printing what batch jing prints and a ``NUL done`` line after
-each file. A changed file is then validated in about a millisecond. When the
+each schema instead gets one Java process (``JingServer``, compiled once by
+``server_classes``) that compiled the schema once and then validates one file
+per line of its input, printing what batch jing prints and a ``NUL done`` line
+after each file. A changed file is then validated in about a millisecond. When the
 server cannot start (a Java runtime without its compiler, a schema jing cannot
 load), validation falls back to batch runs, which report the problem as before.
 """
@@ -18,9 +18,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from edition.validation import schema_files
+from edition.validation import jing_daemon, schema_files, server_classes
 
-SOURCE = Path(__file__).with_name("JingServer.java")
 _READY, _DONE = "\0ready\n", "\0done\n"
 
 
@@ -105,7 +104,8 @@ class _Servers:
 def _started(runner: str, jing_jar: Path, schema: Path, options: list[str]) -> Server | None:
     """A server with the schema compiled; None when it cannot start (then batch runs it is)."""
     compact = ["-c"] if schema.suffix == ".rnc" else []
-    command = [runner, *options, "-cp", str(jing_jar), str(SOURCE), *compact, str(schema)]
+    launch = server_classes.launch(runner, jing_jar, jing_daemon.folder())
+    command = [runner, *options, *launch, *compact, str(schema)]
     try:
         server = Server(command)
     except OSError:
