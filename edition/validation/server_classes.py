@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from edition.cache import digest
@@ -25,6 +26,8 @@ from edition.validation.class_archive import stamp
 
 SOURCE = Path(__file__).with_name("JingServer.java")
 MAIN_CLASS = "JingServer"
+#: Seconds after which a compilation still being written is a killed one's, and removed.
+STALE = 3600
 #: javac's own JVM on two cores: the client compiler and the serial collector (0.9 → 0.65 s).
 _JAVAC_OPTIONS = ["-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", "-nowarn"]
 
@@ -49,6 +52,7 @@ def compiled(runner: str, jing_jar: Path, place: Path) -> Path | None:
         return target
     if not javac.is_file():
         return None
+    _remove_stale(place)
     try:
         writing = Path(tempfile.mkdtemp(prefix=f"{target.name}.", suffix=".new", dir=place))
     except OSError:
@@ -63,3 +67,11 @@ def compiled(runner: str, jing_jar: Path, place: Path) -> Path | None:
     with contextlib.suppress(OSError):
         shutil.rmtree(writing)
     return target if (target / f"{MAIN_CLASS}.class").is_file() else None
+
+
+def _remove_stale(place: Path) -> None:
+    """Remove what compilations killed before their rename left behind."""
+    for left in place.glob("classes-*.new"):
+        with contextlib.suppress(OSError):
+            if time.time() - left.stat().st_mtime > STALE:
+                shutil.rmtree(left)

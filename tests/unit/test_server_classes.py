@@ -14,6 +14,7 @@ import stat
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,6 +110,12 @@ def test_a_source_that_does_not_compile_leaves_nothing(
 
 def test_two_starts_compiling_at_once_share_one_folder(place: Path) -> None:
     place.mkdir(parents=True)
+    killed = place / "classes-0123456789abcdef.x1y2.new"  # a compilation killed long ago
+    killed.mkdir()
+    (killed / "JingServer.class").write_bytes(b"")  # half written
+    os.utime(killed, (time.time() - server_classes.STALE - 5,) * 2)
+    recent = place / "classes-0123456789abcdef.z3.new"  # one that may still be running
+    recent.mkdir()
     results: list[Path | None] = []
     starts = [
         threading.Thread(
@@ -120,6 +127,7 @@ def test_two_starts_compiling_at_once_share_one_folder(place: Path) -> None:
         start.start()
     for start in starts:
         start.join()
+    recent.rmdir()
     (classes,) = place.iterdir()
     assert results == [classes, classes]
     assert (classes / "JingServer.class").is_file()
