@@ -206,7 +206,7 @@ class _Build:
         )
         register.update(embedded)  # persons listed inside volumes, later files winning
         shared_key = self.shared_key(register)
-        introduction = pages.introduction(project, self.reporter, self.cache)
+        introduction = pages.introduction(project, self.reporter)
         notes = [d for d in self.reporter if d.code == "R530"]
         build_key = digest(
             shared_key,

@@ -3,8 +3,6 @@ person names, introduction, sitemap."""
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -12,9 +10,9 @@ from heapq import merge
 from itertools import islice
 from typing import TYPE_CHECKING
 
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from edition.cache import Cache, digest
 from edition.diagnostics import Location, Reporter, warning
 from edition.project import Project
 from edition.site.register import Entity
@@ -137,12 +135,8 @@ def person_names(doc: SiteDocument, register: dict[str, Entity]) -> list[str]:
     return sorted(names)
 
 
-def introduction(project: Project, reporter: Reporter, cache: Cache | None = None) -> Markup:
-    """The home page's introduction: the Markdown file named by ``edition.introduction``.
-
-    Its HTML is kept in ``cache`` by the text and the Markdown library's files, so a
-    build whose introduction did not change neither imports the library nor renders it.
-    """
+def introduction(project: Project, reporter: Reporter) -> Markup:
+    """The home page's introduction: the Markdown file named by ``edition.introduction``."""
     name = project.settings.edition.introduction
     if not name:
         return Markup("")
@@ -159,30 +153,8 @@ def introduction(project: Project, reporter: Reporter, cache: Cache | None = Non
             )
         )
         return Markup("")
-    kept = cache.table("introduction") if cache is not None and cache.enabled else None
-    key = digest(text, *_markdown_library()) if kept is not None else ""
-    html = kept.get(key) if kept is not None else None
-    if not isinstance(html, str):
-        from markdown_it import MarkdownIt
-
-        md = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
-        html = md.render(text)  # raw HTML is disabled: the Markdown cannot inject markup
-        if kept is not None:
-            kept.put(key, html)
-    if kept is not None:
-        kept.complete()
-    return Markup(html)
-
-
-def _markdown_library() -> list[str]:
-    """Where markdown-it-py is and its main file's size and time, without importing it."""
-    spec = importlib.util.find_spec("markdown_it")
-    origin = spec.origin if spec is not None and spec.origin else ""
-    try:
-        status = os.stat(origin)  # noqa: PTH116 (a module's origin string)
-    except OSError:
-        return [origin]
-    return [origin, str(status.st_size), str(status.st_mtime_ns)]
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
+    return Markup(md.render(text))  # raw HTML is disabled: the Markdown cannot inject markup
 
 
 #: The most URLs one sitemap file may list (sitemaps.org); more go into several, with an index.
