@@ -1,12 +1,14 @@
 """How a jing server is launched: ``JingServer.java`` compiled once with the JDK's ``javac``.
 
 Run as a source file, the server is compiled in memory at every start by the
-``java`` source launcher: about half of its start with tei_all (one file, on two
-cores: a cold server's first run 0.88 → 0.36 s, medians of 7 alternated). The first start therefore
-compiles it with the ``javac`` beside ``java`` into the user's private folder
+``java`` source launcher: more than half of its start with tei_all (a cold
+server's first run of one file, on two cores: 0.88 s, against 0.36 s from its
+compiled classes; medians of 7 alternated). The first start therefore compiles
+it with the ``javac`` beside ``java`` into the user's private folder
 (``jing_daemon.folder()``), in a folder named by the source, the Java, the javac
-and the jar, written under a temporary name and renamed into place, so that a
-start never sees half a compilation; later starts put it on the class path.
+and the jar (paths, sizes and times), written under a temporary name and renamed
+into place, so that a start never sees half a compilation; later starts put it
+on the class path.
 Without a ``javac`` (a runtime only), a private folder or a compilation that
 works, the server is run from its source, as before.
 """
@@ -46,7 +48,8 @@ def compiled(runner: str, jing_jar: Path, place: Path) -> Path | None:
     java = os.path.realpath(shutil.which(runner) or runner)
     javac = Path(java).with_name("javac")
     source = SOURCE.read_bytes()
-    key = digest(source, java, stamp(java), str(javac), stamp(str(javac)), str(jing_jar))
+    jar = str(jing_jar)
+    key = digest(source, java, stamp(java), str(javac), stamp(str(javac)), jar, stamp(jar))
     target = place / f"classes-{key[:16]}"
     if (target / f"{MAIN_CLASS}.class").is_file():
         return target
