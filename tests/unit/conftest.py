@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shutil
+import signal
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -14,7 +18,7 @@ from edition import api
 from edition.config import PathSettings, Settings
 from edition.diagnostics import Reporter
 from edition.project import Project
-from edition.validation import jing
+from edition.validation import jing, jing_daemon
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -89,3 +93,37 @@ def frus_volumes(tmp_path: Path) -> dict[Path, str]:
     bad = tmp_path / "v2.xml"
     bad.write_text(bad.read_text(encoding="utf-8").replace("<p>", "<p><blink/>", 1))
     return files
+
+
+def jing_servers(place: Path) -> dict[int, list[bytes]]:
+    """The Java processes serving sockets in ``place``, by pid: their command lines
+    (found in ``/proc``; zombies left out)."""
+    found = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z" and b"--socket" in command and os.fsencode(place) in b"".join(command):
+            found[int(proc.name)] = command
+    return found
+
+
+@pytest.fixture
+def jing_sockets(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """jing servers on (2 minutes idle), their sockets and classes in a short folder of
+    this test's own; every server must have stopped when asked at the end."""
+    runtime = Path(tempfile.mkdtemp(prefix="ed-", dir="/tmp"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    monkeypatch.setenv(jing_daemon.ENV, "2")
+    yield runtime / "edition"
+    for path in jing_daemon.running():
+        jing_daemon.stop(path)
+    left = jing_servers(runtime)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    shutil.rmtree(runtime, ignore_errors=True)
+    assert not left, "every server stopped when asked"

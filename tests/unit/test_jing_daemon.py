@@ -12,16 +12,15 @@ import os
 import shutil
 import signal
 import socket
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, TEI_ALL, TELEGRAM, jing_report, needs_jing, needs_tei_all
+from conftest import REPO, TEI_ALL, TELEGRAM, jing_report, jing_servers, needs_jing, needs_tei_all
 
 from edition.cli import cli, main
 from edition.errors import ConfigError
@@ -32,20 +31,9 @@ pytestmark = [needs_jing, pytest.mark.slow]
 T = TypeVar("T")
 
 
-def server_pids(place: Path) -> list[int]:
-    """The Java processes serving sockets in ``place`` (found by their command lines)."""
-    pids = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            command = (proc / "cmdline").read_bytes().split(b"\0")
-            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state != "Z" and b"--socket" in command and os.fsencode(place) in b"".join(command):
-            pids.append(int(proc.name))
-    return pids
+def server_pids(jing_sockets: Path) -> list[int]:
+    """The Java processes serving sockets in ``jing_sockets``."""
+    return list(jing_servers(jing_sockets))
 
 
 def wait_until(condition: Callable[[], bool], seconds: float = 20.0) -> bool:
@@ -57,22 +45,6 @@ def wait_until(condition: Callable[[], bool], seconds: float = 20.0) -> bool:
     return False
 
 
-@pytest.fixture
-def place(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Servers on (2 minutes idle), their sockets in a short folder of this test's own."""
-    runtime = Path(tempfile.mkdtemp(prefix="ed-", dir="/tmp"))
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
-    monkeypatch.setenv(jing_daemon.ENV, "2")
-    yield runtime / "edition"
-    for path in jing_daemon.running():
-        jing_daemon.stop(path)
-    left = server_pids(runtime)
-    for pid in left:
-        os.kill(pid, signal.SIGKILL)
-    shutil.rmtree(runtime, ignore_errors=True)
-    assert not left, "every server stopped when asked"
-
-
 def batch(monkeypatch: pytest.MonkeyPatch, run: Callable[[], T]) -> T:
     """What ``run()`` gives with no server."""
     with monkeypatch.context() as off:
@@ -81,71 +53,71 @@ def batch(monkeypatch: pytest.MonkeyPatch, run: Callable[[], T]) -> T:
 
 
 def test_a_server_reports_what_batch_jing_reports_and_outlives_the_run(
-    place: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
+    jing_sockets: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = batch(monkeypatch, lambda: jing_report(broken))
     assert "error[V310]" in expected and "zz-malformed.xml" in expected
-    assert not server_pids(place.parent)
+    assert not server_pids(jing_sockets.parent)
     assert jing_report(broken) == expected
-    (pid,) = server_pids(place.parent)
+    (pid,) = server_pids(jing_sockets.parent)
     (sock,) = jing_daemon.running()
-    assert sock.parent == place and place.stat().st_mode & 0o777 == 0o700
+    assert sock.parent == jing_sockets and jing_sockets.stat().st_mode & 0o777 == 0o700
     assert jing_report(broken) == expected
-    assert server_pids(place.parent) == [pid], "the same JVM again"
+    assert server_pids(jing_sockets.parent) == [pid], "the same JVM again"
 
 
 def test_a_relative_path_is_validated_as_the_client_sees_it(
-    place: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
+    jing_sockets: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     schema = broken / "tei" / "schema" / "edition.rng"
     absolute = {broken / "tei" / TELEGRAM: TELEGRAM}
     expected = batch(monkeypatch, lambda: jing.check(schema, absolute))
     monkeypatch.chdir(broken)  # the server runs in another folder
     assert jing.check(schema, {Path("tei") / TELEGRAM: TELEGRAM}) == expected
-    assert expected[TELEGRAM] and server_pids(place.parent)
+    assert expected[TELEGRAM] and server_pids(jing_sockets.parent)
 
 
 @needs_tei_all
 def test_frus_volumes_against_tei_all(
-    place: Path, frus_volumes: dict[Path, str], monkeypatch: pytest.MonkeyPatch
+    jing_sockets: Path, frus_volumes: dict[Path, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = frus_volumes
     expected = batch(monkeypatch, lambda: jing.check(TEI_ALL, files))
     assert len(expected["v2.xml"]) == len(expected["v0.xml"]) + 1
     assert jing.check(TEI_ALL, files) == expected
-    assert len(server_pids(place.parent)) == 1
+    assert len(server_pids(jing_sockets.parent)) == 1
 
 
 def test_an_edited_schema_gets_a_new_server_and_the_old_one_stops(
-    place: Path, broken: Path, tmp_path: Path
+    jing_sockets: Path, broken: Path, tmp_path: Path
 ) -> None:
     schema = tmp_path / "schema.rng"
     shutil.copyfile(REPO / "tei" / "schema" / "edition.rng", schema)
     files = {broken / "tei" / TELEGRAM: TELEGRAM}
     before = jing.check(schema, files)
     assert any("blink" in d.message for d in before[TELEGRAM])
-    (first,) = server_pids(place.parent)
+    (first,) = server_pids(jing_sockets.parent)
     text = schema.read_text(encoding="utf-8")
     schema.write_text(
         text.replace('<element name="quote">', '<element name="blink">'), encoding="utf-8"
     )
     after = jing.check(schema, files)
     assert after != before
-    (second,) = server_pids(place.parent)
+    (second,) = server_pids(jing_sockets.parent)
     assert second != first
     assert len(jing_daemon.running()) == 1
 
 
 def test_a_server_that_dies_during_a_run_leaves_the_run_to_batch_jing(
-    place: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
+    jing_sockets: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = batch(monkeypatch, lambda: jing_report(broken))
     assert jing_report(broken) == expected  # a server is running
     (sock,) = jing_daemon.running()
-    (pid,) = server_pids(place.parent)
+    (pid,) = server_pids(jing_sockets.parent)
     os.kill(pid, signal.SIGKILL)
-    assert wait_until(lambda: not server_pids(place.parent))
-    # In its place, a socket that takes the files and hangs up before any answer.
+    assert wait_until(lambda: not server_pids(jing_sockets.parent))
+    # In its jing_sockets, a socket that takes the files and hangs up before any answer.
     sock.unlink()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(sock))
@@ -175,37 +147,37 @@ def test_a_server_that_dies_during_a_run_leaves_the_run_to_batch_jing(
 
 
 def test_a_killed_server_is_started_again(
-    place: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
+    jing_sockets: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = batch(monkeypatch, lambda: jing_report(broken))
     assert jing_report(broken) == expected
-    (pid,) = server_pids(place.parent)
+    (pid,) = server_pids(jing_sockets.parent)
     os.kill(pid, signal.SIGKILL)
-    assert wait_until(lambda: not server_pids(place.parent))
+    assert wait_until(lambda: not server_pids(jing_sockets.parent))
     assert jing_daemon.running(), "its socket file is left behind"
     assert jing_report(broken) == expected
-    (again,) = server_pids(place.parent)
+    (again,) = server_pids(jing_sockets.parent)
     assert again != pid
 
 
 def test_a_server_with_no_work_exits_and_removes_its_socket(
-    place: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
+    jing_sockets: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(jing_daemon.ENV, "0.03")  # 1.8 s
     jing_report(broken)
-    assert server_pids(place.parent) and jing_daemon.running()
-    assert wait_until(lambda: not server_pids(place.parent), 30)
+    assert server_pids(jing_sockets.parent) and jing_daemon.running()
+    assert wait_until(lambda: not server_pids(jing_sockets.parent), 30)
     assert not jing_daemon.running()
 
 
-def test_a_server_whose_socket_is_removed_exits(place: Path, broken: Path) -> None:
+def test_a_server_whose_socket_is_removed_exits(jing_sockets: Path, broken: Path) -> None:
     jing_report(broken)
     (sock,) = jing_daemon.running()
     sock.unlink()
-    assert wait_until(lambda: not server_pids(place.parent))
+    assert wait_until(lambda: not server_pids(jing_sockets.parent))
 
 
-def test_edition_jing_status_and_stop(place: Path, broken: Path) -> None:
+def test_edition_jing_status_and_stop(jing_sockets: Path, broken: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["jing", "status"]).output == "0 jing server(s) running.\n"
     jing_report(broken)
@@ -214,11 +186,11 @@ def test_edition_jing_status_and_stop(place: Path, broken: Path) -> None:
     assert status.exit_code == 0 and status.output == f"1 jing server(s) running.\n  {sock}\n"
     stopped = runner.invoke(cli, ["jing", "stop"])
     assert stopped.exit_code == 0 and stopped.output == "Stopped 1 jing server(s).\n"
-    assert not server_pids(place.parent) and not jing_daemon.running()
+    assert not server_pids(jing_sockets.parent) and not jing_daemon.running()
 
 
 def test_a_schema_jing_cannot_load_is_reported_as_without_a_server(
-    place: Path, broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    jing_sockets: Path, broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     schema = tmp_path / "broken.rng"
     schema.write_text(
@@ -235,8 +207,8 @@ def test_a_schema_jing_cannot_load_is_reported_as_without_a_server(
         d.render() for d in without.value.diagnostics
     ]
     assert "C020" in served.value.diagnostics[0].render()
-    assert not server_pids(place.parent)
-    (marker,) = place.glob("*.failed")
+    assert not server_pids(jing_sockets.parent)
+    (marker,) = jing_sockets.glob("*.failed")
 
     def daemon() -> jing_daemon.Daemon | None:
         options = os.environ.get("EDITION_JVM_OPTIONS", jing.JVM_OPTIONS).split()
@@ -249,13 +221,13 @@ def test_a_schema_jing_cannot_load_is_reported_as_without_a_server(
 
 
 def test_a_folder_others_may_write_to_is_not_used(
-    place: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
+    jing_sockets: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    place.mkdir(mode=0o700)
-    place.chmod(0o777)
+    jing_sockets.mkdir(mode=0o700)
+    jing_sockets.chmod(0o777)
     expected = batch(monkeypatch, lambda: jing_report(broken))
     assert jing_report(broken) == expected
-    assert not server_pids(place.parent) and not list(place.iterdir())
+    assert not server_pids(jing_sockets.parent) and not list(jing_sockets.iterdir())
 
 
 @pytest.mark.parametrize(
@@ -294,7 +266,7 @@ def test_a_bad_idle_time_is_a_clear_error(
     assert "Traceback" not in err
 
 
-def test_an_edited_included_file_gets_a_new_server(place: Path, tmp_path: Path) -> None:
+def test_an_edited_included_file_gets_a_new_server(jing_sockets: Path, tmp_path: Path) -> None:
     rng = 'xmlns="http://relaxng.org/ns/structure/1.0"'
     schema = tmp_path / "main.rng"
     schema.write_text(
@@ -308,9 +280,9 @@ def test_an_edited_included_file_gets_a_new_server(place: Path, tmp_path: Path) 
     document = tmp_path / "doc.xml"
     document.write_text("<doc>text</doc>\n", encoding="utf-8")
     assert jing.check(schema, {document: "doc.xml"}) == {"doc.xml": []}
-    (first,) = server_pids(place.parent)
+    (first,) = server_pids(jing_sockets.parent)
     defs.write_text(defs.read_text().replace('name="doc"><text/>', 'name="doc"><empty/>'))
     (problem,) = jing.check(schema, {document: "doc.xml"})["doc.xml"]
     assert problem.message.startswith("text not allowed here")
-    (second,) = server_pids(place.parent)
+    (second,) = server_pids(jing_sockets.parent)
     assert second != first

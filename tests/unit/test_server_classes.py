@@ -9,33 +9,18 @@ that does not compile; two starts compiling at once.
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 import subprocess
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import jing_report, needs_jing
+from conftest import jing_report, jing_servers, needs_jing
 
 from edition.validation import jing, jing_daemon, server_classes
 
 pytestmark = [needs_jing, pytest.mark.slow]
-
-
-@pytest.fixture
-def place(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Servers on, their sockets and classes in a short folder of this test's own."""
-    runtime = Path(tempfile.mkdtemp(prefix="ed-", dir="/tmp"))
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
-    monkeypatch.setenv(jing_daemon.ENV, "2")
-    yield runtime / "edition"
-    for path in jing_daemon.running():
-        jing_daemon.stop(path)
-    shutil.rmtree(runtime, ignore_errors=True)
 
 
 def runner_and_jar() -> tuple[str, Path]:
@@ -44,41 +29,28 @@ def runner_and_jar() -> tuple[str, Path]:
     return runner, jar
 
 
-def server_command_lines(place: Path) -> list[list[bytes]]:
-    """The command lines of the Java processes serving sockets in ``place``."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        try:
-            command = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"--socket" in command and os.fsencode(place) in b"".join(command):
-            found.append(command)
-    return found
-
-
 def test_a_server_starts_from_classes_compiled_once(
-    place: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
+    jing_sockets: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as off:
         off.setenv(jing_daemon.ENV, "off")
         expected = jing_report(broken)
     assert jing_report(broken) == expected
-    (command,) = server_command_lines(place)
+    (command,) = jing_servers(jing_sockets).values()
     assert server_classes.MAIN_CLASS.encode() in command
     assert os.fsencode(server_classes.SOURCE) not in command
-    (classes,) = place.glob("classes-*")
-    assert (classes / "JingServer.class").is_file() and not list(place.glob("*.new"))
+    (classes,) = jing_sockets.glob("classes-*")
+    assert (classes / "JingServer.class").is_file() and not list(jing_sockets.glob("*.new"))
 
     def no_javac(*args: object, **kwargs: object) -> None:
         raise AssertionError("javac ran again")
 
     monkeypatch.setattr(subprocess, "run", no_javac)
-    assert server_classes.compiled(*runner_and_jar(), place) == classes
+    assert server_classes.compiled(*runner_and_jar(), jing_sockets) == classes
 
 
 def test_a_java_without_javac_runs_the_server_from_its_source(
-    place: Path, broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    jing_sockets: Path, broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runner, _ = runner_and_jar()
     wrapper = tmp_path / "bin" / "java"  # a runtime only: no javac beside it
@@ -90,36 +62,36 @@ def test_a_java_without_javac_runs_the_server_from_its_source(
         off.setenv(jing_daemon.ENV, "off")
         expected = jing_report(broken)
     assert jing_report(broken) == expected
-    (command,) = server_command_lines(place)
+    (command,) = jing_servers(jing_sockets).values()
     assert os.fsencode(server_classes.SOURCE) in command
-    assert not list(place.glob("classes-*"))
+    assert not list(jing_sockets.glob("classes-*"))
 
 
 def test_a_source_that_does_not_compile_leaves_nothing(
-    place: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    jing_sockets: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    place.mkdir(parents=True)
+    jing_sockets.mkdir(parents=True)
     source = tmp_path / "JingServer.java"
     source.write_text("public class JingServer { not java }\n", encoding="utf-8")
     monkeypatch.setattr(server_classes, "SOURCE", source)
     runner, jar = runner_and_jar()
-    assert server_classes.compiled(runner, jar, place) is None
-    assert server_classes.launch(runner, jar, place) == ["-cp", str(jar), str(source)]
-    assert list(place.iterdir()) == []
+    assert server_classes.compiled(runner, jar, jing_sockets) is None
+    assert server_classes.launch(runner, jar, jing_sockets) == ["-cp", str(jar), str(source)]
+    assert list(jing_sockets.iterdir()) == []
 
 
-def test_two_starts_compiling_at_once_share_one_folder(place: Path) -> None:
-    place.mkdir(parents=True)
-    killed = place / "classes-0123456789abcdef.x1y2.new"  # a compilation killed long ago
+def test_two_starts_compiling_at_once_share_one_folder(jing_sockets: Path) -> None:
+    jing_sockets.mkdir(parents=True)
+    killed = jing_sockets / "classes-0123456789abcdef.x1y2.new"  # a compilation killed long ago
     killed.mkdir()
     (killed / "JingServer.class").write_bytes(b"")  # half written
     os.utime(killed, (time.time() - server_classes.STALE - 5,) * 2)
-    recent = place / "classes-0123456789abcdef.z3.new"  # one that may still be running
+    recent = jing_sockets / "classes-0123456789abcdef.z3.new"  # one that may still be running
     recent.mkdir()
     results: list[Path | None] = []
     starts = [
         threading.Thread(
-            target=lambda: results.append(server_classes.compiled(*runner_and_jar(), place))
+            target=lambda: results.append(server_classes.compiled(*runner_and_jar(), jing_sockets))
         )
         for _ in range(2)
     ]
@@ -128,6 +100,6 @@ def test_two_starts_compiling_at_once_share_one_folder(place: Path) -> None:
     for start in starts:
         start.join()
     recent.rmdir()
-    (classes,) = place.iterdir()
+    (classes,) = jing_sockets.iterdir()
     assert results == [classes, classes]
     assert (classes / "JingServer.class").is_file()
