@@ -30,6 +30,8 @@ SOURCE = Path(__file__).with_name("JingServer.java")
 MAIN_CLASS = "JingServer"
 #: Seconds after which a compilation still being written is a killed one's, and removed.
 STALE = 3600
+#: Seconds after which classes no start has used (another Java, jar or source) are removed.
+UNUSED = 7 * 24 * 3600
 #: javac's own JVM on two cores: the client compiler and the serial collector (0.9 → 0.65 s).
 _JAVAC_OPTIONS = ["-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", "-nowarn"]
 
@@ -52,6 +54,8 @@ def compiled(runner: str, jing_jar: Path, place: Path) -> Path | None:
     key = digest(source, java, stamp(java), str(javac), stamp(str(javac)), jar, stamp(jar))
     target = place / f"classes-{key[:16]}"
     if (target / f"{MAIN_CLASS}.class").is_file():
+        with contextlib.suppress(OSError):
+            os.utime(target)  # its last use: folders unused for UNUSED are removed
         return target
     if not javac.is_file():
         return None
@@ -73,8 +77,10 @@ def compiled(runner: str, jing_jar: Path, place: Path) -> Path | None:
 
 
 def _remove_stale(place: Path) -> None:
-    """Remove what compilations killed before their rename left behind."""
-    for left in place.glob("classes-*.new"):
+    """Remove what compilations killed before their rename left behind, and the classes
+    of other Javas, jars or sources that no start has used for a week."""
+    for left in place.glob("classes-*"):
         with contextlib.suppress(OSError):
-            if time.time() - left.stat().st_mtime > STALE:
+            age = time.time() - left.stat().st_mtime
+            if age > (STALE if left.name.endswith(".new") else UNUSED):
                 shutil.rmtree(left)

@@ -3,7 +3,8 @@
 The data: the demo with an element its schema does not allow and a file that is
 not XML, validated by a server started from compiled classes, by one started
 through a ``java`` with no ``javac`` beside it, and by batch jing; a server source
-that does not compile; two starts compiling at once.
+that does not compile; two starts compiling at once, beside a compilation killed an
+hour ago and classes no start has used for a week.
 """
 
 from __future__ import annotations
@@ -80,7 +81,9 @@ def test_a_source_that_does_not_compile_leaves_nothing(
     assert list(jing_sockets.iterdir()) == []
 
 
-def test_two_starts_compiling_at_once_share_one_folder(jing_sockets: Path) -> None:
+def test_two_starts_compiling_at_once_share_one_folder_and_clear_what_is_stale(
+    jing_sockets: Path,
+) -> None:
     jing_sockets.mkdir(parents=True)
     killed = jing_sockets / "classes-0123456789abcdef.x1y2.new"  # a compilation killed long ago
     killed.mkdir()
@@ -88,6 +91,11 @@ def test_two_starts_compiling_at_once_share_one_folder(jing_sockets: Path) -> No
     os.utime(killed, (time.time() - server_classes.STALE - 5,) * 2)
     recent = jing_sockets / "classes-0123456789abcdef.z3.new"  # one that may still be running
     recent.mkdir()
+    unused = jing_sockets / "classes-fedcba9876543210"  # another jar's, unused for a week
+    unused.mkdir()
+    os.utime(unused, (time.time() - server_classes.UNUSED - 5,) * 2)
+    used = jing_sockets / "classes-0011223344556677"  # another jar's, used this week
+    used.mkdir()
     results: list[Path | None] = []
     starts = [
         threading.Thread(
@@ -99,7 +107,9 @@ def test_two_starts_compiling_at_once_share_one_folder(jing_sockets: Path) -> No
         start.start()
     for start in starts:
         start.join()
+    assert set(jing_sockets.iterdir()) == {*results, recent, used}
     recent.rmdir()
+    used.rmdir()
     (classes,) = jing_sockets.iterdir()
     assert results == [classes, classes]
     assert (classes / "JingServer.class").is_file()
