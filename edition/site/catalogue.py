@@ -146,6 +146,8 @@ class Catalogue:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
+        #: Whether the orders' ranks are those of the documents in (``index``).
+        self._ranked = False
 
     @cached_property
     def totals(self) -> Totals:
@@ -154,6 +156,7 @@ class Catalogue:
 
     def add(self, position: int, job: str, summary: DocumentSummary) -> None:
         """Store a document's summary at its place in the edition's order."""
+        self._ranked = False
         self.db.execute(
             "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -194,6 +197,7 @@ class Catalogue:
         from table to table in SQL, in one pass each: no summary is decoded.
         """
         db = self.db
+        self._ranked = False
         if (
             db.execute("SELECT name FROM temp.sqlite_master WHERE name = 'moved'").fetchone()
             is None
@@ -217,20 +221,35 @@ class Catalogue:
         db.execute("DROP TABLE temp.moved")
 
     def index(self) -> None:
-        """Index every order once all documents are in: lists then read in order, unsorted."""
+        """Rank every order once all documents are in (a table of its own: rank → position,
+        ranks from 1), so that a page of a list starts at its rank instead of stepping over
+        the ranks before it (``LIMIT … OFFSET`` is quadratic over a list's pages).
+        ``documents`` does it first when documents came in since."""
         for name, order in _ORDERS.items():
-            if order != "position":
-                self.db.execute(
-                    f"CREATE INDEX IF NOT EXISTS documents_{name} ON documents ({order})"
-                )
+            table = f"order_{name}"
+            # Names and orders are this module's constants (never input). The rows go in
+            # sorted, so each one's rowid is its rank (as fast as indexing the order).
+            self.db.execute(f"DROP TABLE IF EXISTS {table}")
+            self.db.execute(
+                f"CREATE TABLE {table} (rank INTEGER PRIMARY KEY, position INTEGER NOT NULL)"
+            )
+            self.db.execute(
+                f"INSERT INTO {table} (position) "  # noqa: S608
+                f"SELECT position FROM documents ORDER BY {order}"
+            )
         self.db.execute("CREATE INDEX IF NOT EXISTS documents_slugs ON documents (slug || '/')")
+        self._ranked = True
 
     def documents(self, order: str = "edition", offset: int = 0, limit: int = -1) -> DocumentList:
         """The documents in the edition's order or a list's (``pages.SORTS`` keys, ``newest``).
 
         ``offset`` and ``limit`` (-1: to the end) cut out one page of that order.
         """
-        return DocumentList(self.db, _ORDERS[order], offset, limit)
+        if order not in _ORDERS:
+            raise KeyError(order)
+        if not self._ranked:  # documents came in since: rank them first
+            self.index()
+        return DocumentList(self.db, f"order_{order}", offset, limit)
 
     def mentions(self, entity: str) -> MentionList:
         """Every (document, mention) naming an entity, in the edition's order."""
@@ -306,19 +325,23 @@ class DocumentList(Lazy):
     """Document summaries in one order, all of them or a window (one page of a list)."""
 
     def __init__(
-        self, db: sqlite3.Connection, order: str, offset: int = 0, limit: int = -1
+        self, db: sqlite3.Connection, ranks: str, offset: int = 0, limit: int = -1
     ) -> None:
         super().__init__(db)
-        self.order, self.offset, self.limit = order, offset, limit
+        #: The table ranking the documents in this order (``Catalogue.index``).
+        self.ranks, self.offset, self.limit = ranks, offset, limit
 
     def _select(self, columns: str, limit: int = -1, offset: int = 0) -> sqlite3.Cursor:
         """``columns`` of the documents in this order, from ``offset`` inside the window."""
         if self.limit >= 0:
             room = max(self.limit - offset, 0)
             limit = room if limit < 0 else min(limit, room)
-        # The order is one of ``_ORDERS`` (never input): it cannot be a parameter.
-        query = f"SELECT {columns} FROM documents ORDER BY {self.order} LIMIT ? OFFSET ?"  # noqa: S608
-        return self.db.execute(query, (limit, self.offset + offset))
+        # The table is one of ``Catalogue.index``'s (never input): it cannot be a parameter.
+        query = (
+            f"SELECT {columns} FROM {self.ranks} AS o JOIN documents USING (position) "  # noqa: S608
+            "WHERE o.rank > ? ORDER BY o.rank LIMIT ?"
+        )
+        return self.db.execute(query, (self.offset + offset, limit))
 
     def rows(self, limit: int = -1, offset: int = 0) -> Iterator[DocumentSummary]:
         for data, hashed in self._select("data, digest", limit, offset):

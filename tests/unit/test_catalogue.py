@@ -60,7 +60,7 @@ def python_sorted(documents: list[DocumentSummary], key: str) -> list[DocumentSu
     return sorted(documents, key=lambda d: (value(d) == "", value(d).lower(), d.date, d.id))
 
 
-@pytest.mark.parametrize("indexed", [True, False], ids=["indexed", "sorted"])
+@pytest.mark.parametrize("indexed", [True, False], ids=["indexed", "ranked-when-read"])
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
@@ -79,7 +79,12 @@ def test_every_order_is_pythons_sorted(indexed: bool, rows: list[tuple[str, str,
     assert [d.id for d in catalogue.documents()] == ids  # the edition's order
     for key in ("date", "title", "kind", "archive", "classification"):
         listed = catalogue.documents(key)
-        assert [d.id for d in listed] == [d.id for d in python_sorted(documents, key)], key
+        expected = [d.id for d in python_sorted(documents, key)]
+        assert [d.id for d in listed] == expected, key
+        for offset in range(0, len(documents) + 1, 7):  # the pages of a list, 7 a page
+            window = catalogue.documents(key, offset, 7)
+            assert [d.id for d in window] == expected[offset : offset + 7], (key, offset)
+            assert list(window.digests()) == [d.digest for d in window]
     newest = sorted(documents, key=lambda d: (d.date, d.id), reverse=True)
     assert [d.id for d in catalogue.documents("newest")] == [d.id for d in newest]
 
@@ -95,6 +100,15 @@ def test_lists_behave_as_sequences() -> None:
     with pytest.raises(IndexError):
         listed[30]
     assert not catalogue_of([]).documents()
+
+
+def test_documents_added_after_a_list_was_read_are_ranked() -> None:
+    documents = [summary(f"d{n}", f"Title {n}", f"19{n:02d}", "memo", "") for n in range(5)]
+    catalogue = catalogue_of(documents[1:])
+    assert [d.id for d in catalogue.documents("title")] == ["d1", "d2", "d3", "d4"]
+    catalogue.add(4, "job", documents[0])
+    assert [d.id for d in catalogue.documents("title")] == ["d0", "d1", "d2", "d3", "d4"]
+    assert [d.id for d in catalogue.documents("title", 3, 2)] == ["d3", "d4"]
 
 
 def test_mentions_methods_and_totals() -> None:
