@@ -84,11 +84,13 @@ def demo(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Benchmark validation (jing against lxml, files/s), then the build (floor, build, Pagefind,
-    memory at scale, rebuilds). Arguments go to both scripts: --runs N, --quick (a smoke run),
-    --scales 1,4,16 (build only)."""
+    memory at scale, rebuilds), then the documents list's pages at sizes beyond the build's.
+    Arguments go to every script: --runs N, --quick (a smoke run), --scales 1,4,16 (build
+    only), --sizes 25000,100000 (list pages only)."""
     install(session, "test")
     session.run("python", "benchmarks/bench_validation.py", *session.posargs)
     session.run("python", "benchmarks/bench_build.py", *session.posargs)
+    session.run("python", "benchmarks/bench_list_pages.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)
