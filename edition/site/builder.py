@@ -569,8 +569,7 @@ class _Build:
         page("404.html", "404.html", root=urlsplit(edition.base_url).path.rstrip("/") + "/")
         for relative, source in _static_files(project).items():
             made[relative] = writer.copy(relative, source, old_files.get(relative))
-        outputs_key = digest(shared_key, documents.digest)
-        made |= self.edition_outputs(outputs_key, previous, state, writer, old_files)
+        made |= self.edition_outputs(shared_key, previous, state, writer, old_files)
         document_pages = (f"documents/{slug}/" for slug in catalogue.slugs())
         for relative, data in pages.sitemaps(edition.base_url, sitemap, document_pages).items():
             made[relative] = writer.put(relative, data, old_files.get(relative))
@@ -581,7 +580,7 @@ class _Build:
 
     def edition_outputs(
         self,
-        key: str,
+        shared_key: str,
         previous: PreviousState,
         state: NewState,
         writer: SiteWriter,
@@ -589,32 +588,40 @@ class _Build:
     ) -> dict[str, str]:
         """The outputs' edition-wide files (feed, DTS collection): path → content hash.
 
-        They are made from the summaries alone, so when ``key`` (the shared key and
-        every summary in the edition's order) is the last build's and its files are
-        all there, they are the last build's, not remade.
+        Each output's files are made from what ``Catalogue.output_digest`` hashes, so
+        when that hash and the shared key are the last build's and its files are all
+        there, they are the last build's, not remade: a corrected word remakes neither
+        the feed nor the DTS collection.
         """
         try:
             last = orjson.loads(previous.value(_OUTPUTS) or "{}") if writer.incremental else {}
         except orjson.JSONDecodeError:
             last = {}
-        last_files = last.get("files") if isinstance(last, dict) else None
+        catalogue = state.catalogue
         made: dict[str, str] = {}
-        if (
-            isinstance(last_files, list)
-            and last.get("key") == key
-            and all(relative in old_files for relative in last_files)
-        ):
-            made = {relative: old_files[relative] for relative in last_files}
-        else:
-            catalogue = state.catalogue
-            for output in SITE_OUTPUTS.values():
+        kept: dict[str, dict[str, object]] = {}
+        for name, output in SITE_OUTPUTS.items():
+            key = digest(shared_key, name, catalogue.output_digest(name))
+            before = last.get(name) if isinstance(last, dict) else None
+            files = before.get("files") if isinstance(before, dict) else None
+            own: dict[str, str] = {}
+            if (
+                isinstance(files, list)
+                and before is not None
+                and before.get("key") == key
+                and all(relative in old_files for relative in files)
+            ):
+                own = {relative: old_files[relative] for relative in files}
+            else:
                 for relative, data in output.edition(self.project, catalogue):
                     current = old_files.get(relative)
                     if isinstance(data, bytes):
-                        made[relative] = writer.put(relative, data, current)
+                        own[relative] = writer.put(relative, data, current)
                     else:
-                        made[relative] = writer.put_chunks(relative, data(), current)
-        state.set(_OUTPUTS, orjson.dumps({"key": key, "files": sorted(made)}).decode())
+                        own[relative] = writer.put_chunks(relative, data(), current)
+            kept[name] = {"key": key, "files": sorted(own)}
+            made |= own
+        state.set(_OUTPUTS, orjson.dumps(kept).decode())
         return made
 
     def fingerprint(self, context: dict[str, object]) -> str:

@@ -16,6 +16,7 @@ build's catalogue in SQL (``carry_over``), without decoding them.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -267,6 +268,19 @@ class Catalogue:
         """Every document's slug, in the order of their pages' paths (``slug/``)."""
         for (slug,) in self.db.execute("SELECT slug FROM documents ORDER BY slug || '/'"):
             yield slug
+
+    def output_digest(self, name: str) -> str:
+        """A hash of what an output's edition-wide files are made of: each document's id,
+        slug, title, date and record of that output (``doc.outputs[name]``), in the
+        edition's order. Read in SQL: no summary is decoded."""
+        rows = self.db.execute(
+            "SELECT id, slug, title, date, json_extract(data, ?) FROM documents ORDER BY position",
+            (f'$.outputs."{name}"',),
+        )
+        hashed = hashlib.blake2b(digest_size=16)
+        for row in rows:  # one at a time: the records of all documents are as large as the edition
+            hashed.update(orjson.dumps(row))
+        return hashed.hexdigest()
 
     def count(self, having: str = "") -> int:
         """How many documents there are (``having``: with a record of that output)."""

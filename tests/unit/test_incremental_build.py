@@ -195,10 +195,11 @@ def test_one_changed_document_rewrites_only_its_own_files(edition: Path) -> None
     assert [path for path in changed if slug not in path] == []
 
 
-def test_edition_wide_outputs_are_remade_only_when_a_summary_changed(
+def test_each_edition_wide_output_is_remade_only_when_what_it_shows_changed(
     edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The feed and the DTS collection come from the summaries: a text edit keeps them."""
+    """The feed and the DTS collection come from the summaries: a text edit keeps both, a
+    keyword remakes the feed alone."""
     made: list[str] = []
     for output in builder.SITE_OUTPUTS.values():
         original = output.edition
@@ -220,6 +221,12 @@ def test_edition_wide_outputs_are_remade_only_when_a_summary_changed(
     built, _ = incremental_build(edition)
     assert made == ["dts", "atom"]
     assert b"Second, revised" in built["feed.xml"]
+    assert built == clean_build(edition, tmp_path / "clean")
+    made.clear()  # a keyword: in the feed's categories, not in the collection
+    _replace(edition / "tei" / REPORT, "<term>Japan</term>", "<term>Japan</term><term>Fish</term>")
+    built, _ = incremental_build(edition)
+    assert made == ["atom"]
+    assert b'<category term="Fish"/>' in built["feed.xml"]
     assert built == clean_build(edition, tmp_path / "clean")
 
 
