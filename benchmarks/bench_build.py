@@ -27,8 +27,9 @@ from this run, as the median of ``--runs`` runs with the min–max range:
   and with the jing server that outlives each ``edition build`` (``jing_daemon``);
 - per multiple of the corpus (``--scales``), one full build in a child process (all
   cores): seconds, seconds per 1,000 documents, peak RSS of the build process and of its
-  children (pool workers and the jing JVM), the nothing-changed rebuild and the
-  edition-wide step;
+  children (pool workers and the jing JVM), the nothing-changed rebuild, the rebuild
+  after a paragraph was appended to one document (validate + site, jing started for
+  it) and the edition-wide step;
 - the growth of build time and memory from the smallest to the largest scale, and what
   remains single-threaded.
 
@@ -339,19 +340,29 @@ def ram_disk(folder: Path, runs: int, cores: int) -> None:
 
 
 def child(folder: Path) -> None:
-    """One full build (all cores) and one nothing-changed rebuild in this (child) process;
-    the times and peak RSS as JSON."""
+    """One full build (all cores), one nothing-changed rebuild and one after a paragraph
+    was appended to one document, in this (child) process; the times and peak RSS (of
+    the full build) as JSON."""
     time_edition_wide()
     first = build(folder, default_jobs(), full=True)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     again = build(folder, default_jobs(), full=False)
+    files = sorted((folder / "tei").glob("*.xml"))
+    changed = files[len(files) // 2]
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("</body>", "<p>edit</p></body>", 1), encoding="utf-8")
+    try:
+        one = build(folder, default_jobs(), full=False)
+    finally:
+        changed.write_text(text, encoding="utf-8")
     print(
         json.dumps(
             {
                 **asdict(first),
                 "seconds": first.total,
                 "rebuild_site": again.site,
+                "one_changed": one.total,
                 "rss_kib": own,
                 "children_rss_kib": kids,
             }
@@ -373,7 +384,8 @@ def in_child(folder: Path) -> dict[str, Any]:
 def scale_table(scales: list[int], folder: Path, count: int, args: argparse.Namespace) -> None:
     """One full build per multiple of the corpus, each in a child process; the growth."""
     print(
-        "scale  documents     build  s/1000 docs  peak RSS  children RSS  rebuild  edition-wide",
+        "scale  documents     build  s/1000 docs  peak RSS  children RSS  rebuild  one changed"
+        "  edition-wide",
         flush=True,
     )
     got: dict[int, dict[str, Any]] = {}
@@ -388,7 +400,8 @@ def scale_table(scales: list[int], folder: Path, count: int, args: argparse.Name
             f"{scale:>4}×  {documents:>9}  {found['seconds']:6.1f} s  "
             f"{found['seconds'] / documents * 1000:9.2f} s  "
             f"{found['rss_kib'] / 1024:5.0f} MiB  {found['children_rss_kib'] / 1024:8.0f} MiB  "
-            f"{found['rebuild_site']:5.2f} s  " + (f"{wide:8.2f} s" if wide is not None else "—"),
+            f"{found['rebuild_site']:5.2f} s  {found['one_changed']:9.2f} s  "
+            + (f"{wide:8.2f} s" if wide is not None else "—"),
             flush=True,
         )
         if scale > 1:
