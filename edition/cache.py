@@ -30,7 +30,7 @@ FORMAT = 2
 _RACY = 2.0
 #: Seconds to wait for a cache file another run is writing before going on without it.
 BUSY_WAIT = 10.0
-#: Entries read are marked as used this many at a time (one statement, not one per read).
+#: Entries read are noted as used this many at a time (one statement, not one per read).
 TOUCHED = 10_000
 #: Keys looked up by one query of ``CacheTable.get_many``.
 BATCH = 1_000
@@ -100,8 +100,8 @@ class Cache:
         self._dirty: set[str] = set()
         self._complete: set[str] = set()
         self._run = time.time_ns()
-        #: Entries read in this run and not yet marked so (see ``_touch``).
-        self._touched: list[tuple[int, str, str]] = []
+        #: Entries read in this run and not yet noted so (see ``_touch``).
+        self._touched: list[tuple[str, str]] = []
 
     @property
     def enabled(self) -> bool:
@@ -135,8 +135,12 @@ class Cache:
         if self._db is None:
             return
         try:
-            for name in sorted(self._complete):
-                db.execute("DELETE FROM entries WHERE tbl = ? AND run <> ?", (name, self._run))
+            for name in sorted(self._complete):  # neither written nor read in this run
+                db.execute(
+                    "DELETE FROM entries WHERE tbl = ? AND run <> ?"
+                    " AND key NOT IN (SELECT key FROM temp.touched WHERE tbl = ?)",
+                    (name, self._run, name),
+                )
             db.commit()
         except sqlite3.OperationalError:
             self._give_up()
@@ -158,8 +162,9 @@ class Cache:
         self.close()
 
     def _touch(self, table: str, key: str) -> None:
-        """Keep an entry that was read (marked with this run, in batches of ``TOUCHED``)."""
-        self._touched.append((self._run, table, key))
+        """Keep an entry that was read (noted in a temporary table, ``TOUCHED`` at a time:
+        rewriting each entry's row to mark it costs six times as much)."""
+        self._touched.append((table, key))
         if len(self._touched) >= TOUCHED:
             self._mark_touched()
 
@@ -169,7 +174,7 @@ class Cache:
             self._touched.clear()
             return
         try:
-            db.executemany("UPDATE entries SET run = ? WHERE tbl = ? AND key = ?", self._touched)
+            db.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?, ?)", self._touched)
         except sqlite3.OperationalError:
             self._give_up()
         self._touched.clear()
@@ -212,6 +217,10 @@ def _open(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=BUSY_WAIT)
     try:
         db.executescript(_TABLES)
+        db.execute(  # the entries read by this run, which ``save`` keeps
+            "CREATE TEMP TABLE IF NOT EXISTS touched"
+            " (tbl TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (tbl, key)) WITHOUT ROWID"
+        )
         found = dict(db.execute("SELECT name, value FROM meta").fetchall())
         if found != {"format": str(FORMAT), "tool": tool_digest()}:
             db.execute("DELETE FROM entries")
