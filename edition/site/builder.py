@@ -603,11 +603,11 @@ class _Build:
         for name, output in SITE_OUTPUTS.items():
             key = digest(shared_key, name, catalogue.output_digest(name))
             before = last.get(name) if isinstance(last, dict) else None
-            files = before.get("files") if isinstance(before, dict) else None
+            before = before if isinstance(before, dict) else {}  # none, or damaged
+            files = before.get("files")
             own: dict[str, str] = {}
             if (
                 isinstance(files, list)
-                and before is not None
                 and before.get("key") == key
                 and all(relative in old_files for relative in files)
             ):
