@@ -45,6 +45,12 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 def digest(*parts: bytes | str) -> str:
     """A short content hash (BLAKE2b, 128 bits) of the parts, in order."""
+    return digest_of(parts)
+
+
+def digest_of(parts: Iterable[bytes | str]) -> str:
+    """``digest`` of parts taken one at a time: a generator as large as the edition (a
+    part per document) is hashed without being held whole, as ``digest(*parts)`` would."""
     hasher = hashlib.blake2b(digest_size=16)
     for part in parts:
         data = part.encode("utf-8") if isinstance(part, str) else part

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from edition import __version__, clock
-from edition.cache import Cache, digest, file_digests, json_digest, tool_digest
+from edition.cache import Cache, digest, digest_of, file_digests, json_digest, tool_digest
 from edition.diagnostics import Diagnostic, Location, Reporter, error, info
 from edition.errors import ConfigError, EditionError
 from edition.executors import Executor, SerialExecutor
@@ -734,7 +734,7 @@ def _pager_parts(neighbour: Neighbour | None) -> tuple[str, ...]:
 
 def _html_digest(files: dict[str, str]) -> str:
     """One hash of a job's HTML pages (what the search index reads)."""
-    return digest(*(f"{k}\0{v}" for k, v in sorted(files.items()) if k.endswith(".html")))
+    return digest_of(f"{k}\0{v}" for k, v in sorted(files.items()) if k.endswith(".html"))
 
 
 def _static_files(project: Project) -> dict[str, Path]:

@@ -16,7 +16,6 @@ build's catalogue in SQL (``carry_over``), without decoding them.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from typing import Any, overload
 import orjson
 from markupsafe import Markup, escape
 
-from edition.cache import digest
+from edition.cache import digest_of
 from edition.render.behaviours import Mention
 from edition.site.documents import DocumentSummary
 from edition.site.metadata import year_of
@@ -277,10 +276,7 @@ class Catalogue:
             "SELECT id, slug, title, date, json_extract(data, ?) FROM documents ORDER BY position",
             (f'$.outputs."{name}"',),
         )
-        hashed = hashlib.blake2b(digest_size=16)
-        for row in rows:  # one at a time: the records of all documents are as large as the edition
-            hashed.update(orjson.dumps(row))
-        return hashed.hexdigest()
+        return digest_of(orjson.dumps(row) for row in rows)
 
     def count(self, having: str = "") -> int:
         """How many documents there are (``having``: with a record of that output)."""
@@ -311,7 +307,7 @@ class Lazy(Sequence[Any]):
 
     @cached_property
     def digest(self) -> str:
-        return digest(*self.digests())
+        return digest_of(self.digests())
 
     def __len__(self) -> int:
         return self.length

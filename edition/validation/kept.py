@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from edition.cache import Cache, CacheTable, digest
+from edition.cache import Cache, CacheTable, digest, digest_of
 from edition.diagnostics import Diagnostic, Reporter
 
 #: The cache table of kept runs.
@@ -80,7 +80,7 @@ class Record:
 
 def layout(files: Sequence[tuple[str, str, bool]]) -> str:
     """A hash of what a run checks: each file's shown path, path and whether only indexed."""
-    return digest(*(f"{shown}\0{path}\0{index_only}" for shown, path, index_only in files))
+    return digest_of(f"{shown}\0{path}\0{index_only}" for shown, path, index_only in files)
 
 
 def index_digest(index: dict[str, Any] | None) -> str:

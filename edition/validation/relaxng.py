@@ -19,7 +19,7 @@ CODE = "V310"
 def compiled(schema: Path) -> etree.RelaxNG:
     """The compiled schema, cached per process until it or a file it includes changes
     (tei_all takes seconds)."""
-    return _compiled(schema, schema_files.stamps(schema_files.files(schema)))
+    return _compiled(schema, schema_files.stamps_of(schema))
 
 
 @lru_cache(maxsize=8)

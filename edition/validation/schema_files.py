@@ -35,10 +35,24 @@ _digests: dict[str, tuple[tuple[tuple[int, int], ...], str]] = {}
 def files(schema: Path) -> list[Path]:
     """The schema, then every file it includes at any depth, each once (missing ones too:
     the validator reports them)."""
+    return _current(schema)[0]
+
+
+def stamps_of(schema: Path) -> tuple[tuple[int, int], ...]:
+    """The ``file_stamp`` of each of the schema's ``files`` now (what compiled schemas are
+    kept by)."""
+    return _current(schema)[1]
+
+
+def _current(schema: Path) -> tuple[list[Path], tuple[tuple[int, int], ...]]:
+    """The schema's files and their stamps, each file stamped once; its references read
+    again only when one of them changed."""
     key = str(schema.absolute())
     known = _known.get(key)
-    if known is not None and stamps(known[1]) == known[0]:
-        return known[1]
+    if known is not None:
+        now = _stamps(known[1])
+        if now == known[0]:
+            return known[1], now
     found: list[Path] = []
     seen: set[str] = set()
     todo = [Path(key)]
@@ -49,11 +63,12 @@ def files(schema: Path) -> list[Path]:
         seen.add(str(path))
         found.append(path)
         todo += [Path(os.path.normpath(path.parent / href)) for href in _references(path)]
-    _known[key] = (stamps(found), found)
-    return found
+    now = _stamps(found)
+    _known[key] = (now, found)
+    return found, now
 
 
-def stamps(paths: list[Path]) -> tuple[tuple[int, int], ...]:
+def _stamps(paths: list[Path]) -> tuple[tuple[int, int], ...]:
     """Each file's ``file_stamp``."""
     return tuple(file_stamp(path) for path in paths)
 
@@ -71,8 +86,7 @@ def file_stamp(path: Path) -> tuple[int, int]:
 def content_digest(schema: Path) -> str:
     """A hash of the contents of the schema and of every file it includes (read again only
     when one of them changed: a run asks for it for its cache key and for its jing)."""
-    key, found = str(schema.absolute()), files(schema)
-    now = stamps(found)
+    key, (found, now) = str(schema.absolute()), _current(schema)
     known = _digests.get(key)
     if known is not None and known[0] == now:
         return known[1]

@@ -19,7 +19,7 @@ CODE = "V400"
 
 def compiled(path: Path) -> isoschematron.Schematron:
     """The compiled Schematron, cached per process until it or a file it includes changes."""
-    return _compiled(path, schema_files.stamps(schema_files.files(path)))
+    return _compiled(path, schema_files.stamps_of(path))
 
 
 @lru_cache(maxsize=8)
