@@ -452,7 +452,6 @@ class _Build:
                 if shown not in current:  # its file is gone: so are its pages
                     removed += record["digests"]
         state.carry_over(previous)
-        catalogue.index()
         self.result.documents = catalogue.count()
         self.result.pages += self.result.documents
         return removed, html.hexdigest()
@@ -472,12 +471,20 @@ class _Build:
         """Every page built from many documents, the static files, outputs and the sitemap.
 
         The documents are read from the catalogue one at a time, and pages are
-        written as they render: nothing here holds the whole edition. Returns a
-        hash line for each HTML page (for the search index).
+        written as they render: nothing here holds the whole edition. When what they
+        are made of is the last build's (a corrected word), they are its pages, not
+        looked at (``kept_edition_pages``). Returns a hash line for each HTML page
+        (for the search index).
         """
         project = self.project
         edition = project.settings.edition
         catalogue = state.catalogue
+        made_of = digest(shared_key, str(introduction), catalogue.content_digest())
+        state.set(_EDITION_WIDE, made_of)
+        if writer.incremental and previous.value(_EDITION_WIDE) == made_of:
+            kept = self.kept_edition_pages(previous, state)
+            if kept is not None:
+                return kept
         env = templates.cached_environment(
             tuple(project.template_dirs), shared_key, self.compiled_templates
         )
@@ -576,7 +583,28 @@ class _Build:
         removed += [relative for relative in old_files if relative not in made]
         state.files(made)
         state.pages(fingerprints)
-        return [f"{k}\0{v}" for k, v in sorted(made.items()) if k.endswith(".html")]
+        state.set(_TOTALS, orjson.dumps(catalogue.totals.to_data()).decode())
+        state.set(_EDITION_PAGES, str(len(fingerprints)))
+        return _html_lines(made)
+
+    def kept_edition_pages(self, previous: PreviousState, state: NewState) -> list[str] | None:
+        """The last build's edition-wide pages and files, taken as they are: what they are
+        made of has not changed. None: its record of them is incomplete (build them)."""
+        try:
+            totals = Totals.from_data(orjson.loads(previous.value(_TOTALS)))
+            count = int(previous.value(_EDITION_PAGES))
+        except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError):
+            return None
+        made, fingerprints = previous.files(), previous.pages()
+        if count != len(fingerprints):
+            return None
+        state.catalogue.use_totals(totals)
+        state.files(made)
+        state.pages(fingerprints)
+        for name in (_OUTPUTS, _TOTALS, _EDITION_PAGES):
+            state.set(name, previous.value(name))
+        self.result.pages += count
+        return _html_lines(made)
 
     def edition_outputs(
         self,
@@ -705,6 +733,11 @@ class _Build:
 
 #: The state's value naming the outputs' edition-wide files and what they were made of.
 _OUTPUTS = "outputs"
+#: The state's values: a hash of what the edition-wide pages and files were made of, the
+#: catalogue's totals and how many edition-wide pages there are (``kept_edition_pages``).
+_EDITION_WIDE = "edition-wide"
+_TOTALS = "totals"
+_EDITION_PAGES = "edition-pages"
 
 
 class _BuildFailed(Exception):
@@ -730,6 +763,11 @@ def _make_unique(entries: list[_Entry], edition_slug: str) -> None:
 def _pager_parts(neighbour: Neighbour | None) -> tuple[str, ...]:
     """What a render key holds of a pager neighbour (a NUL, which no slug holds, for none)."""
     return ("\0",) if neighbour is None else (neighbour.slug, neighbour.title)
+
+
+def _html_lines(files: dict[str, str]) -> list[str]:
+    """A line for each HTML page of the edition-wide files (for the search index's key)."""
+    return [f"{k}\0{v}" for k, v in sorted(files.items()) if k.endswith(".html")]
 
 
 def _html_digest(files: dict[str, str]) -> str:

@@ -108,6 +108,30 @@ class Totals:
         found.refused = [link for (link,) in db.execute(_REFUSED)]
         return found
 
+    def to_data(self) -> dict[str, Any]:
+        """The totals as JSON data (``from_data`` reads them back)."""
+        return {
+            "used": {key: sorted(values) for key, values in self.used.items()},
+            "kinds": sorted(self.kinds),
+            "classifications": sorted(self.classifications),
+            "years": sorted(self.years),
+            "fallbacks": self.fallbacks,
+            "fallback_files": self.fallback_files,
+            "refused": self.refused,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Totals:
+        return cls(
+            {key: set(values) for key, values in data["used"].items()},
+            set(data["kinds"]),
+            set(data["classifications"]),
+            set(data["years"]),
+            dict(data["fallbacks"]),
+            {name: dict(users) for name, users in data["fallback_files"].items()},
+            list(data["refused"]),
+        )
+
     def users(self, name: str) -> list[str]:
         """The files that rendered an element generically, in the edition's order."""
         found = self.fallback_files.get(name, {})
@@ -151,8 +175,20 @@ class Catalogue:
 
     @cached_property
     def totals(self) -> Totals:
-        """What the pages need of all documents together: read once every document is in."""
+        """What the pages need of all documents together: read once every document is in
+        (or those of an identical catalogue, see ``use_totals``)."""
         return Totals.of(self.db)
+
+    def use_totals(self, totals: Totals) -> None:
+        """Take the totals of a catalogue with the same ``content_digest`` (the last build's)."""
+        self.__dict__["totals"] = totals
+
+    def content_digest(self) -> str:
+        """A hash of every document's file, place and summary (its digest), in the edition's
+        order: what every edition-wide page and file is made of, besides what all pages share
+        (the row of the documents list is made of the summary). Read in SQL, not decoded."""
+        rows = self.db.execute("SELECT position, job, digest FROM documents ORDER BY position")
+        return digest_of(f"{position}\0{job}\0{hashed}\0" for position, job, hashed in rows)
 
     def add(self, position: int, job: str, summary: DocumentSummary) -> None:
         """Store a document's summary at its place in the edition's order."""

@@ -237,10 +237,58 @@ def test_a_damaged_record_of_the_outputs_remakes_them(edition: Path, tmp_path: P
     for n, damaged in enumerate(("{not json", '["a list"]', '{"key": 1, "files": "feed.xml"}')):
         with sqlite3.connect(state) as db:
             db.execute("UPDATE meta SET value = ? WHERE name = 'outputs'", (damaged,))
+            # Else the edit below (a summary unchanged) keeps every edition-wide file whole.
+            db.execute("UPDATE meta SET value = '' WHERE name = 'edition-wide'")
         db.close()
         # A change (a comment), so that the build is not skipped as unchanged.
         _replace(edition / "tei" / REPORT, "</body>", f"<!-- {n} --></body>")
         built, _ = incremental_build(edition)
+        assert built == clean_build(edition, tmp_path / "clean")
+
+
+def test_a_corrected_word_keeps_every_edition_wide_page_without_looking_at_it(
+    edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No summary changed: the lists, indexes, feed and sitemap are the last build's, neither
+    rendered nor fingerprinted; a title edit renders them; a damaged record of them is
+    not taken."""
+    rendered: list[str] = []
+    fingerprinted: list[object] = []
+    generate, fingerprint = builder.templates.generate, builder._Build.fingerprint
+
+    def counted(env, template, *args, **kwargs):  # type: ignore[no-untyped-def]
+        rendered.append(kwargs["page_path"])
+        return generate(env, template, *args, **kwargs)
+
+    def counted_fingerprint(self, context):  # type: ignore[no-untyped-def]
+        fingerprinted.append(context)
+        return fingerprint(self, context)
+
+    monkeypatch.setattr(builder.templates, "generate", counted)
+    monkeypatch.setattr(builder._Build, "fingerprint", counted_fingerprint)
+    first, _ = incremental_build(edition)
+    assert "documents/by-title/page-3/index.html" in rendered
+    rendered.clear()
+    fingerprinted.clear()
+    EDITS["paragraph"](edition)  # a paragraph more in the report: its summary stays the same
+    built, written = incremental_build(edition)
+    assert (rendered, fingerprinted) == ([], [])
+    assert 0 < written < len(first)
+    assert built == clean_build(edition, tmp_path / "clean")
+    EDITS["title"](edition)
+    built, _ = incremental_build(edition)
+    assert "index.html" in rendered
+    assert b"Second, revised" in built["documents/index.html"]
+    assert built == clean_build(edition, tmp_path / "clean")
+    state = edition / ".edition-cache" / "site.sqlite"
+    for n, (name, damaged) in enumerate((("totals", "{not json"), ("edition-pages", "3"))):
+        with sqlite3.connect(state) as db:
+            db.execute("UPDATE meta SET value = ? WHERE name = ?", (damaged, name))
+        db.close()
+        fingerprinted.clear()
+        _replace(edition / "tei" / REPORT, "</body>", f"<p>{n}</p></body>")
+        built, _ = incremental_build(edition)
+        assert fingerprinted, name  # every edition-wide page looked at again
         assert built == clean_build(edition, tmp_path / "clean")
 
 
