@@ -168,7 +168,9 @@ def report(cache: Cache, run_key: str, reporter: Reporter) -> bool:
     """Report the diagnostics of the run kept as ``run_key``; False when it is not kept.
 
     Nothing is reported unless every entry of the run is there and readable; they
-    are gathered in a reporter of their own first (which spools, as any does).
+    are gathered in a reporter of their own first (which spools, as any does). The
+    run becomes the last one kept, which the next run's ``changes`` are made against
+    (an edit undone, then another edit: only that file is checked again).
     """
     gathered = Reporter()
     try:
@@ -176,6 +178,8 @@ def report(cache: Cache, run_key: str, reporter: Reporter) -> bool:
             gathered.extend(record.found)
     except ValueError:
         return False
+    head = cache.table(RUNS).get(run_key)
+    cache.table(RUNS).put(LAST, {"run": run_key, "layout": head["layout"]})
     reporter.extend(gathered)
     return True
 

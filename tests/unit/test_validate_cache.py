@@ -449,6 +449,32 @@ def test_a_file_changed_without_its_index_is_checked_alone(
     assert "blink" in got
 
 
+def test_after_an_edit_undone_the_next_edit_is_checked_alone(
+    broken: Path, tmp_path: Path, parses: _Parses, monkeypatch
+) -> None:
+    """An edit undone is a run reported whole from the cache; it is then the last run,
+    so a word changed after it is checked alone, not every file across."""
+    cache_dir = tmp_path / "cache"
+    _validate(broken, Cache(cache_dir))
+    path = broken / "tei" / TELEGRAM
+    before = path.read_text(encoding="utf-8")
+    assert _change(broken, "word (same index)")
+    _validate(broken, Cache(cache_dir))
+    path.write_text(before, encoding="utf-8")  # undone: the first run, reported whole
+    parses.names.clear()
+    got = _validate(broken, Cache(cache_dir))
+    assert parses.names == []
+    assert got == _validate(broken, None)
+    across = _CheckedAcross()
+    monkeypatch.setattr(crossdoc, "check_across", across)
+    assert _change(broken, "comment (same index)")
+    parses.names.clear()
+    got = _validate(broken, Cache(cache_dir))
+    assert parses.names == [REPORT]
+    assert across.shown == []
+    assert got == _validate(broken, None)
+
+
 def test_a_file_whose_index_changed_has_every_file_checked_across(
     broken: Path, tmp_path: Path, parses: _Parses, monkeypatch
 ) -> None:
