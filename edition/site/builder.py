@@ -399,7 +399,7 @@ class _Build:
             chunk = files[start : start + CHUNK]
             shown_paths = [self.project.shown(path) for path in chunk]
             known = previous.jobs_of(shown_paths) if writer.incremental else {}
-            reused: list[tuple[str, str, bytes]] = []
+            reused: list[str] = []
             places: dict[str, int] = {}  # of this round's documents, by id
             pages_of: dict[str, str] = {}  # a hash of each job's HTML pages, by file
             for path, shown in zip(chunk, shown_paths, strict=True):
@@ -418,17 +418,17 @@ class _Build:
                 )
                 found = known.get(shown)
                 if found is not None and found[0] == key:
-                    reused.append((shown, key, found[1]))
+                    reused.append(shown)
+                    pages_of[shown] = found[2]
                     continue
                 written = orjson.loads(found[1])["digests"] if found is not None else {}
                 item = RenderItem(str(path), shown, [e.id for e in mine], neighbours, written)
                 todo.append((shown, key, item))
-            if reused:  # their documents are copied from the last catalogue at the end
-                kept = previous.places_of([shown for shown, _, _ in reused])
+            if reused:  # they and their documents are copied from the last state at the end
+                kept = previous.places_of(reused)
                 catalogue.keep((old, places[ident]) for old, ident in kept)
-            for shown, key, stored in reused:
-                state.job(shown, key, stored)
-                pages_of[shown] = _html_digest(orjson.loads(stored)["digests"])
+                state.keep_jobs(reused)
+            for shown in reused:
                 self.advance(shown)
             results = self.executor.map(render_file, shared, [item for _, _, item in todo])
             for (shown, key, item), rendered in zip(todo, results, strict=True):
@@ -440,18 +440,15 @@ class _Build:
                     writer.put(relative, data, item.previous.get(relative))
                 for summary in rendered.summaries:
                     catalogue.add(places[summary.id], shown, summary)
-                record = {"digests": rendered.digests}
-                state.job(shown, key if not rendered.diagnostics else "", orjson.dumps(record))
-                removed += [r for r in item.previous if r not in rendered.digests]
                 pages_of[shown] = _html_digest(rendered.digests)
+                record = orjson.dumps({"digests": rendered.digests})
+                state.job(shown, key if not rendered.diagnostics else "", record, pages_of[shown])
+                removed += [r for r in item.previous if r not in rendered.digests]
             for shown in shown_paths:  # in the files' order, however each job was done
                 html.update(f"{shown}\0{pages_of[shown]}\0".encode())
+        gone = state.carry_over(previous)  # the files of jobs whose source is gone
         if writer.incremental:
-            current = {self.project.shown(p) for p in files}
-            for shown, record in previous.jobs():
-                if shown not in current:  # its file is gone: so are its pages
-                    removed += record["digests"]
-        state.carry_over(previous)
+            removed += gone
         self.result.documents = catalogue.count()
         self.result.pages += self.result.documents
         return removed, html.hexdigest()

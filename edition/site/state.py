@@ -1,6 +1,7 @@
 """What the last build made, in SQLite (``.edition-cache/site.sqlite``), read one job at a time.
 
-One row per render job (its key and the content hash of each file it wrote),
+One row per render job (its key, the content hash of each file it wrote and one
+hash of its HTML pages),
 one per document (its summary, see ``catalogue``), the edition-wide files with
 their hashes, the fingerprints of the edition-wide pages, and a few values. A rebuild looks up
 each job by its file and never loads the whole edition's state; the build
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,9 @@ from edition.site.catalogue import TABLES as CATALOGUE_TABLES
 from edition.site.catalogue import Catalogue
 
 _TABLES = """
-CREATE TABLE jobs (shown TEXT PRIMARY KEY, key TEXT NOT NULL, record BLOB NOT NULL);
+CREATE TABLE jobs (
+    shown TEXT PRIMARY KEY, key TEXT NOT NULL, record BLOB NOT NULL, pages TEXT NOT NULL
+);
 CREATE TABLE files (path TEXT PRIMARY KEY, digest TEXT NOT NULL);
 CREATE TABLE pages (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -54,13 +56,15 @@ class PreviousState:
         """Whether there is a usable description of the site."""
         return self._db is not None
 
-    def jobs_of(self, shown: list[str]) -> dict[str, tuple[str, bytes]]:
-        """Some render jobs' keys and records (JSON), by file, in one query."""
+    def jobs_of(self, shown: list[str]) -> dict[str, tuple[str, bytes, str]]:
+        """Some render jobs' keys, records (JSON) and hashes of their HTML pages, by file,
+        in one query."""
         rows = self._query(
-            "SELECT shown, key, record FROM jobs WHERE shown IN (SELECT value FROM json_each(?))",
+            "SELECT shown, key, record, pages FROM jobs"
+            " WHERE shown IN (SELECT value FROM json_each(?))",
             shown,
         )
-        return {job: (key, record) for job, key, record in rows}
+        return {job: (key, record, pages) for job, key, record, pages in rows}
 
     def places_of(self, shown: list[str]) -> list[tuple[int, str]]:
         """The place and id of some render jobs' documents, in one query."""
@@ -68,13 +72,6 @@ class PreviousState:
             "SELECT position, id FROM documents WHERE job IN (SELECT value FROM json_each(?))",
             shown,
         )
-
-    def jobs(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Every render job's file and record."""
-        if self._db is None:
-            return
-        for shown, record in self._db.execute("SELECT shown, record FROM jobs"):
-            yield shown, orjson.loads(record)
 
     def files(self) -> dict[str, str]:
         """The edition-wide files and their content hashes."""
@@ -120,8 +117,14 @@ class NewState:
         self.set("format", str(FORMAT))
         self.set("tool", tool_digest())
 
-    def job(self, shown: str, key: str, record: bytes) -> None:
-        self._db.execute("INSERT INTO jobs VALUES (?, ?, ?)", (shown, key, record))
+    def job(self, shown: str, key: str, record: bytes, pages: str) -> None:
+        self._db.execute("INSERT INTO jobs VALUES (?, ?, ?, ?)", (shown, key, record, pages))
+
+    def keep_jobs(self, shown: list[str]) -> None:
+        """Note render jobs of the last build that this one reuses as they are (``carry_over``
+        copies them)."""
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS kept_jobs (shown TEXT PRIMARY KEY)")
+        self._db.executemany("INSERT INTO temp.kept_jobs VALUES (?)", ((s,) for s in shown))
 
     def files(self, files: dict[str, str]) -> None:
         self._db.executemany("INSERT INTO files VALUES (?, ?)", files.items())
@@ -132,17 +135,30 @@ class NewState:
     def set(self, name: str, value: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
 
-    def carry_over(self, previous: PreviousState) -> None:
-        """Copy the documents the catalogue ``keep``s from the last build's state."""
+    def carry_over(self, previous: PreviousState) -> list[str]:
+        """Copy what this build keeps of the last one's state: the documents the catalogue
+        ``keep``s and the jobs ``keep_jobs`` noted, row to row in SQL. Returns the files
+        of the last build's jobs that this build has none of (their source is gone)."""
         if not previous.known or previous.path is None:
-            return
-        self._db.commit()  # neither ATTACH nor DETACH runs inside a transaction
-        self._db.execute("ATTACH DATABASE ? AS previous", (f"{previous.path.as_uri()}?mode=ro",))
+            return []
+        db = self._db
+        db.commit()  # neither ATTACH nor DETACH runs inside a transaction
+        db.execute("ATTACH DATABASE ? AS previous", (f"{previous.path.as_uri()}?mode=ro",))
         try:
             self.catalogue.carry_over("previous")
+            if db.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'kept_jobs'").fetchone():
+                db.execute(
+                    "INSERT INTO main.jobs SELECT j.* FROM previous.jobs AS j"
+                    " JOIN temp.kept_jobs USING (shown)"
+                )
+                db.execute("DROP TABLE temp.kept_jobs")
+            gone = db.execute(
+                "SELECT record FROM previous.jobs WHERE shown NOT IN (SELECT shown FROM main.jobs)"
+            )
+            return [path for (record,) in gone for path in orjson.loads(record)["digests"]]
         finally:
-            self._db.commit()
-            self._db.execute("DETACH DATABASE previous")
+            db.commit()
+            db.execute("DETACH DATABASE previous")
 
     def finish(self) -> None:
         """Write everything to the file and close it."""
