@@ -58,7 +58,7 @@ from unittest import mock
 from corpus import replicate, split_volume, uniquify
 from lxml import etree
 
-from edition import api
+from edition import api, collector
 from edition.cache import Cache
 from edition.diagnostics import Reporter, Severity
 from edition.executors import default_jobs, make_executor
@@ -449,6 +449,7 @@ def main() -> None:
     parser.add_argument("--schema", type=Path, default=SHARED / "schema" / "tei_all.rng")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args, _ = parser.parse_known_args()  # nox -s bench passes bench_validation's options too
+    collector.tune()  # as the command line does
     if args.child:
         child(args.child)
         return

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import click
 
-from edition import __version__, api, scaffold
+from edition import __version__, api, collector, scaffold
 from edition.cache import Cache
 from edition.diagnostics import Reporter, Severity
 from edition.errors import ConfigError, EditionError
@@ -592,6 +592,7 @@ def _split(options: dict[str, Any]) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status instead of raising."""
+    collector.tune()
     args = list(sys.argv[1:] if argv is None else argv)
     show_traceback = "--traceback" in args
     fmt = "json" if _format_json(args) else "text"
