@@ -56,8 +56,9 @@ class Project:
     def shown(self, path: Path) -> str:
         """A path as diagnostics show it: relative to the project root."""
         text, prefix = str(path), f"{self.root}{os.sep}"
-        if text.startswith(prefix) and ".." not in path.parts:  # the common case, without I/O
-            inside = text[len(prefix) :]  # str() of a Path is normalised already
+        inside = text[len(prefix) :]  # str() of a Path is normalised already
+        # The common case, without I/O (and without ``path.parts``, which each Path keeps).
+        if text.startswith(prefix) and f"{os.sep}..{os.sep}" not in f"{os.sep}{inside}{os.sep}":
             return inside if os.sep == "/" else Path(inside).as_posix()
         return relative_path(path, self.root)
 

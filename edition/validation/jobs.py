@@ -31,7 +31,7 @@ class CheckSettings:
     schema_hints: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckItem:
     """One file to check: resolved path, shown path, and who does its RELAX NG."""
 

@@ -64,3 +64,16 @@ def test_dts_units_is_off_by_default_and_must_be_a_boolean(tmp_path: Path) -> No
     ]
     path.write_text("[site]\ndts_units = true\n")
     assert config.load(path).site.dts_units is True
+
+
+def test_paths_are_shown_relative_to_the_project_root(demo: Path, tmp_path: Path) -> None:
+    from edition.project import Project
+
+    project = Project.load(demo)
+    root = project.root
+    assert project.shown(root / "tei" / "a.xml") == "tei/a.xml"
+    assert project.shown(root / "tei" / "a..b.xml") == "tei/a..b.xml"  # a name, not a step up
+    (root / "elsewhere").mkdir()
+    assert project.shown(root / "elsewhere" / ".." / "tei" / "a.xml") == "tei/a.xml"
+    assert project.shown(root / ".." / "x.xml") == str(root / ".." / "x.xml")
+    assert project.shown(tmp_path / "outside.xml") == str(tmp_path / "outside.xml")
