@@ -112,6 +112,31 @@ def info(code: str, message: str, location: Location | None = None, *hints: str)
     return Diagnostic(code, message, location, Severity.INFO, tuple(hints))
 
 
+#: Bytes of a spool file read at a time.
+_BLOCK = 1 << 20
+
+
+def _blocks(spool: IO[bytes]) -> Iterator[bytes]:
+    """The lines written to a spool file so far, in blocks of whole lines.
+
+    It is read by position, and left at its end between two blocks: whoever reads
+    may report more meanwhile, which is not read (it was written after the start).
+    """
+    end = spool.tell()
+    spool.flush()
+    position = 0
+    while position < end:
+        spool.seek(position)
+        block = spool.read(min(_BLOCK, end - position))
+        cut = block.rfind(b"\n") + 1 if position + len(block) < end else len(block)
+        if cut == 0:  # a line longer than a block: read on to its end
+            block += spool.readline()
+            cut = len(block)
+        position += cut
+        spool.seek(0, 2)
+        yield block[:cut]
+
+
 def relative_path(path: Path, root: Path) -> str:
     """Show ``path`` relative to ``root`` when it lies inside it, else as given."""
     try:
@@ -161,7 +186,7 @@ class Reporter:
 
     def _keep(self, diagnostic: Diagnostic) -> None:
         self._counts[diagnostic.severity] += 1
-        if len(self._held) < self.HELD:
+        if self._spool is None and len(self._held) < self.HELD:  # once spooling, always
             self._held.append(diagnostic)
             return
         if self._spool is None:
@@ -174,19 +199,29 @@ class Reporter:
         for diagnostic in diagnostics:
             self.report(diagnostic)
 
+    def absorb(self, other: Reporter) -> None:
+        """Record every diagnostic of ``other``, which has this one's ``ignore`` and ``strict``
+        (they apply there already): its spooled ones are copied as they are, not decoded."""
+        if (other.ignore, other.strict) != (self.ignore, self.strict):
+            raise ValueError("a reporter can only absorb one with the same settings")
+        for diagnostic in other._held:
+            self._keep(diagnostic)
+        if other._spool is None:
+            return
+        self._counts.update(other._counts - Counter(d.severity for d in other._held))
+        if self._spool is None:
+            self._spool = tempfile.TemporaryFile(prefix="edition-diagnostics-")  # noqa: SIM115
+            weakref.finalize(self, self._spool.close)
+        for block in _blocks(other._spool):
+            self._spool.write(block)
+
     def __iter__(self) -> Iterator[Diagnostic]:
         yield from self._held
         if self._spool is None:
             return
-        spool, end = self._spool, self._spool.tell()
-        spool.flush()
-        position = 0
-        while position < end:  # read by position: reporting may go on between two reads
-            spool.seek(position)
-            line = spool.readline()
-            position = spool.tell()
-            spool.seek(0, 2)
-            yield Diagnostic.from_data(orjson.loads(line))
+        for block in _blocks(self._spool):
+            for line in block.splitlines():
+                yield Diagnostic.from_data(orjson.loads(line))
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

@@ -172,7 +172,7 @@ def report(cache: Cache, run_key: str, reporter: Reporter) -> bool:
     run becomes the last one kept, which the next run's ``changes`` are made against
     (an edit undone, then another edit: only that file is checked again).
     """
-    gathered = Reporter()
+    gathered = Reporter(reporter.ignore, reporter.strict)
     try:
         for record in records(cache, run_key):
             gathered.extend(record.found)
@@ -180,7 +180,7 @@ def report(cache: Cache, run_key: str, reporter: Reporter) -> bool:
         return False
     head = cache.table(RUNS).get(run_key)
     cache.table(RUNS).put(LAST, {"run": run_key, "layout": head["layout"]})
-    reporter.extend(gathered)
+    reporter.absorb(gathered)
     return True
 
 

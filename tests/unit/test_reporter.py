@@ -64,3 +64,27 @@ def test_ignore_and_strict_apply_before_spooling(found, monkeypatch) -> None:
     assert {d.severity for d in reporter} <= {Severity.ERROR, Severity.INFO}
     assert reporter.count(Severity.WARNING) == 0
     assert reporter.has_errors
+
+
+@pytest.mark.parametrize("held", [2, 5, 1000])
+@pytest.mark.parametrize("block", [1, 64, 1 << 20])
+def test_a_reporter_absorbed_keeps_the_order_and_counts(found, monkeypatch, held, block) -> None:
+    """Absorbed, spooled or held, then more reported: the same as reported one by one."""
+    from edition import diagnostics
+
+    monkeypatch.setattr(Reporter, "HELD", held)
+    monkeypatch.setattr(diagnostics, "_BLOCK", block)  # lines longer than a block, too
+    one_by_one = Reporter(frozenset({"X002"}), strict=True, diagnostics=found[:3])
+    one_by_one.extend(found[3:])
+    one_by_one.extend(found[:2])
+    target = Reporter(frozenset({"X002"}), strict=True, diagnostics=found[:3])
+    other = Reporter(frozenset({"X002"}), strict=True)
+    other.extend(found[3:])
+    target.absorb(other)
+    target.extend(found[:2])
+    assert target.diagnostics == one_by_one.diagnostics
+    assert target.render("json") == one_by_one.render("json")
+    for severity in Severity:
+        assert target.count(severity) == one_by_one.count(severity)
+    with pytest.raises(ValueError, match="same settings"):
+        target.absorb(Reporter())
