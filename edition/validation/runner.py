@@ -347,12 +347,16 @@ class _Resolver:
     """``path.resolve()`` for many files of few folders: each folder is resolved once.
 
     A file that is itself a symbolic link is resolved whole. The path given is
-    returned when it is resolved already (one Path object per file).
+    returned when it is resolved already (one Path object per file). Past
+    ``_LISTED_AFTER`` files of a folder, its symbolic links are listed at once (one
+    ``scandir``, whose entries know it) instead of asking the system about each file.
     """
 
     def __init__(self) -> None:
         self._folders: dict[str, str] = {}
         self._files: dict[Path, Path] = {}
+        self._asked: dict[str, int] = {}
+        self._links: dict[str, frozenset[str]] = {}
 
     def __call__(self, path: Path) -> Path:
         found = self._files.get(path)
@@ -362,12 +366,31 @@ class _Resolver:
             folder = self._folders.get(parent)
             if folder is None:
                 folder = self._folders[parent] = str(Path(parent).resolve())
-            if name in ("", ".", "..") or os.path.islink(os.path.join(folder, name)):  # noqa: PTH114, PTH118
+            if name in ("", ".", "..") or self._is_link(folder, name):
                 found = path.resolve()
             else:
                 found = path if folder == parent else Path(folder, name)
             self._files[path] = found
         return found
+
+    def _is_link(self, folder: str, name: str) -> bool:
+        links = self._links.get(folder)
+        if links is not None:
+            return name in links
+        asked = self._asked[folder] = self._asked.get(folder, 0) + 1
+        if asked <= _LISTED_AFTER:
+            return os.path.islink(os.path.join(folder, name))  # noqa: PTH114, PTH118
+        try:
+            with os.scandir(folder) as entries:
+                links = frozenset(entry.name for entry in entries if entry.is_symlink())
+        except OSError:
+            links = frozenset()
+        self._links[folder] = links
+        return name in links
+
+
+#: Files of one folder asked about one by one before its symbolic links are listed.
+_LISTED_AFTER = 64
 
 
 def _check(

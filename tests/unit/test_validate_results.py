@@ -237,8 +237,10 @@ def test_files_resolve_as_pathlib_resolves_them(tmp_path: Path, monkeypatch) -> 
         Path("plain-missing.xml"),
         real / "..",
     ]
-    resolve = runner._Resolver()
-    for path in paths:
-        assert resolve(path) == path.resolve(), path
-        assert resolve(path) is resolve(path)
-    assert resolve(paths[0]) is paths[0], "resolved already: the same object"
+    for listed_after in (64, 0):  # asked file by file, and the folder's links listed at once
+        monkeypatch.setattr(runner, "_LISTED_AFTER", listed_after)
+        resolve = runner._Resolver()
+        for path in paths:
+            assert resolve(path) == path.resolve(), path
+            assert resolve(path) is resolve(path)
+        assert resolve(paths[0]) is paths[0], "resolved already: the same object"
