@@ -193,8 +193,9 @@ class _Build:
         project = self.project
         recover(project.site_dir, lambda: self.save_key(""))
         files = listed if listed is not None else project.tei_files()
+        digests: Mapping[Path, str]
         if hashed is not None and all(path in hashed for path in files):
-            digests = {path: hashed[path] for path in files}
+            digests = hashed  # validation's (which may hold the register's too)
         else:
             digests = file_digests(self.cache, "documents", files)
         entries, embedded = self.scan(files, digests)
@@ -274,7 +275,7 @@ class _Build:
     # -- step 1: scan ------------------------------------------------------------------------
 
     def scan(
-        self, files: list[Path], digests: dict[Path, str]
+        self, files: list[Path], digests: Mapping[Path, str]
     ) -> tuple[list[_Entry], dict[str, Entity]]:
         """Every document of every file (ids made unique) and the persons files list.
 
@@ -357,7 +358,7 @@ class _Build:
     def render(
         self,
         files: list[Path],
-        digests: dict[Path, str],
+        digests: Mapping[Path, str],
         entries: list[_Entry],
         register: dict[str, Entity],
         shared_key: str,

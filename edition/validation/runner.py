@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -244,9 +244,13 @@ class Run:
         self.run = run
         self.summary: Summary | None = None
 
-    def digests(self) -> dict[Path, str]:
+    def digests(self) -> Mapping[Path, str]:
         """The content hash of each file given, by the path it was given as (the files
-        the cache read; none without a cache): a build hashes each file once."""
+        the cache read; none without a cache): a build hashes each file once. Files given
+        as they resolve (the usual case) are looked up in validation's own hashes."""
+        given = zip(self.files, self.run.wanted, strict=False)  # the files come first
+        if all(path is item.path for (path, _), item in given):
+            return self.keys.files
         found: dict[Path, str] = {}
         for (path, _), item in zip(self.files, self.run.wanted, strict=False):  # files first
             content = self.keys.files.get(item.path)

@@ -509,3 +509,22 @@ def test_runs_after_changes_report_what_an_uncached_run_reports(
     for name in changes:
         if _change(root, name):
             assert _validate(root, Cache(cache_dir)) == _validate(root, None), f"after {changes}"
+
+
+def test_validation_hands_the_build_each_file_hash_by_the_path_given(
+    demo: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """What ``edition build`` passes from validation to the site: each document's content
+    hash, by the path object it was listed as (absolute, or relative to the folder)."""
+    from edition.cache import digest
+
+    monkeypatch.chdir(demo)
+    project = Project.load(demo)
+    listed = project.tei_files()
+    for named in (listed, [p.relative_to(demo) for p in listed]):
+        run = api.start_validation(
+            project, None, Reporter(), engine="lxml", cache=Cache(tmp_path / "c"), documents=named
+        )
+        hashes = run.digests()
+        run.finish()
+        assert {p: hashes[p] for p in named} == {p: digest(p.read_bytes()) for p in named}
