@@ -27,9 +27,10 @@ from this run, as the median of ``--runs`` runs with the min–max range:
   and with the jing server that outlives each ``edition build`` (``jing_daemon``);
 - per multiple of the corpus (``--scales``), one full build in a child process (all
   cores): seconds, seconds per 1,000 documents, peak RSS of the build process and of its
-  children (pool workers and the jing JVM), the nothing-changed rebuild, the rebuild
-  after a paragraph was appended to one document (validate + site, jing started for
-  it) and the edition-wide step;
+  children (pool workers and the jing JVM; the build's own is ``VmHWM``, which a
+  fork does not carry over), the nothing-changed rebuild, the rebuild after a
+  paragraph was appended to one document (validate + site, jing started for it), the
+  rebuild after a word of it was corrected (the same) and the edition-wide step;
 - the growth of build time and memory from the smallest to the largest scale, and what
   remains single-threaded.
 
@@ -351,6 +352,18 @@ def append_paragraph(path: Path, text: str) -> None:
     path.write_text(content.replace("</body>", f"<p>{text}</p></body>", 1), encoding="utf-8")
 
 
+def correct_word(path: Path) -> bool:
+    """The benchmark's other edit: one word of the text changed, on its line (the last
+    `` the `` becomes `` thee ``), so that no id, pointer, title or date moves; False
+    when the document has no such word."""
+    content = path.read_text(encoding="utf-8")
+    head, found, tail = content.rpartition(" the ")
+    if not found:
+        return False
+    path.write_text(f"{head} thee {tail}", encoding="utf-8")
+    return True
+
+
 def peak_rss_kib() -> int:
     """This process's peak resident set size since it started (``VmHWM``, KiB; 0: unknown)."""
     try:
@@ -362,9 +375,9 @@ def peak_rss_kib() -> int:
 
 
 def child(folder: Path) -> None:
-    """One full build (all cores), one nothing-changed rebuild and one after a paragraph
-    was appended to one document, in this (child) process; the times and peak RSS (of
-    the full build) as JSON."""
+    """One full build (all cores), one nothing-changed rebuild, one after a paragraph
+    was appended to one document and one after a word of it was corrected, in this
+    (child) process; the times and peak RSS (of the full build) as JSON."""
     time_edition_wide()
     first = build(folder, default_jobs(), full=True)
     # Not ``ru_maxrss``: Linux carries the parent's RSS at ``fork`` into it, and this
@@ -377,6 +390,7 @@ def child(folder: Path) -> None:
     append_paragraph(changed, "edit")
     try:
         one = build(folder, default_jobs(), full=False)
+        word = build(folder, default_jobs(), full=False) if correct_word(changed) else None
     finally:
         changed.write_text(text, encoding="utf-8")
     print(
@@ -386,6 +400,7 @@ def child(folder: Path) -> None:
                 "seconds": first.total,
                 "rebuild_site": again.site,
                 "one_changed": one.total,
+                "one_word": word.total if word is not None else None,
                 "rss_kib": own,
                 "children_rss_kib": kids,
             }
@@ -408,7 +423,7 @@ def scale_table(scales: list[int], folder: Path, count: int, args: argparse.Name
     """One full build per multiple of the corpus, each in a child process; the growth."""
     print(
         "scale  documents     build  s/1000 docs  peak RSS  children RSS  rebuild  one changed"
-        "  edition-wide",
+        "  one word  edition-wide",
         flush=True,
     )
     got: dict[int, dict[str, Any]] = {}
@@ -418,12 +433,13 @@ def scale_table(scales: list[int], folder: Path, count: int, args: argparse.Name
         if scale > 1:
             documents = make_edition(here, args.corpus, args.modern, args.schema.resolve(), scale)
         found = got[scale] = {**in_child(here), "documents": documents}
-        wide = found["edition_wide"]
+        wide, word = found["edition_wide"], found["one_word"]
         print(
             f"{scale:>4}×  {documents:>9}  {found['seconds']:6.1f} s  "
             f"{found['seconds'] / documents * 1000:9.2f} s  "
             f"{found['rss_kib'] / 1024:5.0f} MiB  {found['children_rss_kib'] / 1024:8.0f} MiB  "
             f"{found['rebuild_site']:5.2f} s  {found['one_changed']:9.2f} s  "
+            + (f"{word:6.2f} s  " if word is not None else "     —    ")
             + (f"{wide:8.2f} s" if wide is not None else "—"),
             flush=True,
         )
