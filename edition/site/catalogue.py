@@ -187,8 +187,16 @@ class Catalogue:
         """A hash of every document's file, place and summary (its digest), in the edition's
         order: what every edition-wide page and file is made of, besides what all pages share
         (the row of the documents list is made of the summary). Read in SQL, not decoded."""
-        rows = self.db.execute("SELECT position, job, digest FROM documents ORDER BY position")
-        return digest_of(f"{position}\0{job}\0{hashed}\0" for position, job, hashed in rows)
+        query = (
+            "SELECT group_concat(json_array(position, job, digest)) FROM (SELECT position, job,"
+            " digest FROM documents WHERE position >= ? AND position < ? ORDER BY position)"
+        )
+        return _hashed_in_sql(self.db, query, (), 0, self._positions())
+
+    def _positions(self) -> int:
+        """One past the last place (places run from 0, one per document)."""
+        last = self.db.execute("SELECT MAX(position) FROM documents").fetchone()[0]
+        return 0 if last is None else int(last) + 1
 
     def add(self, position: int, job: str, summary: DocumentSummary) -> None:
         """Store a document's summary at its place in the edition's order."""
@@ -308,11 +316,12 @@ class Catalogue:
         """A hash of what an output's edition-wide files are made of: each document's id,
         slug, title, date and record of that output (``doc.outputs[name]``), in the
         edition's order. Read in SQL: no summary is decoded."""
-        rows = self.db.execute(
-            "SELECT id, slug, title, date, json_extract(data, ?) FROM documents ORDER BY position",
-            (f'$.outputs."{name}"',),
+        query = (
+            "SELECT group_concat(json_array(position, id, slug, title, date, record)) FROM"
+            " (SELECT position, id, slug, title, date, json_extract(data, ?) AS record"
+            " FROM documents WHERE position >= ? AND position < ? ORDER BY position)"
         )
-        return digest_of(orjson.dumps(row) for row in rows)
+        return _hashed_in_sql(self.db, query, (f'$.outputs."{name}"',), 0, self._positions())
 
     def count(self, having: str = "") -> int:
         """How many documents there are (``having``: with a record of that output)."""
@@ -410,6 +419,37 @@ class DocumentList(Lazy):
     def digests(self) -> Iterator[str]:
         for (hashed,) in self._select("digest"):
             yield hashed
+
+    @cached_property
+    def digest(self) -> str:
+        """A hash of the window's summaries with their ranks, concatenated in SQL (a list
+        page's fingerprint: reading its digests one by one cost more than the page)."""
+        everything = int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+        stop = everything if self.limit < 0 else min(everything, self.offset + self.limit)
+        # The table is one of ``Catalogue.index``'s (never input): it cannot be a parameter.
+        query = (
+            "SELECT group_concat(json_array(rank, digest)) FROM (SELECT o.rank AS rank,"  # noqa: S608
+            f" d.digest AS digest FROM {self.ranks} AS o JOIN documents AS d USING (position)"
+            " WHERE o.rank >= ? AND o.rank < ? ORDER BY o.rank)"
+        )
+        return _hashed_in_sql(self.db, query, (), self.offset + 1, stop + 1)
+
+
+def _hashed_in_sql(
+    db: sqlite3.Connection, query: str, parameters: tuple[str, ...], low: int, high: int
+) -> str:
+    """A hash of rows that ``query`` concatenates in SQL (``group_concat`` of JSON arrays:
+    unambiguous, whatever order the rows are concatenated in), ``_HASHED_ROWS`` keys at a
+    time: ``query`` takes ``parameters`` and then a range of keys, ``low ≤ key < high``."""
+    return digest_of(
+        str(db.execute(query, (*parameters, start, min(start + _HASHED_ROWS, high))).fetchone()[0])
+        for start in range(low, high, _HASHED_ROWS)
+    )
+
+
+#: Keys (places, ranks) whose rows one query of ``_hashed_in_sql`` concatenates: a bound on
+#: the text it makes.
+_HASHED_ROWS = 4096
 
 
 class MentionList(Lazy):
