@@ -19,8 +19,8 @@ from edition.tei import serialize
 if TYPE_CHECKING:
     from edition.outputs import FileContent
     from edition.project import Project
-    from edition.site.catalogue import Catalogue
-    from edition.site.documents import DocumentSummary, SiteDocument
+    from edition.site.catalogue import Catalogue, OutputRecord
+    from edition.site.documents import SiteDocument
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED = "feed.xml"
@@ -78,8 +78,8 @@ class AtomFeed:
         """
         first = page = _Page(project, 1)
         latest = _NO_DATE
-        for doc in catalogue.documents("newest"):
-            record = doc.outputs.get(self.name)
+        for doc in catalogue.documents("newest").records(self.name):
+            record = doc.record
             if not record:
                 continue
             if page.count == PAGE:
@@ -130,7 +130,7 @@ class _Page:
         link = etree.Element(f"{{{ATOM_NS}}}link", rel=rel, href=f"{self.base}{_page_name(number)}")
         self.self_link.addnext(link)
 
-    def add(self, doc: DocumentSummary, record: dict[str, Any]) -> str:
+    def add(self, doc: OutputRecord, record: dict[str, Any]) -> str:
         """Add a document's entry; its time."""
         base, edition = self.base, self.project.settings.edition
         stamp = self.fixed or _timestamp(record["changed"] or record["date"] or "")

@@ -256,10 +256,9 @@ class DTSOutput:
             def members() -> Iterator[bytes]:
                 head, _, tail = _dump(response).rpartition(b'"member": []')
                 offset = (number - 1) * COLLECTION_PAGE
-                rows = catalogue.documents("edition", offset, COLLECTION_PAGE) if total else []
+                page = catalogue.documents("edition", offset, COLLECTION_PAGE) if total else None
                 separator = b""
-                for doc in rows:
-                    resource = doc.outputs.get(self.name)
+                for _, _, _, resource in page.records(self.name) if page is not None else ():
                     if resource:
                         if not separator:
                             head += b'"member": [\n'

@@ -105,7 +105,9 @@ class DocumentSummary:
     fallbacks: dict[str, int] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)
     #: Per output (``SITE_OUTPUTS``): what its edition-wide files need of this document.
-    outputs: dict[str, Any] = field(default_factory=dict)
+    #: The catalogue keeps them in a table of their own, not in the summary's JSON (its
+    #: digest covers them); summaries read back from it have none.
+    outputs: dict[str, Any] = field(default_factory=dict, metadata={"stored": False})
     #: Its row of the documents list (``_document_row.html``; links from ``ROW_ROOT``):
     #: kept in the catalogue's own column, not in the summary's JSON or its digest.
     row: str = field(default="", metadata={"stored": False})
@@ -160,7 +162,7 @@ class DocumentSummary:
     @functools.cached_property
     def digest(self) -> str:
         """A hash of everything in the summary (pages built from it change only when it does)."""
-        return digest(self.to_json())
+        return digest(self.to_json(), orjson.dumps(self.outputs))
 
 
 def _fields(value: object) -> dict[str, Any]:
