@@ -50,8 +50,10 @@ CREATE TABLE methods (
 CREATE TABLE records (
     output TEXT NOT NULL, position INTEGER NOT NULL, record TEXT NOT NULL,
     PRIMARY KEY (output, position)
-) WITHOUT ROWID;
+);
 """
+# ``records`` has rowids: its rows are large (a DTS record is about 1 KB), which a table
+# without them stores in its index's pages (copying them took half as long again).
 
 #: The orders of the documents list (``pages.SORTS``) as SQL: empty values last, then date, id.
 _ORDERS = {
