@@ -64,6 +64,12 @@ class Record:
             self.across,
         ]
 
+    @staticmethod
+    def diagnostics_of(data: list[Any]) -> Iterator[Diagnostic]:
+        """The diagnostics reported for a file as ``to_data`` gives it (``found``), decoded."""
+        for found in data[_FOUND]:
+            yield Diagnostic.from_data(found)
+
     @classmethod
     def from_data(cls, data: list[Any]) -> Record:
         n, shown, index_only, key, index, found, across = data

@@ -312,17 +312,18 @@ class Run:
         """Report the last run again, with the changed files' own checks done now."""
         fresh = {n: self.results.result(i)[1] for i, n in enumerate(run.places)}
         for data in kept.entries(self.keys.cache, changes.last):
-            record = kept.Record.from_data(data)
-            item = run.wanted[record.n]
-            check = fresh.get(record.n)
-            if check is None:
-                self.keys.keep(item, run.item_keys[record.n])
+            n = data[0]
+            check = fresh.get(n)
+            if check is None:  # passed on as it is kept: only its diagnostics are decoded
+                self.keys.keep(run.wanted[n], run.item_keys[n])
                 keeper.add_data(data)
-            else:
-                record.key = run.item_keys[record.n]
-                if not record.index_only:
-                    record.found, record.across = _in_order(_tagged(check, record.found_across))
-                keeper.add(record)
+                self.reporter.extend(kept.Record.diagnostics_of(data))
+                continue
+            record = kept.Record.from_data(data)
+            record.key = run.item_keys[n]
+            if not record.index_only:
+                record.found, record.across = _in_order(_tagged(check, record.found_across))
+            keeper.add(record)
             self.reporter.extend(record.found)
 
     def close(self) -> None:
