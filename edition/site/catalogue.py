@@ -10,8 +10,11 @@ computed in Python (``str.lower``), so SQL orders exactly as ``sorted`` did.
 
 What the pages need of all documents together and is small (the signs used,
 the filter values, the fallbacks) is read from the summaries' JSON in SQL once
-they are all in. A rebuild copies the unchanged documents' rows from the last
-build's catalogue in SQL (``carry_over``), without decoding them.
+they are all in. Each output's record of each document (what the feed and the
+DTS collection are made of) is a row of its own, read without the summary. A
+rebuild copies the unchanged documents' rows from the last build's catalogue in
+SQL (``carry_over``), without decoding them; hashes of many rows (a list page's
+fingerprint, ``content_digest``, ``output_digest``) are concatenated in SQL too.
 """
 
 from __future__ import annotations

@@ -184,8 +184,10 @@ def report(cache: Cache, run_key: str, reporter: Reporter) -> bool:
             gathered.extend(record.found)
     except ValueError:
         return False
-    head = cache.table(RUNS).get(run_key)
-    cache.table(RUNS).put(LAST, {"run": run_key, "layout": head["layout"]})
+    runs = cache.table(RUNS)
+    head = runs.get(run_key)
+    if isinstance(head, dict) and isinstance(head.get("layout"), str):
+        runs.put(LAST, {"run": run_key, "layout": head["layout"]})
     reporter.absorb(gathered)
     return True
 
