@@ -172,6 +172,7 @@ class _Build:
         self.compiled_templates = (
             str(cache.folder / "templates") if cache.folder is not None else None
         )
+        self._common_inputs: tuple[str, ...] | None = None
         self.common: dict[str, object] = {
             "edition": project.settings.edition,
             "version": __version__,
@@ -180,11 +181,14 @@ class _Build:
             "search_enabled": project.settings.site.search,
         }
 
-    def save_key(self, key: str, notes: list[Diagnostic] | None = None) -> None:
-        """Record the key of the build the site now shows ('': unknown) and what it reported."""
+    def save_key(self, key: str, notes: list[Diagnostic] | None = None, inputs: str = "") -> None:
+        """Record the key of the build the site now shows ('': unknown), the key of its
+        inputs (``inputs_key``) and what it reported. (The scan reports nothing but files
+        that do not parse, which fail a build: no key is saved then.)"""
         counts = {"pages": self.result.pages, "documents": self.result.documents}
         data = [d.to_data() for d in notes or []]
-        self.cache.replace("site-key", {"key": key, "notes": data, "result": counts})
+        section = {"key": key, "inputs": inputs if key else "", "notes": data, "result": counts}
+        self.cache.replace("site-key", section)
         self.cache.save()
 
     def run(
@@ -198,6 +202,10 @@ class _Build:
             digests = hashed  # validation's (which may hold the register's too)
         else:
             digests = file_digests(self.cache, "documents", files)
+        inputs_key = self.inputs_key(files, digests)
+        last = self.cache.section("site-key")
+        if last.get("inputs") == inputs_key and project.site_dir.is_dir():
+            return self.unchanged(last, files)
         entries, embedded = self.scan(files, digests)
         if self.reporter.has_errors:
             self.result.failed = True
@@ -214,9 +222,10 @@ class _Build:
             str(introduction),
             *(f"{project.shown(p)}\0{digests[p]}" for p in files),
         )
-        last = self.cache.section("site-key")
         if last.get("key") == build_key and project.site_dir.is_dir():
-            return self.unchanged(last, files)
+            unchanged = self.unchanged(last, files)
+            self.save_key(build_key, _last_notes(last), inputs_key)  # the same site, new inputs
+            return unchanged
 
         folder = self.cache.folder or Path(tempfile.mkdtemp(prefix="edition-state-"))
         state_path = folder / "site.sqlite"
@@ -264,12 +273,12 @@ class _Build:
         writer.commit(
             removed,
             (state.path, state_path),
-            lambda: self.save_key(build_key if searched else "", notes),
+            lambda: self.save_key(build_key if searched else "", notes, inputs_key),
         )
         if not self.cache.enabled:
             shutil.rmtree(folder, ignore_errors=True)
         elif not searched:
-            self.update_search(state_path, build_key, search_key, notes)
+            self.update_search(state_path, build_key, search_key, notes, inputs_key)
         return self.result
 
     # -- step 1: scan ------------------------------------------------------------------------
@@ -328,23 +337,48 @@ class _Build:
 
     def shared_key(self, register: dict[str, Entity]) -> str:
         """What every page depends on: tool, configuration, templates, register, common values."""
+        return digest(
+            *self.common_inputs(),
+            json_digest([dataclasses.asdict(e) for e in register.values()]),
+        )
+
+    def inputs_key(self, files: list[Path], digests: Mapping[Path, str]) -> str:
+        """A hash of every input of the site as it is on disk, files by their content: the
+        documents, the register's file and the introduction's, and what every page
+        depends on. Known before anything is read: when it is the last build's, nothing
+        can have changed (the scan is not needed to know it)."""
+        project = self.project
+        introduction = project.settings.edition.introduction
+        return digest(
+            *self.common_inputs(),
+            _content_digest(project.register_path),
+            _content_digest(project.path(introduction)) if introduction else "",
+            *(f"{project.shown(p)}\0{digests[p]}" for p in files),
+        )
+
+    def common_inputs(self) -> tuple[str, ...]:
+        """What every page depends on besides the register: the tool, the configuration,
+        the templates and static files, the values all pages show, the outputs (made once
+        per build)."""
+        if self._common_inputs is not None:
+            return self._common_inputs
         template_files = sorted(
             {p for folder in self.project.template_dirs for p in folder.rglob("*") if p.is_file()}
         )
         template_digests = file_digests(self.cache, "templates", template_files)
-        return digest(
+        self._common_inputs = (
             tool_digest(),
             json_digest(dataclasses.asdict(self.project.settings)),
             *(f"{p}\0{template_digests.get(p, '')}" for p in template_files),
-            json_digest([dataclasses.asdict(e) for e in register.values()]),
             json_digest({k: v for k, v in self.common.items() if k != "edition"}),
             str(clock.source_date_epoch()),  # the feed's times: to the second, not the day
             json_digest([o.name for o in SITE_OUTPUTS.values()]),
         )
+        return self._common_inputs
 
     def unchanged(self, state: dict[str, Any], files: list[Path]) -> BuildResult:
         """Nothing changed since the last build: say again what it said, write nothing."""
-        self.reporter.extend(Diagnostic.from_data(d) for d in state.get("notes", []))
+        self.reporter.extend(_last_notes(state))
         counts = state.get("result", {})
         self.result.pages = int(counts.get("pages", 0))
         self.result.documents = int(counts.get("documents", 0))
@@ -707,7 +741,12 @@ class _Build:
         return notes
 
     def update_search(
-        self, state_path: Path, build_key: str, search_key: str, notes: list[Diagnostic]
+        self,
+        state_path: Path,
+        build_key: str,
+        search_key: str,
+        notes: list[Diagnostic],
+        inputs_key: str,
     ) -> None:
         """Re-index the committed site when its pages changed; swap the new index in."""
         site = self.project.site_dir
@@ -726,7 +765,7 @@ class _Build:
                 output.rename(site / "pagefind")
                 shutil.rmtree(old, ignore_errors=True)
             set_value(state_path, "search", search_key)
-        self.save_key(build_key, notes)
+        self.save_key(build_key, notes, inputs_key)
 
 
 #: The state's value naming the outputs' edition-wide files and what they were made of.
@@ -756,6 +795,19 @@ def _make_unique(entries: list[_Entry], edition_slug: str) -> None:
             number += 1
         seen.add(slug)
         entry.slug = entry.id if slug == entry.id else slug  # the same string when it can
+
+
+def _content_digest(path: Path) -> str:
+    """A hash of a file's bytes ('': none can be read)."""
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return ""
+
+
+def _last_notes(state: dict[str, Any]) -> list[Diagnostic]:
+    """What the last build reported besides its scan (``save_key``'s ``notes``)."""
+    return [Diagnostic.from_data(d) for d in state.get("notes", [])]
 
 
 def _pager_parts(neighbour: Neighbour | None) -> tuple[str, ...]:

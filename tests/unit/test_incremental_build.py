@@ -138,6 +138,9 @@ EDITS = {
     ),
     "static": lambda root: (root / "templates" / "static" / "edition.css").write_text("p{}\n"),
     "config": lambda root: _replace(root / "edition.toml", "title = ", "title = 'Revised' #"),
+    "introduction": lambda root: _replace(
+        root / "docs" / "introduction.md", "edition presents", "edition, revised, presents"
+    ),
     "dts_units": _toggle_dts_units,
     "paging": _toggle_paging,
     "nothing": lambda root: None,
@@ -177,6 +180,32 @@ def test_nothing_changed_writes_nothing(edition: Path) -> None:
     assert written == 0
     assert again == first
     assert {p: p.stat().st_mtime_ns for p in (edition / "site").rglob("*") if p.is_file()} == stamps
+
+
+def test_unchanged_inputs_are_known_without_scanning_a_file(
+    edition: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every input hashed as the last build's (the documents, the register's and the
+    introduction's files, templates, configuration): the build is the last one, and no
+    file is read to know it; any of them changed, it builds again."""
+    first, _ = incremental_build(edition)
+    scan = builder._Build.scan
+
+    def no_scan(self, files, digests):  # type: ignore[no-untyped-def]
+        raise AssertionError("a file was scanned although nothing changed")
+
+    monkeypatch.setattr(builder._Build, "scan", no_scan)
+    again, written = incremental_build(edition)
+    assert (again, written) == (first, 0)
+    monkeypatch.setattr(builder._Build, "scan", scan)
+    for name in ("introduction", "register", "text"):
+        EDITS[name](edition)
+        built, written = incremental_build(edition)
+        assert written > 0, name
+        monkeypatch.setattr(builder._Build, "scan", no_scan)
+        assert incremental_build(edition) == (built, 0), name
+        monkeypatch.setattr(builder._Build, "scan", scan)
+    assert b"This edition, revised, presents" in built["index.html"]
 
 
 def test_one_changed_document_rewrites_only_its_own_files(edition: Path) -> None:
