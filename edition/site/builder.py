@@ -181,14 +181,13 @@ class _Build:
             "search_enabled": project.settings.site.search,
         }
 
-    def save_key(self, key: str, notes: list[Diagnostic] | None = None, inputs: str = "") -> None:
-        """Record the key of the build the site now shows ('': unknown), the key of its
-        inputs (``inputs_key``) and what it reported. (The scan reports nothing but files
-        that do not parse, which fail a build: no key is saved then.)"""
+    def save_key(self, key: str, notes: list[Diagnostic] | None = None) -> None:
+        """Record the key of the build the site now shows (``inputs_key``; '': unknown) and
+        what it reported. (The scan reports nothing but files that do not parse, which
+        fail a build: no key is saved then.)"""
         counts = {"pages": self.result.pages, "documents": self.result.documents}
         data = [d.to_data() for d in notes or []]
-        section = {"key": key, "inputs": inputs if key else "", "notes": data, "result": counts}
-        self.cache.replace("site-key", section)
+        self.cache.replace("site-key", {"key": key, "notes": data, "result": counts})
         self.cache.save()
 
     def run(
@@ -202,9 +201,9 @@ class _Build:
             digests = hashed  # validation's (which may hold the register's too)
         else:
             digests = file_digests(self.cache, "documents", files)
-        inputs_key = self.inputs_key(files, digests)
+        build_key = self.inputs_key(files, digests)
         last = self.cache.section("site-key")
-        if last.get("inputs") == inputs_key and project.site_dir.is_dir():
+        if last.get("key") == build_key and project.site_dir.is_dir():
             return self.unchanged(last, files)
         entries, embedded = self.scan(files, digests)
         if self.reporter.has_errors:
@@ -217,15 +216,6 @@ class _Build:
         shared_key = self.shared_key(register)
         introduction = pages.introduction(project, self.reporter)
         notes = [d for d in self.reporter if d.code == "R530"]
-        build_key = digest(
-            shared_key,
-            str(introduction),
-            *(f"{project.shown(p)}\0{digests[p]}" for p in files),
-        )
-        if last.get("key") == build_key and project.site_dir.is_dir():
-            unchanged = self.unchanged(last, files)
-            self.save_key(build_key, _last_notes(last), inputs_key)  # the same site, new inputs
-            return unchanged
 
         folder = self.cache.folder or Path(tempfile.mkdtemp(prefix="edition-state-"))
         state_path = folder / "site.sqlite"
@@ -273,12 +263,12 @@ class _Build:
         writer.commit(
             removed,
             (state.path, state_path),
-            lambda: self.save_key(build_key if searched else "", notes, inputs_key),
+            lambda: self.save_key(build_key if searched else "", notes),
         )
         if not self.cache.enabled:
             shutil.rmtree(folder, ignore_errors=True)
         elif not searched:
-            self.update_search(state_path, build_key, search_key, notes, inputs_key)
+            self.update_search(state_path, build_key, search_key, notes)
         return self.result
 
     # -- step 1: scan ------------------------------------------------------------------------
@@ -378,7 +368,7 @@ class _Build:
 
     def unchanged(self, state: dict[str, Any], files: list[Path]) -> BuildResult:
         """Nothing changed since the last build: say again what it said, write nothing."""
-        self.reporter.extend(_last_notes(state))
+        self.reporter.extend(Diagnostic.from_data(d) for d in state.get("notes", []))
         counts = state.get("result", {})
         self.result.pages = int(counts.get("pages", 0))
         self.result.documents = int(counts.get("documents", 0))
@@ -741,12 +731,7 @@ class _Build:
         return notes
 
     def update_search(
-        self,
-        state_path: Path,
-        build_key: str,
-        search_key: str,
-        notes: list[Diagnostic],
-        inputs_key: str,
+        self, state_path: Path, build_key: str, search_key: str, notes: list[Diagnostic]
     ) -> None:
         """Re-index the committed site when its pages changed; swap the new index in."""
         site = self.project.site_dir
@@ -765,7 +750,7 @@ class _Build:
                 output.rename(site / "pagefind")
                 shutil.rmtree(old, ignore_errors=True)
             set_value(state_path, "search", search_key)
-        self.save_key(build_key, notes, inputs_key)
+        self.save_key(build_key, notes)
 
 
 #: The state's value naming the outputs' edition-wide files and what they were made of.
@@ -803,11 +788,6 @@ def _content_digest(path: Path) -> str:
         return digest(path.read_bytes())
     except OSError:
         return ""
-
-
-def _last_notes(state: dict[str, Any]) -> list[Diagnostic]:
-    """What the last build reported besides its scan (``save_key``'s ``notes``)."""
-    return [Diagnostic.from_data(d) for d in state.get("notes", [])]
 
 
 def _pager_parts(neighbour: Neighbour | None) -> tuple[str, ...]:
