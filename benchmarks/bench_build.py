@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+from bench_validation_memory import rss_kib
 from corpus import replicate, split_volume, uniquify
 from lxml import etree
 
@@ -364,16 +365,6 @@ def correct_word(path: Path) -> bool:
     return True
 
 
-def peak_rss_kib() -> int:
-    """This process's peak resident set size since it started (``VmHWM``, KiB; 0: unknown)."""
-    try:
-        status = Path("/proc/self/status").read_text(encoding="utf-8")
-    except OSError:
-        return 0
-    line = next((line for line in status.splitlines() if line.startswith("VmHWM:")), "")
-    return int(line.split()[1]) if line else 0
-
-
 def child(folder: Path) -> None:
     """One full build (all cores), one nothing-changed rebuild, one after a paragraph
     was appended to one document and one after a word of it was corrected, in this
@@ -382,7 +373,7 @@ def child(folder: Path) -> None:
     first = build(folder, default_jobs(), full=True)
     # Not ``ru_maxrss``: Linux carries the parent's RSS at ``fork`` into it, and this
     # benchmark's own process is larger than a 1× build.
-    own = peak_rss_kib() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    own = rss_kib("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     again = build(folder, default_jobs(), full=False)
     changed = edited_document(folder)
