@@ -92,7 +92,6 @@ class _Entry:
     its place in the edition's order."""
 
     path: Path
-    shown: str
     id: str
     title: str
     date: str
@@ -316,10 +315,10 @@ class _Build:
                         "diagnostics": [d.to_data() for d in found.diagnostics],
                     },
                 )
-            for path, shown in zip(chunk, shown_paths, strict=True):
+            for path in chunk:
                 found = scans[path]
                 self.reporter.extend(found.diagnostics)
-                entries += [_Entry(path, shown, *piece) for piece in found.pieces]
+                entries += [_Entry(path, *piece) for piece in found.pieces]
                 embedded.update({e.id: e for e in found.embedded})
         known.complete()
         _make_unique(entries, safe_name(self.project.settings.edition.id, "edition"))

@@ -199,7 +199,8 @@ class Pending:
             return server  # a file name with a newline goes to jing on a command line
         daemon = jing_daemon.daemon_for(self._runner, self._jar, self._schema, self._options)
         if daemon is not None:  # it runs in another folder: absolute paths
-            self.files = {path.absolute(): shown for path, shown in self.files.items()}
+            if not all(path.is_absolute() for path in self.files):  # else no copy of them
+                self.files = {path.absolute(): shown for path, shown in self.files.items()}
             self._fall_back = True
         return daemon
 
