@@ -22,6 +22,7 @@ without a cache every build is a full one.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import shutil
@@ -171,7 +172,6 @@ class _Build:
         self.compiled_templates = (
             str(cache.folder / "templates") if cache.folder is not None else None
         )
-        self._common_inputs: tuple[str, ...] | None = None
         self.common: dict[str, object] = {
             "edition": project.settings.edition,
             "version": __version__,
@@ -327,7 +327,7 @@ class _Build:
     def shared_key(self, register: dict[str, Entity]) -> str:
         """What every page depends on: tool, configuration, templates, register, common values."""
         return digest(
-            *self.common_inputs(),
+            *self.common_inputs,
             json_digest([dataclasses.asdict(e) for e in register.values()]),
         )
 
@@ -339,23 +339,21 @@ class _Build:
         project = self.project
         introduction = project.settings.edition.introduction
         return digest(
-            *self.common_inputs(),
+            *self.common_inputs,
             _content_digest(project.register_path),
             _content_digest(project.path(introduction)) if introduction else "",
             *(f"{project.shown(p)}\0{digests[p]}" for p in files),
         )
 
+    @functools.cached_property
     def common_inputs(self) -> tuple[str, ...]:
         """What every page depends on besides the register: the tool, the configuration,
-        the templates and static files, the values all pages show, the outputs (made once
-        per build)."""
-        if self._common_inputs is not None:
-            return self._common_inputs
+        the templates and static files, the values all pages show, the outputs."""
         template_files = sorted(
             {p for folder in self.project.template_dirs for p in folder.rglob("*") if p.is_file()}
         )
         template_digests = file_digests(self.cache, "templates", template_files)
-        self._common_inputs = (
+        return (
             tool_digest(),
             json_digest(dataclasses.asdict(self.project.settings)),
             *(f"{p}\0{template_digests.get(p, '')}" for p in template_files),
@@ -363,7 +361,6 @@ class _Build:
             str(clock.source_date_epoch()),  # the feed's times: to the second, not the day
             json_digest([o.name for o in SITE_OUTPUTS.values()]),
         )
-        return self._common_inputs
 
     def unchanged(self, state: dict[str, Any], files: list[Path]) -> BuildResult:
         """Nothing changed since the last build: say again what it said, write nothing."""

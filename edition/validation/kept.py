@@ -72,14 +72,14 @@ class Record:
 
     @classmethod
     def from_data(cls, data: list[Any]) -> Record:
-        n, shown, index_only, key, index, found, across = data
+        n, shown, index_only, key, index, _, across = data
         return cls(
             int(n),
             str(shown),
             bool(index_only),
             str(key),
             str(index),
-            [Diagnostic.from_data(d) for d in found],
+            list(cls.diagnostics_of(data)),
             [int(i) for i in across],
         )
 
