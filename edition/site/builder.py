@@ -12,6 +12,12 @@ A build has four steps:
 4. **edition-wide pages** (lists, indexes, method, feed, sitemap) from the
    summaries alone, each re-rendered only when what it shows changed.
 
+When the files that changed since the last build still hold the documents they
+held (the same ids, titles and dates) and nothing all pages share changed (a
+corrected word), steps 1–3 are theirs alone: the order and the pagers are the
+last build's, and the new state is a copy of the last one with their rows
+replaced (``changed_alone``). Otherwise every file's key is looked at.
+
 Files go through a ``SiteWriter``: only changed files are written, and the
 result is committed into ``site/`` at the end (see ``writer``). What describes
 the built site (each job's key, files and summaries; see ``state``) lives in the
@@ -23,11 +29,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +54,7 @@ from edition.site.catalogue import Lazy, Totals
 from edition.site.documents import DocumentSummary, Neighbour, SiteDocument
 from edition.site.jobs import (
     RenderItem,
+    RenderResult,
     RenderShared,
     ScanResult,
     ScanSettings,
@@ -56,7 +62,7 @@ from edition.site.jobs import (
     scan_file,
 )
 from edition.site.register import Entity, read_register
-from edition.site.state import NewState, PreviousState, set_value
+from edition.site.state import ChangedJob, NewState, PreviousState, set_value
 from edition.site.writer import SiteWriter, recover
 
 __all__ = ["BuildResult", "SiteDocument", "build_date", "build_site"]
@@ -93,9 +99,11 @@ class _Entry:
     its place in the edition's order."""
 
     path: Path
-    id: str
+    #: Its id as its file gives it (``id`` becomes unique across files, ``_make_unique``).
+    found: str
     title: str
     date: str
+    id: str = ""
     #: Its final id made safe for a file name (``_make_unique``).
     slug: str = ""
     #: Its index in the edition's order (``render``).
@@ -104,6 +112,24 @@ class _Entry:
     @property
     def neighbour(self) -> Neighbour:
         return Neighbour(self.slug, self.title)
+
+    @property
+    def piece(self) -> list[str]:
+        """What a job's row keeps of it (``ChangedJob.pieces``)."""
+        return [self.found, self.title, self.date, self.id]
+
+
+@dataclass(slots=True)
+class _Changed:
+    """A file to render again alone (``changed_alone``): its documents keep the last
+    build's ids, places and pager neighbours."""
+
+    path: Path
+    shown: str
+    job: ChangedJob
+    ids: list[str]
+    places: list[int]
+    neighbours: list[tuple[Neighbour | None, Neighbour | None]]
 
 
 def build_site(
@@ -172,6 +198,8 @@ class _Build:
         self.compiled_templates = (
             str(cache.folder / "templates") if cache.folder is not None else None
         )
+        #: A hash of the persons each file lists itself, for the files that list any.
+        self.embedded_digests: dict[str, str] = {}
         self.common: dict[str, object] = {
             "edition": project.settings.edition,
             "version": __version__,
@@ -204,8 +232,19 @@ class _Build:
         last = self.cache.section("site-key")
         if last.get("key") == build_key and project.site_dir.is_dir():
             return self.unchanged(last, files)
-        entries, embedded = self.scan(files, digests)
+        folder = self.cache.folder or Path(tempfile.mkdtemp(prefix="edition-state-"))
+        state_path = folder / "site.sqlite"
+        previous = PreviousState(state_path if self.cache.enabled else None)
+        changed = self.changed_alone(files, digests, previous)
+        entries: list[_Entry] = []
+        if changed is None:
+            entries, embedded = self.scan(files, digests)
+        else:
+            embedded = previous.embedded()
         if self.reporter.has_errors:
+            previous.close()
+            if not self.cache.enabled:
+                shutil.rmtree(folder, ignore_errors=True)
             self.result.failed = True
             return self.result
         register = read_register(
@@ -216,16 +255,23 @@ class _Build:
         introduction = pages.introduction(project, self.reporter)
         notes = [d for d in self.reporter if d.code == "R530"]
 
-        folder = self.cache.folder or Path(tempfile.mkdtemp(prefix="edition-state-"))
-        state_path = folder / "site.sqlite"
-        previous = PreviousState(state_path if self.cache.enabled else None)
-        state = NewState(folder / f"site.sqlite.new-{os.getpid()}")
+        new_path = folder / f"site.sqlite.new-{os.getpid()}"
+        state = NewState(new_path, copy_of=state_path if changed is not None else None)
         writer = SiteWriter(project.site_dir, previous.known)
         self.result.incremental = writer.incremental
         try:
-            removed, html = self.render(
-                files, digests, entries, register, shared_key, previous, state, writer
-            )
+            if changed is None:
+                removed = self.render(
+                    files, digests, entries, register, shared_key, previous, state, writer
+                )
+                state.set(_SHARED_INPUTS, self.shared_inputs)
+                state.set(_EMBEDDED, _embedded_data(embedded))
+                state.set(_ENTRIES, str(len(entries)))
+            else:
+                removed = self.render_changed(changed, digests, register, shared_key, state, writer)
+            self.result.documents = state.catalogue.count()
+            self.result.pages += self.result.documents
+            html = state.html_digest()
             if self.reporter.has_errors:
                 raise _BuildFailed
             edition_html = self.edition_pages(
@@ -280,11 +326,26 @@ class _Build:
         Each file's scan is cached by its content. Files go ``CHUNK`` at a time, so
         that no more than a chunk's scans are held at once.
         """
+        entries: list[_Entry] = []
+        embedded: dict[str, Entity] = {}
+        for path, shown, found in self.scans(files, digests):
+            self.reporter.extend(found.diagnostics)
+            entries += [_Entry(path, p[0], p[1], p[2], p[0]) for p in found.pieces]
+            embedded.update({e.id: e for e in found.embedded})
+            if found.embedded:
+                self.embedded_digests[shown] = _embedded_digest(found.embedded)
+        self.cache.table("scan").complete()
+        _make_unique(entries, safe_name(self.project.settings.edition.id, "edition"))
+        return entries, embedded
+
+    def scans(
+        self, files: list[Path], digests: Mapping[Path, str]
+    ) -> Iterator[tuple[Path, str, ScanResult]]:
+        """Each file's scan (path, shown path, result), in the files' order: from the cache
+        when its content was scanned before, else by the executor, ``CHUNK`` files a round."""
         site = self.project.settings.site
         how = ScanSettings(site.split, site.document_xpath)
         known = self.cache.table("scan")
-        entries: list[_Entry] = []
-        embedded: dict[str, Entity] = {}
         for start in range(0, len(files), CHUNK):
             chunk = files[start : start + CHUNK]
             keys = {p: digest(digests.get(p, ""), how.mode, how.xpath) for p in chunk}
@@ -315,14 +376,64 @@ class _Build:
                         "diagnostics": [d.to_data() for d in found.diagnostics],
                     },
                 )
-            for path in chunk:
-                found = scans[path]
-                self.reporter.extend(found.diagnostics)
-                entries += [_Entry(path, *piece) for piece in found.pieces]
-                embedded.update({e.id: e for e in found.embedded})
-        known.complete()
-        _make_unique(entries, safe_name(self.project.settings.edition.id, "edition"))
-        return entries, embedded
+            for path, shown in zip(chunk, shown_paths, strict=True):
+                yield path, shown, scans[path]
+
+    def changed_alone(
+        self, files: list[Path], digests: Mapping[Path, str], previous: PreviousState
+    ) -> list[_Changed] | None:
+        """The files that changed since the last build, when each still holds the documents
+        it held (the same ids, titles and dates) and lists the same persons, and nothing
+        else that pages share changed: then the edition's ids, order and pagers are the last
+        build's, and only these files are rendered again (a corrected word). Only they are
+        scanned. None: build the whole way (a file added or removed, a document added,
+        renamed or re-dated, the register or a template changed, no usable last build)."""
+        project = self.project
+        if not (previous.known and self.cache.enabled and project.site_dir.is_dir()):
+            return None
+        if previous.value(_SHARED_INPUTS) != self.shared_inputs:
+            return None
+        jobs = previous.changed_jobs((project.shown(p), digests.get(p, "")) for p in files)
+        if jobs is None:
+            return None
+        changed: list[_Changed] = []
+        scans = self.scans([files[job.file_number] for job in jobs], digests)
+        for job, (path, shown, found) in zip(jobs, scans, strict=True):
+            pieces = orjson.loads(job.pieces)
+            if (
+                found.diagnostics
+                or [list(p) for p in found.pieces] != [p[:3] for p in pieces]
+                or job.embedded != (_embedded_digest(found.embedded) if found.embedded else "")
+            ):
+                return None
+            changed.append(_Changed(path, shown, job, [p[3] for p in pieces], [], []))
+        return changed if self.place_changed(changed, previous) else None
+
+    def place_changed(self, changed: list[_Changed], previous: PreviousState) -> bool:
+        """Give the changed files' documents their places and pager neighbours in the last
+        build (False: its state does not have them all)."""
+        place_of = dict(
+            (ident, place) for place, ident in previous.places_of([c.shown for c in changed])
+        )
+        try:
+            count = int(previous.value(_ENTRIES))
+        except ValueError:
+            return False
+        for job in changed:
+            if not all(ident in place_of for ident in job.ids):
+                return False
+            job.places = [place_of[ident] for ident in job.ids]
+        around = {n for c in changed for p in c.places for n in (p - 1, p + 1) if 0 <= n < count}
+        found = previous.neighbours(sorted(around))
+        if len(found) != len(around):
+            return False
+
+        def neighbour(place: int) -> Neighbour | None:
+            return Neighbour(*found[place]) if place in found else None
+
+        for job in changed:
+            job.neighbours = [(neighbour(p - 1), neighbour(p + 1)) for p in job.places]
+        return True
 
     def shared_key(self, register: dict[str, Entity]) -> str:
         """What every page depends on: tool, configuration, templates, register, common values."""
@@ -344,6 +455,12 @@ class _Build:
             _content_digest(project.path(introduction)) if introduction else "",
             *(f"{project.shown(p)}\0{digests[p]}" for p in files),
         )
+
+    @functools.cached_property
+    def shared_inputs(self) -> str:
+        """A hash of what every page depends on, the register by its file's content and
+        without the persons files list themselves (their own jobs' rows hold those)."""
+        return digest(*self.common_inputs, _content_digest(self.project.register_path))
 
     @functools.cached_property
     def common_inputs(self) -> tuple[str, ...]:
@@ -385,12 +502,11 @@ class _Build:
         previous: PreviousState,
         state: NewState,
         writer: SiteWriter,
-    ) -> tuple[list[str], str]:
+    ) -> list[str]:
         """Render the files whose key changed; reuse the others' summaries and files.
 
         Every document's summary goes into the state's catalogue at its place in
-        the edition's order. Returns the job files to delete and one hash of every
-        job's HTML pages (for the search index's key).
+        the edition's order. Returns the job files to delete.
         """
         order = sorted(entries, key=lambda e: (e.date or "9999", e.id))
         for place, entry in enumerate(order):
@@ -404,10 +520,110 @@ class _Build:
 
         catalogue = state.catalogue
         removed: list[str] = []
-        html = hashlib.blake2b(digest_size=16, person=b"site-html")
         following = 0  # the next entry of ``entries``: a file's entries come one after another
+        shared = self.render_shared(register, shared_key, writer)
+        for start in range(0, len(files), CHUNK):  # a round's jobs and results at a time
+            todo: list[tuple[str, str, RenderItem, tuple[str, str, str]]] = []
+            chunk = files[start : start + CHUNK]
+            shown_paths = [self.project.shown(path) for path in chunk]
+            known = previous.jobs_of(shown_paths) if writer.incremental else {}
+            reused: list[str] = []
+            places: dict[str, int] = {}  # of this round's documents, by id
+            for path, shown in zip(chunk, shown_paths, strict=True):
+                first = following
+                while following < len(entries) and entries[following].path == path:
+                    following += 1
+                mine = entries[first:following]
+                places.update((e.id, e.place) for e in mine)
+                ids, neighbours = [e.id for e in mine], [around(e) for e in mine]
+                key = _render_key(shared_key, digests.get(path, ""), ids, neighbours)
+                found = known.get(shown)
+                if found is not None and found[0] == key:
+                    reused.append(shown)
+                    continue
+                written = orjson.loads(found[1])["digests"] if found is not None else {}
+                item = RenderItem(str(path), shown, ids, neighbours, written)
+                scanned = (
+                    digests.get(path, ""),
+                    orjson.dumps([e.piece for e in mine]).decode(),
+                    self.embedded_digests.get(shown, ""),
+                )
+                todo.append((shown, key, item, scanned))
+            if reused:  # they and their documents are copied from the last state at the end
+                kept = previous.places_of(reused)
+                catalogue.keep((old, places[ident]) for old, ident in kept)
+                state.keep_jobs(reused)
+            for shown in reused:
+                self.advance(shown)
+            results = self.executor.map(render_file, shared, [job[2] for job in todo])
+            for (shown, key, item, scanned), rendered in zip(todo, results, strict=True):
+                for summary in rendered.summaries:
+                    catalogue.add(places[summary.id], shown, summary)
+                removed += self.take(rendered, key, item, scanned, state, writer)
+        gone = state.carry_over(previous)  # the files of jobs whose source is gone
+        if writer.incremental:
+            removed += gone
+        return removed
+
+    def render_changed(
+        self,
+        changed: list[_Changed],
+        digests: Mapping[Path, str],
+        register: dict[str, Entity],
+        shared_key: str,
+        state: NewState,
+        writer: SiteWriter,
+    ) -> list[str]:
+        """Render again the files ``changed_alone`` found, into a copy of the last state:
+        each job's row and documents replace its old ones. Returns the files to delete."""
+        shared = self.render_shared(register, shared_key, writer)
+        removed: list[str] = []
+        for start in range(0, len(changed), CHUNK):
+            chunk = changed[start : start + CHUNK]
+            items = [
+                RenderItem(
+                    str(c.path), c.shown, c.ids, c.neighbours, orjson.loads(c.job.record)["digests"]
+                )
+                for c in chunk
+            ]
+            results = self.executor.map(render_file, shared, items)
+            for job, item, rendered in zip(chunk, items, results, strict=True):
+                source = digests.get(job.path, "")
+                places = dict(zip(job.ids, job.places, strict=True))
+                state.catalogue.replace(job.shown, ((places[s.id], s) for s in rendered.summaries))
+                key = _render_key(shared_key, source, job.ids, job.neighbours)
+                scanned = (source, job.job.pieces, job.job.embedded)
+                removed += self.take(rendered, key, item, scanned, state, writer)
+        return removed
+
+    def take(
+        self,
+        rendered: RenderResult,
+        key: str,
+        item: RenderItem,
+        scanned: tuple[str, str, str],
+        state: NewState,
+        writer: SiteWriter,
+    ) -> list[str]:
+        """Take a rendered job's files, diagnostics and row (its documents are the caller's).
+        Returns its files of the last build that it no longer writes."""
+        self.advance(item.shown)
+        self.reporter.extend(rendered.diagnostics)
+        for relative in rendered.changed:
+            writer.staged(relative)
+        for relative, data in rendered.files.items():
+            writer.put(relative, data, item.previous.get(relative))
+        record = orjson.dumps({"digests": rendered.digests})
+        html = _html_digest(rendered.digests)
+        state.job(item.shown, key if not rendered.diagnostics else "", record, html, scanned)
+        return [r for r in item.previous if r not in rendered.digests]
+
+    def render_shared(
+        self, register: dict[str, Entity], shared_key: str, writer: SiteWriter
+    ) -> RenderShared:
+        """What every render job of this build is given."""
         shares_files = self.executor.shares_files
-        shared = RenderShared(
+        return RenderShared(
             self.project,
             register,
             self.common,
@@ -415,64 +631,6 @@ class _Build:
             shared_key,
             self.compiled_templates if shares_files else None,
         )
-        for start in range(0, len(files), CHUNK):  # a round's jobs and results at a time
-            todo: list[tuple[str, str, RenderItem]] = []
-            chunk = files[start : start + CHUNK]
-            shown_paths = [self.project.shown(path) for path in chunk]
-            known = previous.jobs_of(shown_paths) if writer.incremental else {}
-            reused: list[str] = []
-            places: dict[str, int] = {}  # of this round's documents, by id
-            pages_of: dict[str, str] = {}  # a hash of each job's HTML pages, by file
-            for path, shown in zip(chunk, shown_paths, strict=True):
-                first = following
-                while following < len(entries) and entries[following].path == path:
-                    following += 1
-                mine = entries[first:following]
-                places.update((e.id, e.place) for e in mine)
-                neighbours = [around(e) for e in mine]
-                key = digest(
-                    shared_key,
-                    digests.get(path, ""),
-                    str(len(mine)),
-                    *(e.id for e in mine),
-                    *(part for pair in neighbours for n in pair for part in _pager_parts(n)),
-                )
-                found = known.get(shown)
-                if found is not None and found[0] == key:
-                    reused.append(shown)
-                    pages_of[shown] = found[2]
-                    continue
-                written = orjson.loads(found[1])["digests"] if found is not None else {}
-                item = RenderItem(str(path), shown, [e.id for e in mine], neighbours, written)
-                todo.append((shown, key, item))
-            if reused:  # they and their documents are copied from the last state at the end
-                kept = previous.places_of(reused)
-                catalogue.keep((old, places[ident]) for old, ident in kept)
-                state.keep_jobs(reused)
-            for shown in reused:
-                self.advance(shown)
-            results = self.executor.map(render_file, shared, [item for _, _, item in todo])
-            for (shown, key, item), rendered in zip(todo, results, strict=True):
-                self.advance(shown)
-                self.reporter.extend(rendered.diagnostics)
-                for relative in rendered.changed:
-                    writer.staged(relative)
-                for relative, data in rendered.files.items():
-                    writer.put(relative, data, item.previous.get(relative))
-                for summary in rendered.summaries:
-                    catalogue.add(places[summary.id], shown, summary)
-                pages_of[shown] = _html_digest(rendered.digests)
-                record = orjson.dumps({"digests": rendered.digests})
-                state.job(shown, key if not rendered.diagnostics else "", record, pages_of[shown])
-                removed += [r for r in item.previous if r not in rendered.digests]
-            for shown in shown_paths:  # in the files' order, however each job was done
-                html.update(f"{shown}\0{pages_of[shown]}\0".encode())
-        gone = state.carry_over(previous)  # the files of jobs whose source is gone
-        if writer.incremental:
-            removed += gone
-        self.result.documents = catalogue.count()
-        self.result.pages += self.result.documents
-        return removed, html.hexdigest()
 
     # -- step 4: edition-wide pages ----------------------------------------------------------
 
@@ -749,6 +907,12 @@ class _Build:
         self.save_key(build_key, notes)
 
 
+#: The state's values for a build that renders only the files changed (``changed_alone``):
+#: a hash of what all pages share but for the persons files list (``shared_inputs``), those
+#: persons (``PreviousState.embedded``), and how many documents the edition's order has.
+_SHARED_INPUTS = "shared-inputs"
+_EMBEDDED = "embedded"
+_ENTRIES = "entries"
 #: The state's value naming the outputs' edition-wide files and what they were made of.
 _OUTPUTS = "outputs"
 #: The state's values: a hash of what the edition-wide pages and files were made of, the
@@ -784,6 +948,28 @@ def _content_digest(path: Path) -> str:
         return digest(path.read_bytes())
     except OSError:
         return ""
+
+
+def _render_key(
+    shared_key: str,
+    source: str,
+    ids: list[str],
+    neighbours: list[tuple[Neighbour | None, Neighbour | None]],
+) -> str:
+    """What a file's pages are made of: what all pages share, its content, its documents'
+    final ids and their pager neighbours."""
+    pager = (part for pair in neighbours for n in pair for part in _pager_parts(n))
+    return digest(shared_key, source, str(len(ids)), *ids, *pager)
+
+
+def _embedded_digest(persons: list[Entity]) -> str:
+    """A hash of the persons a file lists itself."""
+    return json_digest([dataclasses.asdict(e) for e in persons])
+
+
+def _embedded_data(persons: dict[str, Entity]) -> str:
+    """The persons all files list themselves, as JSON (``PreviousState.embedded``)."""
+    return orjson.dumps([dataclasses.asdict(e) for e in persons.values()]).decode()
 
 
 def _pager_parts(neighbour: Neighbour | None) -> tuple[str, ...]:

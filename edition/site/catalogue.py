@@ -69,6 +69,12 @@ _ORDERS = {
 }
 
 
+#: What places a job's documents in the orders (``Catalogue.replace``).
+_SORTED_OF_JOB = (
+    "SELECT position, id, date, by_title, by_kind, by_archive, by_classification, by_date"
+    " FROM documents WHERE job = ? ORDER BY position"
+)
+
 #: More editorial declaration paragraphs than this in one header are not listed.
 _MAX_PARAGRAPHS = 1 << 20
 
@@ -177,10 +183,12 @@ _REFUSED = (
 class Catalogue:
     """The documents of a build, in the tables of its state file."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, ranked: bool = False) -> None:
+        """``ranked``: the tables hold a whole catalogue already, its orders ranked (a copy
+        of the last build's)."""
         self.db = db
         #: Whether the orders' ranks are those of the documents in (``index``).
-        self._ranked = False
+        self._ranked = ranked
 
     @cached_property
     def totals(self) -> Totals:
@@ -240,6 +248,24 @@ class Catalogue:
             "INSERT INTO records VALUES (?, ?, ?)",
             ((name, position, orjson.dumps(r).decode()) for name, r in summary.outputs.items()),
         )
+
+    def replace(self, job: str, documents: Iterable[tuple[int, DocumentSummary]]) -> None:
+        """Put a job's documents (place, summary) in place of the ones it had. The orders
+        stay ranked when none of its documents moved in any of them."""
+        db = self.db
+        ranked = self._ranked
+        before = db.execute(_SORTED_OF_JOB, (job,)).fetchall()
+        places = orjson.dumps([row[0] for row in before]).decode()
+        for table in ("mentions", "methods", "records"):
+            # The names are this function's constants (never input).
+            db.execute(
+                f"DELETE FROM {table} WHERE position IN (SELECT value FROM json_each(?))",  # noqa: S608
+                (places,),
+            )
+        db.execute("DELETE FROM documents WHERE job = ?", (job,))
+        for place, summary in documents:
+            self.add(place, job, summary)
+        self._ranked = ranked and db.execute(_SORTED_OF_JOB, (job,)).fetchall() == before
 
     def keep(self, moved: Iterable[tuple[int, int]]) -> None:
         """Note documents of the last build to carry over: (place there, place here)."""

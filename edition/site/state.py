@@ -1,36 +1,56 @@
 """What the last build made, in SQLite (``.edition-cache/site.sqlite``), read one job at a time.
 
-One row per render job (its key, the content hash of each file it wrote and one
-hash of its HTML pages),
-one per document (its summary, see ``catalogue``), the edition-wide files with
-their hashes, the fingerprints of the edition-wide pages, and a few values. A rebuild looks up
-each job by its file and never loads the whole edition's state; the build
-writes the new state into a new file that is put in place together with the
-site (see ``writer``). SQLite, not pickle: a state that came with a cloned
-project cannot run code.
+One row per render job (its key, the content hash of each file it wrote, one
+hash of its HTML pages, and what its scan found: the source's hash, its documents
+and the persons it lists), one per document (its summary, see ``catalogue``), the
+edition-wide files with their hashes, the fingerprints of the edition-wide pages,
+and a few values. A rebuild looks up each job by its file and never loads the
+whole edition's state. The build writes the new state into a new file, made
+afresh or copied from the last one (``NewState.copied``), that is put in place
+together with the site (see ``writer``). SQLite, not pickle: a state that came
+with a cloned project cannot run code.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import shutil
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
 from edition.cache import FORMAT, tool_digest
 from edition.site.catalogue import TABLES as CATALOGUE_TABLES
 from edition.site.catalogue import Catalogue
+from edition.site.register import Entity
 
 _TABLES = """
 CREATE TABLE jobs (
-    shown TEXT PRIMARY KEY, key TEXT NOT NULL, record BLOB NOT NULL, pages TEXT NOT NULL
+    shown TEXT PRIMARY KEY, key TEXT NOT NULL, record BLOB NOT NULL, pages TEXT NOT NULL,
+    source TEXT NOT NULL, pieces TEXT NOT NULL, embedded TEXT NOT NULL
 );
 CREATE TABLE files (path TEXT PRIMARY KEY, digest TEXT NOT NULL);
 CREATE TABLE pages (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
+
+
+class ChangedJob(NamedTuple):
+    """A job of the last build whose source changed since (or that reported something)."""
+
+    #: Its file's index in this build's list of files.
+    file_number: int
+    key: str
+    #: JSON: the content hash of each file it wrote (``{"digests": …}``).
+    record: bytes
+    #: JSON: its documents in file order, each ``[id in the file, title, date, final id]``.
+    pieces: str
+    #: A hash of the persons its file lists itself ('' for none).
+    embedded: str
 
 
 class PreviousState:
@@ -73,6 +93,61 @@ class PreviousState:
             shown,
         )
 
+    def changed_jobs(self, sources: Iterable[tuple[str, str]]) -> list[ChangedJob] | None:
+        """The jobs whose source is not this build's, or that reported something (their key
+        is ''), given every file of this build (shown path, content hash) in its order.
+        None: the files are not the last build's (one was added or removed)."""
+        db = self._db
+        if db is None:
+            return None
+        try:
+            db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS sources"
+                " (shown TEXT PRIMARY KEY, source TEXT NOT NULL, place INTEGER NOT NULL)"
+            )
+            db.execute("DELETE FROM temp.sources")
+            db.executemany(
+                "INSERT INTO temp.sources VALUES (?, ?, ?)",
+                ((shown, source, n) for n, (shown, source) in enumerate(sources)),
+            )
+            given, jobs, both = db.execute(
+                "SELECT (SELECT COUNT(*) FROM temp.sources), (SELECT COUNT(*) FROM jobs),"
+                " (SELECT COUNT(*) FROM temp.sources JOIN jobs USING (shown))"
+            ).fetchone()
+            if not given == jobs == both:
+                return None
+            rows = db.execute(
+                "SELECT s.place, j.key, j.record, j.pieces, j.embedded"
+                " FROM temp.sources AS s JOIN jobs AS j USING (shown)"
+                " WHERE j.source <> s.source OR j.key = '' ORDER BY s.place"
+            ).fetchall()
+            db.execute("DELETE FROM temp.sources")
+        except (sqlite3.Error, ValueError):  # ValueError: a path SQLite cannot take
+            return None
+        return [ChangedJob(*row) for row in rows]
+
+    def neighbours(self, places: list[int]) -> dict[int, tuple[str, str]]:
+        """The slug and title (as the pager shows them) of the documents at some places."""
+        rows = self._query(
+            "SELECT d.position, d.slug, d.id, j.pieces FROM documents AS d"
+            " JOIN jobs AS j ON j.shown = d.job"
+            " WHERE d.position IN (SELECT value FROM json_each(?))",
+            places,
+        )
+        found: dict[int, tuple[str, str]] = {}
+        for place, slug, ident, pieces in rows:
+            titles = [piece[1] for piece in orjson.loads(pieces) if piece[3] == ident]
+            if titles:
+                found[place] = (slug, titles[0])
+        return found
+
+    def embedded(self) -> dict[str, Entity]:
+        """The persons the last build's files listed themselves, by id ({}: none known)."""
+        try:
+            return {e["id"]: Entity(**e) for e in orjson.loads(self.value("embedded") or "[]")}
+        except (orjson.JSONDecodeError, TypeError, KeyError):
+            return {}
+
     def files(self) -> dict[str, str]:
         """The edition-wide files and their content hashes."""
         return dict(self._query("SELECT path, digest FROM files"))
@@ -90,7 +165,7 @@ class PreviousState:
             self._db.close()
             self._db = None
 
-    def _query(self, sql: str, *arguments: str | list[str]) -> list[Any]:
+    def _query(self, sql: str, *arguments: str | list[str] | list[int]) -> list[Any]:
         """Rows of a query; a list argument goes as one JSON array (read with ``json_each``)."""
         if self._db is None:
             return []
@@ -104,21 +179,38 @@ class PreviousState:
 class NewState:
     """The state a build writes as it goes, into a file of its own."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, copy_of: Path | None = None) -> None:
+        """An empty state, or a copy of the last build's (``copy_of``) for a build that
+        renders some jobs again and keeps the rest where they are (``job`` replaces a
+        job's row, ``Catalogue.replace`` its documents). The edition-wide files and
+        pages are always this build's own."""
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
+        if copy_of is not None:
+            shutil.copyfile(copy_of, path)
         self._db = sqlite3.connect(path.as_uri(), uri=True)  # URIs: the last state read-only
         self._db.execute("PRAGMA journal_mode = OFF")  # a new file: all or nothing by rename
         self._db.execute("PRAGMA synchronous = OFF")
-        self._db.executescript(_TABLES + CATALOGUE_TABLES)
+        if copy_of is None:
+            self._db.executescript(_TABLES + CATALOGUE_TABLES)
+        else:
+            self._db.execute("DELETE FROM files")
+            self._db.execute("DELETE FROM pages")
         #: The documents of this build, as they are rendered.
-        self.catalogue = Catalogue(self._db)
+        self.catalogue = Catalogue(self._db, ranked=copy_of is not None)
         self.set("format", str(FORMAT))
         self.set("tool", tool_digest())
 
-    def job(self, shown: str, key: str, record: bytes, pages: str) -> None:
-        self._db.execute("INSERT INTO jobs VALUES (?, ?, ?, ?)", (shown, key, record, pages))
+    def job(
+        self, shown: str, key: str, record: bytes, pages: str, scanned: tuple[str, str, str]
+    ) -> None:
+        """A job's row: its key, files, HTML pages' hash, and what its scan found (the source's
+        hash, its documents as ``ChangedJob.pieces``, the hash of the persons it lists)."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO jobs VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (shown, key, record, pages, *scanned),
+        )
 
     def keep_jobs(self, shown: list[str]) -> None:
         """Note render jobs of the last build that this one reuses as they are (``carry_over``
@@ -159,6 +251,13 @@ class NewState:
         finally:
             db.commit()
             db.execute("DETACH DATABASE previous")
+
+    def html_digest(self) -> str:
+        """One hash of every job's HTML pages (what the search index reads), by file."""
+        hasher = hashlib.blake2b(digest_size=16, person=b"site-html")
+        for shown, pages in self._db.execute("SELECT shown, pages FROM jobs ORDER BY shown"):
+            hasher.update(f"{shown}\0{pages}\0".encode())
+        return hasher.hexdigest()
 
     def finish(self) -> None:
         """Write everything to the file and close it."""

@@ -19,6 +19,7 @@ from edition.executors import make_executor
 from edition.project import Project
 from edition.site import builder
 from edition.site.builder import build_site
+from edition.site.state import NewState
 
 TELEGRAM = "1975-01-13_telegram_tokyo-00458.xml"
 CONVERSATION = "1960-05-10_record-of-conversation_khrushchev-fukuda-takasaki.xml"
@@ -319,6 +320,95 @@ def test_a_corrected_word_keeps_every_edition_wide_page_without_looking_at_it(
         built, _ = incremental_build(edition)
         assert fingerprinted, name  # every edition-wide page looked at again
         assert built == clean_build(edition, tmp_path / "clean")
+
+
+#: A volume listing its persons itself (FRUS's ``div[@xml:id='persons']``): register entries.
+PERSONS = """<front><div xml:id="persons"><head>Persons</head><list>
+      <item><persName xml:id="p_SJ">Smith, John</persName>, Ambassador</item>
+    </list></div></front>
+  <text><body>"""
+
+
+def _files_scanned(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[str], list[int]]:
+    """Record each build's scans (how many files at once), render jobs and rows of the last
+    state copied one by one (``carry_over``)."""
+    scans: list[int] = []
+    rendered: list[str] = []
+    carried: list[int] = []
+    scan, render_file, carry_over = builder._Build.scans, builder.render_file, NewState.carry_over
+
+    def counted_scans(self, files, digests):  # type: ignore[no-untyped-def]
+        scans.append(len(files))
+        return scan(self, files, digests)
+
+    def counted_render(shared, item):  # type: ignore[no-untyped-def]
+        rendered.append(item.shown)
+        return render_file(shared, item)
+
+    def counted_carry_over(self, previous):  # type: ignore[no-untyped-def]
+        carried.append(1)
+        return carry_over(self, previous)
+
+    monkeypatch.setattr(builder._Build, "scans", counted_scans)
+    monkeypatch.setattr(builder, "render_file", counted_render)
+    monkeypatch.setattr(NewState, "carry_over", counted_carry_over)
+    return scans, rendered, carried
+
+
+def test_a_corrected_word_scans_and_renders_its_file_alone(
+    edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its documents keep their ids, titles and dates: only that file is scanned and
+    rendered, into a copy of the last state. An edit that moves a document, or a person a
+    volume lists renamed, builds the whole way again; each site is a clean build's."""
+    volume = edition / "tei" / "volume.xml"
+    volume.write_text(VOLUME.replace("  <text><body>", PERSONS))
+    scans, rendered, carried = _files_scanned(monkeypatch)
+    incremental_build(edition)
+    files = scans[0]
+    assert files == 4 and len(rendered) == 4 and len(carried) == 1
+
+    def forget() -> None:
+        scans.clear(), rendered.clear(), carried.clear()
+
+    def rebuilt() -> tuple[list[int], list[str], list[int]]:
+        forget()
+        built, _ = incremental_build(edition)
+        found = (scans[:], sorted(rendered), carried[:])
+        assert built == clean_build(edition, tmp_path / "clean")
+        return found
+
+    EDITS["text"](edition)
+    assert rebuilt() == ([1], [f"tei/{TELEGRAM}"], [])
+    _replace(volume, "Text two.", "Text 2.")  # a volume's document, its persons untouched
+    assert rebuilt() == ([1], ["tei/volume.xml"], [])
+    _replace(edition / "tei" / TELEGRAM, "PREPARED TRANSLATION", "PREPARED A TRANSLATION")
+    _replace(volume, "Text 2.", "Text two.")
+    assert rebuilt() == ([2], sorted([f"tei/{TELEGRAM}", "tei/volume.xml"]), [])
+    EDITS["date"](edition)  # the third letter moves before the first: the whole way
+    scanned, jobs, copied = rebuilt()
+    assert scanned == [1, files] and copied == [1] and "tei/volume.xml" in jobs
+    _replace(volume, "Smith, John", "Smith, John W.")  # a register entry of every page
+    scanned, jobs, copied = rebuilt()
+    assert scanned == [1, files] and len(jobs) == files and copied == [1]
+    assert b"Smith, John W." in (edition / "site" / "persons" / "index.html").read_bytes()
+    _replace(volume, "Text two.", "Text <unclear>two</unclear>.")
+    assert rebuilt() == ([1], ["tei/volume.xml"], [])
+
+
+def test_a_corrected_word_that_breaks_the_file_leaves_the_site_as_it_was(
+    edition: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, _ = incremental_build(edition)
+    _replace(edition / "tei" / TELEGRAM, "DEPT PASS TO", "DEPT <PASS TO")
+    reporter = Reporter()
+    project = Project.load(edition)
+    result = build_site(project, reporter, validated=False, cache=Cache(project.cache_dir))
+    assert result.failed
+    assert f"tei/{TELEGRAM}:" in reporter.render()
+    assert snapshot(edition / "site") == first
+    _replace(edition / "tei" / TELEGRAM, "DEPT <PASS TO", "DEPT PASS TO")
+    assert incremental_build(edition) == (first, 0)
 
 
 def test_turning_dts_units_on_and_off_adds_and_removes_the_unit_files(
