@@ -13,7 +13,7 @@ import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache as memoise
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from edition import __version__
 from edition.fsutil import write_atomic
 
 #: Bumped when the layout of a section changes.
-FORMAT = 2
+FORMAT = 3
 #: Stat entries younger than this (seconds) are re-hashed: a file changed twice within
 #: the file system's timestamp granularity would otherwise look unchanged ("racy git").
 _RACY = 2.0
@@ -40,6 +40,10 @@ CREATE TABLE IF NOT EXISTS entries (
     PRIMARY KEY (tbl, key)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS stamps (
+    grp TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
+    inode INTEGER NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (grp, path)
+) WITHOUT ROWID;
 """
 
 
@@ -230,6 +234,7 @@ def _open(path: Path) -> sqlite3.Connection:
         found = dict(db.execute("SELECT name, value FROM meta").fetchall())
         if found != {"format": str(FORMAT), "tool": tool_digest()}:
             db.execute("DELETE FROM entries")
+            db.execute("DELETE FROM stamps")
             db.execute("DELETE FROM meta")
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)", [("format", str(FORMAT)), ("tool", tool_digest())]
@@ -316,30 +321,94 @@ class CacheTable:
 
 
 def file_digests(cache: Cache, group: str, paths: Iterable[Path]) -> dict[Path, str]:
-    """Content hashes of files, re-reading only those whose size or time changed.
+    """Content hashes of files, re-reading only those whose size, time or inode changed.
 
     ``group`` names the set of files (``documents``, ``templates``): each group is
-    remembered as a whole, so files that disappeared are forgotten.
+    remembered as a whole, so files that disappeared are forgotten. The stamps are
+    columns of a table of their own, read ``BATCH`` files a query: only the files that
+    changed are written, and no entry is marked as read.
     """
-    known = cache.table(f"files-{group}")
+    stamps = _Stamps(cache, group)
     now = time.time()
     found: dict[Path, str] = {}
     paths = list(paths)
-    for start in range(0, len(paths), BATCH):  # a batch's entries held at a time
+    for start in range(0, len(paths), BATCH):  # a batch's stamps held at a time
         batch = paths[start : start + BATCH]
-        entries = known.get_many([str(path) for path in batch])
+        known = stamps.of([str(path) for path in batch])
+        changed: list[tuple[str, int, int, int, str]] = []
         for path in batch:
             key = str(path)
             try:
                 status = os.stat(key)  # noqa: PTH116 (many files: without pathlib's overhead)
             except OSError:
                 continue
-            stamp = [status.st_size, status.st_mtime_ns, status.st_ino]
-            entry = entries.get(key)
-            if entry is not None and entry[0] == stamp and now - status.st_mtime > _RACY:
-                found[path] = entry[1]
+            stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
+            row = known.get(key)
+            if row is not None and row[:3] == stamp and now - status.st_mtime > _RACY:
+                found[path] = row[3]
             else:
                 found[path] = digest(path.read_bytes())
-                known.put(key, [stamp, found[path]])
-    known.complete()
+                changed.append((key, *stamp, found[path]))
+        stamps.put(changed)
+    stamps.keep_only(found)
     return found
+
+
+class _Stamps:
+    """The stamps (size, time, inode) and content hashes of one group of files, in the
+    cache's ``stamps`` table; none when there is no cache, or it fails (then files are
+    hashed)."""
+
+    def __init__(self, cache: Cache, group: str) -> None:
+        self.cache, self.group = cache, group
+
+    def of(self, paths: list[str]) -> dict[str, tuple[int, int, int, str]]:
+        """The stamps and hashes known of some files."""
+        db = self.cache._connection()
+        if db is None:
+            return {}
+        try:
+            rows = db.execute(
+                "SELECT path, size, mtime, inode, digest FROM stamps"
+                " WHERE grp = ? AND path IN (SELECT value FROM json_each(?))",
+                (self.group, orjson.dumps(paths).decode()),
+            ).fetchall()
+        except sqlite3.OperationalError:
+            self.cache._give_up()
+            return {}
+        return {path: (size, mtime, inode, found) for path, size, mtime, inode, found in rows}
+
+    def put(self, rows: list[tuple[str, int, int, int, str]]) -> None:
+        db = self.cache._connection()
+        if db is None or not rows:
+            return
+        try:
+            db.executemany(
+                "INSERT OR REPLACE INTO stamps VALUES (?, ?, ?, ?, ?, ?)",
+                ((self.group, *row) for row in rows),
+            )
+        except sqlite3.OperationalError:
+            self.cache._give_up()
+
+    def keep_only(self, paths: Mapping[Path, str]) -> None:
+        """Forget the files not among ``paths`` (each of which has a row): looked for only
+        when the group has more rows than that."""
+        db = self.cache._connection()
+        if db is None:
+            return
+        try:
+            query = "SELECT COUNT(*) FROM stamps WHERE grp = ?"
+            if db.execute(query, (self.group,)).fetchone()[0] == len(paths):
+                return
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS present (path TEXT PRIMARY KEY)")
+            db.execute("DELETE FROM temp.present")
+            db.executemany(
+                "INSERT OR IGNORE INTO temp.present VALUES (?)", ((str(p),) for p in paths)
+            )
+            db.execute(
+                "DELETE FROM stamps WHERE grp = ? AND path NOT IN (SELECT path FROM temp.present)",
+                (self.group,),
+            )
+            db.execute("DELETE FROM temp.present")
+        except sqlite3.OperationalError:
+            self.cache._give_up()

@@ -38,7 +38,7 @@ from edition.validation.jobs import (
 from edition.validation.results import Results
 
 ENGINES = ("auto", "jing", "lxml")
-#: The cache section of the per-file results (and ``files-<SECTION>``, their hashes).
+#: The cache section of the per-file results (and the group of their files' stamps).
 SECTION = "validation"
 #: The most files a run checks again on their own, the others taken from the last run
 #: (``kept.changes``); past it, every file's result is looked up and checked across (jing
