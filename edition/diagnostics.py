@@ -112,6 +112,8 @@ def info(code: str, message: str, location: Location | None = None, *hints: str)
     return Diagnostic(code, message, location, Severity.INFO, tuple(hints))
 
 
+#: The severities by value (``Severity(n)`` costs a call through the enum's machinery).
+_SEVERITY_OF = {int(severity): severity for severity in Severity}
 #: Bytes of a spool file read at a time.
 _BLOCK = 1 << 20
 
@@ -198,6 +200,24 @@ class Reporter:
         """Record several diagnostics."""
         for diagnostic in diagnostics:
             self.report(diagnostic)
+
+    def extend_data(self, items: Iterable[list[object]]) -> None:
+        """Record diagnostics given as ``Diagnostic.to_data`` gives them (a cache's): once
+        this reporter spools, they are written to the spool as they are, not decoded."""
+        for data in items:
+            severity = (
+                _SEVERITY_OF.get(data[3])
+                if type(data) is list
+                and len(data) == 5
+                and type(data[3]) is int
+                and (data[2] is None or (type(data[2]) is list and len(data[2]) == 3))
+                else None
+            )
+            if self._spool is None or severity is None or self.strict or data[0] in self.ignore:
+                self.report(Diagnostic.from_data(data))  # (a damaged one raises there)
+                continue
+            self._counts[severity] += 1
+            self._spool.write(orjson.dumps(data) + b"\n")
 
     def absorb(self, other: Reporter) -> None:
         """Record every diagnostic of ``other``, which has this one's ``ignore`` and ``strict``

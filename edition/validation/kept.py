@@ -4,8 +4,11 @@ A run is kept file by file, in entries of about ``CHUNK`` files and diagnostics:
 each file's place in the run, shown path, whether only its index was wanted, its
 key, a hash of its index, the diagnostics reported for it and which of them the
 checks across files gave. The entries are written as the run reports (never all in memory)
-under the run's key (a hash of every file's key, see ``runner._Keys.of_run``); the
-key of the last run kept is ``LAST``. The next run over the same files
+under the run's key (a hash of every file's key, see ``runner._Keys.of_run``), whose
+head lists them in order: a run that differs from the last one in a few files
+lists the last run's entries that none of them is in, and writes only the others
+(``Keeper.add_entry``). The key of the last run kept is ``LAST``. The next run over
+the same files
 
 - reports the kept run again when every key is the same (``report``);
 - when only a few files changed and none of their indexes did (the same ids, the
@@ -32,7 +35,7 @@ CHUNK = 1000
 #: The entry naming the last run kept (its key and layout).
 LAST = "last"
 #: ``Record.to_data``'s length, and the place of ``found`` in it.
-_RECORD_FIELDS, _FOUND = 7, 5
+_RECORD_FIELDS, FOUND = 7, 5
 
 
 @dataclass
@@ -67,7 +70,7 @@ class Record:
     @staticmethod
     def diagnostics_of(data: list[Any]) -> Iterator[Diagnostic]:
         """The diagnostics reported for a file as ``to_data`` gives it (``found``), decoded."""
-        for found in data[_FOUND]:
+        for found in data[FOUND]:
             yield Diagnostic.from_data(found)
 
     @classmethod
@@ -100,7 +103,8 @@ class Keeper:
     def __init__(self, cache: Cache, run_key: str | None, run_layout: str, files: int) -> None:
         self.runs = cache.table(RUNS) if run_key is not None else None
         self.run_key, self.layout, self.files = run_key, run_layout, files
-        self.chunks = 0
+        #: The keys of the run's entries so far, in order.
+        self.chunks: list[str] = []
         self.pending: list[list[Any]] = []
         self.weight = 0
 
@@ -113,9 +117,18 @@ class Keeper:
         if self.runs is None:
             return
         self.pending.append(data)
-        self.weight += 1 + len(data[_FOUND])
+        self.weight += 1 + len(data[FOUND])
         if self.weight >= CHUNK:
             self._put(self.runs)
+
+    def add_entry(self, name: str) -> None:
+        """Add the files of an entry kept already (another run's, ``entries_of``), in
+        their order there: the entry is listed, not written again."""
+        if self.runs is None:
+            return
+        if self.pending:
+            self._put(self.runs)
+        self.chunks.append(name)
 
     def close(self) -> None:
         """Write the last entry and the run's head: the run is kept, and is the last one."""
@@ -129,21 +142,10 @@ class Keeper:
         self.runs.complete()
 
     def _put(self, runs: CacheTable) -> None:
-        runs.put(f"{self.run_key}/{self.chunks}", self.pending)
-        self.chunks += 1
+        name = f"{self.run_key}/{len(self.chunks)}"
+        runs.put(name, self.pending)
+        self.chunks.append(name)
         self.pending, self.weight = [], 0
-
-
-def records(cache: Cache, run_key: str) -> Iterator[Record]:
-    """The files of a kept run, in the order they were reported.
-
-    Raises ``ValueError`` when the run is not kept whole, or an entry is damaged.
-    """
-    for data in entries(cache, run_key):
-        try:
-            yield Record.from_data(data)
-        except (TypeError, ValueError, KeyError, IndexError) as err:
-            raise ValueError(f"a file of kept run {run_key} is damaged") from err
 
 
 def entries(cache: Cache, run_key: str) -> Iterator[list[Any]]:
@@ -151,20 +153,30 @@ def entries(cache: Cache, run_key: str) -> Iterator[list[Any]]:
 
     Raises ``ValueError`` when the run is not kept whole.
     """
+    for _, chunk in entries_of(cache, run_key):
+        yield from chunk
+
+
+def entries_of(cache: Cache, run_key: str) -> Iterator[tuple[str, list[list[Any]]]]:
+    """The entries of a kept run in order: each one's key and files as stored.
+
+    Raises ``ValueError`` when the run is not kept whole (after the entries before).
+    """
     runs = cache.table(RUNS)
     head = runs.get(run_key)
-    if not isinstance(head, dict) or not isinstance(head.get("chunks"), int):
+    names = head.get("chunks") if isinstance(head, dict) else None
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
         raise ValueError(f"no kept run {run_key}")
     count = 0
-    for n in range(head["chunks"]):
-        chunk = runs.get(f"{run_key}/{n}")
+    for name in names:
+        chunk = runs.get(name)
         if not isinstance(chunk, list):
-            raise ValueError(f"entry {n} of kept run {run_key} is missing")
+            raise ValueError(f"entry {name} of kept run {run_key} is missing")
         for data in chunk:
             if not isinstance(data, list) or len(data) != _RECORD_FIELDS:
-                raise ValueError(f"entry {n} of kept run {run_key} is damaged")
-            yield data
-            count += 1
+                raise ValueError(f"entry {name} of kept run {run_key} is damaged")
+        count += len(chunk)
+        yield name, chunk
     if count != head.get("files"):
         raise ValueError(f"kept run {run_key} is incomplete")
     runs.complete()
@@ -180,9 +192,9 @@ def report(cache: Cache, run_key: str, reporter: Reporter) -> bool:
     """
     gathered = Reporter(reporter.ignore, reporter.strict)
     try:
-        for record in records(cache, run_key):
-            gathered.extend(record.found)
-    except ValueError:
+        for data in entries(cache, run_key):  # spooled as they are kept, once past the held
+            gathered.extend_data(data[FOUND])
+    except (TypeError, ValueError, KeyError, IndexError):  # not kept whole, or damaged
         return False
     runs = cache.table(RUNS)
     head = runs.get(run_key)

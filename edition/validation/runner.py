@@ -311,20 +311,25 @@ class Run:
     def _report_changed(self, run: _Run, changes: kept.Changes, keeper: kept.Keeper) -> None:
         """Report the last run again, with the changed files' own checks done now."""
         fresh = {n: self.results.result(i)[1] for i, n in enumerate(run.places)}
-        for data in kept.entries(self.keys.cache, changes.last):
-            n = data[0]
-            check = fresh.get(n)
-            if check is None:  # passed on as it is kept: only its diagnostics are decoded
-                self.keys.keep(run.wanted[n], run.item_keys[n])
-                keeper.add_data(data)
-                self.reporter.extend(kept.Record.diagnostics_of(data))
-                continue
-            record = kept.Record.from_data(data)
-            record.key = run.item_keys[n]
-            if not record.index_only:
-                record.found, record.across = _in_order(_tagged(check, record.found_across))
-            keeper.add(record)
-            self.reporter.extend(record.found)
+        for name, chunk in kept.entries_of(self.keys.cache, changes.last):
+            unchanged = not any(data[0] in fresh for data in chunk)
+            if unchanged:  # the new run lists this entry of the last one, as it is
+                keeper.add_entry(name)
+            for data in chunk:
+                n = data[0]
+                check = fresh.get(n)
+                if check is None:  # passed on as it is kept: its diagnostics are not decoded
+                    self.keys.keep(run.wanted[n], run.item_keys[n])
+                    if not unchanged:
+                        keeper.add_data(data)
+                    self.reporter.extend_data(data[kept.FOUND])
+                    continue
+                record = kept.Record.from_data(data)
+                record.key = run.item_keys[n]
+                if not record.index_only:
+                    record.found, record.across = _in_order(_tagged(check, record.found_across))
+                keeper.add(record)
+                self.reporter.extend(record.found)
 
     def close(self) -> None:
         """Stop jing if it still runs and drop the stored results (``finish`` does this too)."""

@@ -88,3 +88,35 @@ def test_a_reporter_absorbed_keeps_the_order_and_counts(found, monkeypatch, held
         assert target.count(severity) == one_by_one.count(severity)
     with pytest.raises(ValueError, match="same settings"):
         target.absorb(Reporter())
+
+
+@pytest.mark.parametrize("held", [0, 3, 1000])
+@pytest.mark.parametrize(("ignore", "strict"), [(frozenset(), False), (frozenset({"X002"}), True)])
+def test_diagnostics_given_as_data_are_those_reported(found, monkeypatch, held, ignore, strict):
+    """``extend_data`` (a cache's diagnostics, spooled without decoding) records what
+    ``extend`` records of the decoded ones: the same order, counts and output."""
+    monkeypatch.setattr(Reporter, "HELD", held)
+    decoded, as_data = Reporter(ignore, strict), Reporter(ignore, strict)
+    decoded.extend(found)
+    as_data.extend_data([d.to_data() for d in found])
+    assert as_data.diagnostics == decoded.diagnostics
+    assert as_data.render("json") == decoded.render("json")
+    for severity in Severity:
+        assert as_data.count(severity) == decoded.count(severity)
+    assert as_data.codes() == decoded.codes()
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        ["X9", "a severity out of range", None, 7, []],
+        ["X9", "a bad place", ["a.xml", 1, 2, 3], 2, []],
+    ],
+)
+def test_damaged_diagnostics_given_as_data_raise_before_spooling(monkeypatch, damaged):
+    monkeypatch.setattr(Reporter, "HELD", 0)
+    reporter = Reporter()
+    reporter.extend_data([["X1", "fine", ["a.xml", 1, 2], 1, ["a hint"]]])
+    with pytest.raises((TypeError, ValueError)):
+        reporter.extend_data([damaged])
+    assert [d.code for d in reporter] == ["X1"]

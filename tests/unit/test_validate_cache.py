@@ -304,8 +304,9 @@ def test_an_unchanged_run_is_reported_whole_from_the_cache(
         stored = dict(db.execute("SELECT key, value FROM entries WHERE tbl = ?", (kept.RUNS,)))
     last = json.loads(stored.pop(kept.LAST))["run"]
     head = json.loads(stored.pop(last))
-    assert sorted(stored) == sorted(f"{last}/{n}" for n in range(head["chunks"]))
-    chunks = [json.loads(stored[f"{last}/{n}"]) for n in range(head["chunks"])]
+    assert head["chunks"] == [f"{last}/{n}" for n in range(len(head["chunks"]))]
+    assert sorted(stored) == sorted(head["chunks"])
+    chunks = [json.loads(stored[name]) for name in head["chunks"]]
     assert sum(len(records) for records in chunks) == head["files"] == 5
     assert sum(len(record[5]) for records in chunks for record in records) == count
     for records in chunks[:-1]:  # each entry is cut as soon as it weighs ``CHUNK``
@@ -447,6 +448,39 @@ def test_a_file_changed_without_its_index_is_checked_alone(
         assert across.shown == []
         assert got == _validate(broken, None, engine)
     assert "blink" in got
+
+
+def _kept_runs(cache_dir: Path) -> tuple[list[str], dict[str, bytes]]:
+    """The last kept run's entries (their keys, in order) and every entry of kept runs."""
+    with sqlite3.connect(cache_dir / "cache.sqlite") as db:
+        stored = dict(db.execute("SELECT key, value FROM entries WHERE tbl = ?", (kept.RUNS,)))
+    db.close()
+    last = json.loads(stored[kept.LAST])["run"]
+    return json.loads(stored[last])["chunks"], stored
+
+
+def test_a_file_checked_alone_writes_only_the_entry_it_is_in(
+    broken: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The new run lists the last run's other entries as they are; reported whole next
+    (an unchanged run), it gives what an uncached run gives."""
+    monkeypatch.setattr(kept, "CHUNK", 2)  # an entry per file or so
+    cache_dir = tmp_path / "cache"
+    _validate(broken, Cache(cache_dir))
+    before, _ = _kept_runs(cache_dir)
+    assert len(before) >= 3
+    assert _change(broken, "word (same index)")
+    got = _validate(broken, Cache(cache_dir))
+    after, stored = _kept_runs(cache_dir)
+    assert len(after) == len(before)
+    shared = [name for name in after if name in before]
+    assert len(shared) == len(before) - 1, "one entry holds the changed file: written anew"
+    (new,) = set(after) - set(before)
+    assert any(TELEGRAM in record[1] for record in json.loads(stored[new]))
+    assert not any(TELEGRAM in record[1] for name in shared for record in json.loads(stored[name]))
+    assert got == _validate(broken, None)
+    assert _validate(broken, Cache(cache_dir)) == got  # reported whole, from both runs' entries
+    assert _kept_runs(cache_dir)[0] == after
 
 
 def test_after_an_edit_undone_the_next_edit_is_checked_alone(
