@@ -269,6 +269,7 @@ class _Build:
                 state.set(_ENTRIES, str(len(entries)))
             else:
                 removed = self.render_changed(changed, digests, register, shared_key, state, writer)
+                self.keep_totals(previous, state)
             self.result.documents = state.catalogue.count()
             self.result.pages += self.result.documents
             html = state.html_digest()
@@ -595,6 +596,16 @@ class _Build:
                 scanned = (source, job.job.pieces, job.job.embedded)
                 removed += self.take(rendered, key, item, scanned, state, writer)
         return removed
+
+    def keep_totals(self, previous: PreviousState, state: NewState) -> None:
+        """Take the last build's totals when no document rendered again changed what they
+        are made of (``Catalogue.same_totals``), instead of reading every summary."""
+        if not state.catalogue.same_totals:
+            return
+        try:
+            state.catalogue.use_totals(Totals.from_data(orjson.loads(previous.value(_TOTALS))))
+        except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError):
+            return  # damaged: read from the summaries
 
     def take(
         self,

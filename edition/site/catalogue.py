@@ -75,6 +75,14 @@ _SORTED_OF_JOB = (
     " FROM documents WHERE job = ? ORDER BY position"
 )
 
+#: What ``Totals.of`` reads of a job's documents (``Catalogue.replace``).
+_TOTALLED_OF_JOB = (
+    "SELECT position, json_extract(data, '$.used'), json_extract(data, '$.meta.kind'),"
+    " json_extract(data, '$.meta.classification'), json_extract(data, '$.meta.date'),"
+    " json_extract(data, '$.fallbacks'), json_extract(data, '$.shown'),"
+    " json_extract(data, '$.refused') FROM documents WHERE job = ? ORDER BY position"
+)
+
 #: More editorial declaration paragraphs than this in one header are not listed.
 _MAX_PARAGRAPHS = 1 << 20
 
@@ -189,6 +197,9 @@ class Catalogue:
         self.db = db
         #: Whether the orders' ranks are those of the documents in (``index``).
         self._ranked = ranked
+        #: Whether the totals are those of the catalogue copied (``ranked``): no document
+        #: ``replace`` put in changed what they are made of.
+        self.same_totals = ranked
 
     @cached_property
     def totals(self) -> Totals:
@@ -255,6 +266,7 @@ class Catalogue:
         db = self.db
         ranked = self._ranked
         before = db.execute(_SORTED_OF_JOB, (job,)).fetchall()
+        totalled = db.execute(_TOTALLED_OF_JOB, (job,)).fetchall()
         places = orjson.dumps([row[0] for row in before]).decode()
         for table in ("mentions", "methods", "records"):
             # The names are this function's constants (never input).
@@ -266,6 +278,7 @@ class Catalogue:
         for place, summary in documents:
             self.add(place, job, summary)
         self._ranked = ranked and db.execute(_SORTED_OF_JOB, (job,)).fetchall() == before
+        self.same_totals &= db.execute(_TOTALLED_OF_JOB, (job,)).fetchall() == totalled
 
     def keep(self, moved: Iterable[tuple[int, int]]) -> None:
         """Note documents of the last build to carry over: (place there, place here)."""

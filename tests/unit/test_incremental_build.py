@@ -19,6 +19,7 @@ from edition.executors import make_executor
 from edition.project import Project
 from edition.site import builder
 from edition.site.builder import build_site
+from edition.site.catalogue import Totals
 from edition.site.state import NewState
 
 TELEGRAM = "1975-01-13_telegram_tokyo-00458.xml"
@@ -329,71 +330,85 @@ PERSONS = """<front><div xml:id="persons"><head>Persons</head><list>
   <text><body>"""
 
 
-def _files_scanned(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[str], list[int]]:
-    """Record each build's scans (how many files at once), render jobs and rows of the last
-    state copied one by one (``carry_over``)."""
-    scans: list[int] = []
-    rendered: list[str] = []
-    carried: list[int] = []
-    scan, render_file, carry_over = builder._Build.scans, builder.render_file, NewState.carry_over
+class _Counted:
+    """What each build did: its scans (how many files at once), render jobs, rows of the
+    last state copied one by one (``carry_over``) and totals read from every summary."""
 
-    def counted_scans(self, files, digests):  # type: ignore[no-untyped-def]
-        scans.append(len(files))
-        return scan(self, files, digests)
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.scans: list[int] = []
+        self.rendered: list[str] = []
+        self.carried = 0
+        self.totalled = 0
+        scans, render_file = builder._Build.scans, builder.render_file
+        carry_over, totals_of = NewState.carry_over, Totals.of
 
-    def counted_render(shared, item):  # type: ignore[no-untyped-def]
-        rendered.append(item.shown)
-        return render_file(shared, item)
+        def counted_scans(build, files, digests):  # type: ignore[no-untyped-def]
+            self.scans.append(len(files))
+            return scans(build, files, digests)
 
-    def counted_carry_over(self, previous):  # type: ignore[no-untyped-def]
-        carried.append(1)
-        return carry_over(self, previous)
+        def counted_render(shared, item):  # type: ignore[no-untyped-def]
+            self.rendered.append(item.shown)
+            return render_file(shared, item)
 
-    monkeypatch.setattr(builder._Build, "scans", counted_scans)
-    monkeypatch.setattr(builder, "render_file", counted_render)
-    monkeypatch.setattr(NewState, "carry_over", counted_carry_over)
-    return scans, rendered, carried
+        def counted_carry_over(state, previous):  # type: ignore[no-untyped-def]
+            self.carried += 1
+            return carry_over(state, previous)
+
+        def counted_totals(db):  # type: ignore[no-untyped-def]
+            self.totalled += 1
+            return totals_of(db)
+
+        monkeypatch.setattr(builder._Build, "scans", counted_scans)
+        monkeypatch.setattr(builder, "render_file", counted_render)
+        monkeypatch.setattr(NewState, "carry_over", counted_carry_over)
+        monkeypatch.setattr(Totals, "of", staticmethod(counted_totals))
+
+    def taken(self) -> tuple[list[int], list[str], int, int]:
+        """What was counted since the last call (sorted jobs)."""
+        found = (self.scans[:], sorted(self.rendered), self.carried, self.totalled)
+        self.scans.clear(), self.rendered.clear()
+        self.carried = self.totalled = 0
+        return found
 
 
 def test_a_corrected_word_scans_and_renders_its_file_alone(
     edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Its documents keep their ids, titles and dates: only that file is scanned and
-    rendered, into a copy of the last state. An edit that moves a document, or a person a
-    volume lists renamed, builds the whole way again; each site is a clean build's."""
+    rendered, into a copy of the last state, and the totals are the last build's unless
+    what they count changed. An edit that moves a document, or a person a volume lists
+    renamed, builds the whole way again; each site is a clean build's."""
     volume = edition / "tei" / "volume.xml"
     volume.write_text(VOLUME.replace("  <text><body>", PERSONS))
-    scans, rendered, carried = _files_scanned(monkeypatch)
+    counted = _Counted(monkeypatch)
     incremental_build(edition)
-    files = scans[0]
-    assert files == 4 and len(rendered) == 4 and len(carried) == 1
+    scanned, jobs, copied, totalled = counted.taken()
+    files = scanned[0]
+    assert (files, len(jobs), copied, totalled) == (4, 4, 1, 1)
 
-    def forget() -> None:
-        scans.clear(), rendered.clear(), carried.clear()
-
-    def rebuilt() -> tuple[list[int], list[str], list[int]]:
-        forget()
+    def rebuilt() -> tuple[list[int], list[str], int, int]:
         built, _ = incremental_build(edition)
-        found = (scans[:], sorted(rendered), carried[:])
+        found = counted.taken()
         assert built == clean_build(edition, tmp_path / "clean")
+        counted.taken()
         return found
 
     EDITS["text"](edition)
-    assert rebuilt() == ([1], [f"tei/{TELEGRAM}"], [])
+    assert rebuilt() == ([1], [f"tei/{TELEGRAM}"], 0, 0)
     _replace(volume, "Text two.", "Text 2.")  # a volume's document, its persons untouched
-    assert rebuilt() == ([1], ["tei/volume.xml"], [])
+    assert rebuilt() == ([1], ["tei/volume.xml"], 0, 0)
     _replace(edition / "tei" / TELEGRAM, "PREPARED TRANSLATION", "PREPARED A TRANSLATION")
     _replace(volume, "Text 2.", "Text two.")
-    assert rebuilt() == ([2], sorted([f"tei/{TELEGRAM}", "tei/volume.xml"]), [])
+    assert rebuilt() == ([2], sorted([f"tei/{TELEGRAM}", "tei/volume.xml"]), 0, 0)
+    _replace(volume, "Text two.", "Text <unclear>two</unclear>.")  # a sign it had not used
+    assert rebuilt() == ([1], ["tei/volume.xml"], 0, 1)
     EDITS["date"](edition)  # the third letter moves before the first: the whole way
-    scanned, jobs, copied = rebuilt()
-    assert scanned == [1, files] and copied == [1] and "tei/volume.xml" in jobs
+    scanned, jobs, copied, _ = rebuilt()
+    assert scanned == [1, files] and copied == 1 and "tei/volume.xml" in jobs
     _replace(volume, "Smith, John", "Smith, John W.")  # a register entry of every page
-    scanned, jobs, copied = rebuilt()
-    assert scanned == [1, files] and len(jobs) == files and copied == [1]
+    scanned, jobs, copied, _ = rebuilt()
+    assert scanned == [1, files] and len(jobs) == files and copied == 1
     assert b"Smith, John W." in (edition / "site" / "persons" / "index.html").read_bytes()
-    _replace(volume, "Text two.", "Text <unclear>two</unclear>.")
-    assert rebuilt() == ([1], ["tei/volume.xml"], [])
 
 
 def test_a_corrected_word_that_breaks_the_file_leaves_the_site_as_it_was(
