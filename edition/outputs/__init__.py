@@ -8,27 +8,27 @@ per-document work can run in parallel and be cached:
   site → bytes) and a small JSON-able summary for the edition-wide files;
 - ``edition(project, catalogue)`` runs once, from every document's summary
   (``doc.outputs[name]`` of ``catalogue.documents()``, read one at a time), and
-  yields the edition-wide files (path, content), each as soon as it is made.
+  yields the edition-wide files (path, content), each as soon as it is made; a
+  ``Keyed`` content is made only when its key is not the last build's.
 
 Outputs never mutate the TEI.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from edition.outputs.atom import AtomFeed
+from edition.outputs.content import FileContent, Keyed
 from edition.outputs.dts import DTSOutput
+
+__all__ = ["SITE_OUTPUTS", "FileContent", "Keyed", "SiteOutput"]
 
 if TYPE_CHECKING:
     from edition.project import Project
     from edition.site.catalogue import Catalogue
     from edition.site.documents import SiteDocument
-
-
-#: A file's bytes, or a function that yields them in pieces (a file as large as the edition).
-FileContent = bytes | Callable[[], Iterable[bytes]]
 
 
 class SiteOutput(Protocol):
@@ -41,8 +41,11 @@ class SiteOutput(Protocol):
         """One document's files and what ``edition`` needs of it."""
         ...
 
-    def edition(self, project: Project, catalogue: Catalogue) -> Iterable[tuple[str, FileContent]]:
-        """The edition-wide files, from the documents' summaries, one at a time."""
+    def edition(
+        self, project: Project, catalogue: Catalogue
+    ) -> Iterable[tuple[str, FileContent | Keyed]]:
+        """The edition-wide files, from the documents' summaries, one at a time (``Keyed``:
+        made only when what it is made of changed)."""
         ...
 
 

@@ -25,18 +25,19 @@ Citable units are the block children of ``text/body`` (paragraphs, speeches,
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
 from lxml import etree
 
+from edition.cache import digest
 from edition.fsutil import safe_name
+from edition.outputs.content import FileContent, Keyed
 from edition.tei import TEI_NS, local_name, serialize, tei
 
 if TYPE_CHECKING:
-    from edition.outputs import FileContent
     from edition.project import Project
     from edition.site.catalogue import Catalogue
     from edition.site.documents import SiteDocument
@@ -201,12 +202,15 @@ class DTSOutput:
             files.update(self._unit_files(doc, doc.tree, units, resource, prefix))
         return files, resource
 
-    def edition(self, project: Project, catalogue: Catalogue) -> Iterable[tuple[str, FileContent]]:
+    def edition(
+        self, project: Project, catalogue: Catalogue
+    ) -> Iterable[tuple[str, FileContent | Keyed]]:
         """The entry point and the root collection listing every document.
 
         The collection is as large as the edition: it is written member by
         member (indented as ``_dump`` would), never held whole, and paged past
-        ``COLLECTION_PAGE`` documents.
+        ``COLLECTION_PAGE`` documents. Each page is keyed by its window's documents
+        (and the pages' count): an edit remakes the page it is on.
         """
         edition = project.settings.edition
         base, prefix = _urls(project)
@@ -240,7 +244,7 @@ class DTSOutput:
             f"{FOLDER}/collection/{root_name}/page-{n}.json" for n in range(2, count + 1)
         ]
 
-        def collection(number: int) -> Callable[[], Iterator[bytes]]:
+        def collection(number: int) -> Keyed:
             """Page ``number`` (from 1) of the root collection, written member by member."""
             response = dict(root)
             if count > 1:
@@ -253,10 +257,11 @@ class DTSOutput:
                 view["last"] = url[-1]
                 response["view"] = view
 
+            offset = (number - 1) * COLLECTION_PAGE
+            page = catalogue.documents("edition", offset, COLLECTION_PAGE) if total else None
+
             def members() -> Iterator[bytes]:
                 head, _, tail = _dump(response).rpartition(b'"member": []')
-                offset = (number - 1) * COLLECTION_PAGE
-                page = catalogue.documents("edition", offset, COLLECTION_PAGE) if total else None
                 separator = b""
                 for _, _, _, resource in page.records(self.name) if page is not None else ():
                     if resource:
@@ -268,9 +273,10 @@ class DTSOutput:
                         separator = b",\n"
                 yield (b"\n  ]" + tail) if separator else (head + b'"member": []' + tail)
 
-            return members
+            made_of = (str(root["totalChildren"]), str(count), str(number))
+            return Keyed(digest(*made_of, page.digest if page is not None else ""), members)
 
-        files: dict[str, FileContent] = {
+        files: dict[str, FileContent | Keyed] = {
             f"{FOLDER}/index.json": _dump(entry),
             f"{FOLDER}/collection.json": collection(1),
         }

@@ -46,7 +46,7 @@ from edition.diagnostics import Diagnostic, Location, Reporter, error, info
 from edition.errors import ConfigError, EditionError
 from edition.executors import Executor, SerialExecutor
 from edition.fsutil import safe_name
-from edition.outputs import SITE_OUTPUTS
+from edition.outputs import SITE_OUTPUTS, Keyed
 from edition.project import Project
 from edition.render.legend import legend
 from edition.site import pages, search, templates
@@ -819,22 +819,31 @@ class _Build:
             key = digest(shared_key, name, catalogue.output_digest(name))
             before = last.get(name) if isinstance(last, dict) else None
             before = before if isinstance(before, dict) else {}  # none, or damaged
-            files = before.get("files")
+            files, keys_before = before.get("files"), before.get("keys")
+            keys_before = keys_before if isinstance(keys_before, dict) else {}
             own: dict[str, str] = {}
+            keys: dict[str, str] = {}  # of its Keyed files
             if (
                 isinstance(files, list)
                 and before.get("key") == key
                 and all(relative in old_files for relative in files)
             ):
                 own = {relative: old_files[relative] for relative in files}
+                keys = {k: v for k, v in keys_before.items() if k in own}
             else:
                 for relative, data in output.edition(self.project, catalogue):
                     current = old_files.get(relative)
+                    if isinstance(data, Keyed):
+                        keys[relative] = digest(shared_key, name, data.key)
+                        if current is not None and keys_before.get(relative) == keys[relative]:
+                            own[relative] = current
+                            continue
+                        data = data.content
                     if isinstance(data, bytes):
                         own[relative] = writer.put(relative, data, current)
                     else:
                         own[relative] = writer.put_chunks(relative, data(), current)
-            kept[name] = {"key": key, "files": sorted(own)}
+            kept[name] = {"key": key, "files": sorted(own), "keys": keys}
             made |= own
         state.set(_OUTPUTS, orjson.dumps(kept).decode())
         return made

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple, overload
 import orjson
 from markupsafe import Markup, escape
 
-from edition.cache import digest_of
+from edition.cache import digest, digest_of
 from edition.render.behaviours import Mention
 from edition.site.documents import DocumentSummary
 from edition.site.metadata import year_of
@@ -51,7 +51,7 @@ CREATE TABLE methods (
     PRIMARY KEY (paragraph, position, seq)
 ) WITHOUT ROWID;
 CREATE TABLE records (
-    output TEXT NOT NULL, position INTEGER NOT NULL, record TEXT NOT NULL,
+    output TEXT NOT NULL, position INTEGER NOT NULL, record TEXT NOT NULL, digest TEXT NOT NULL,
     PRIMARY KEY (output, position)
 );
 """
@@ -256,8 +256,13 @@ class Catalogue:
             ((p, position, seq) for seq, p in enumerate(summary.meta.method[:_MAX_PARAGRAPHS])),
         )
         self.db.executemany(
-            "INSERT INTO records VALUES (?, ?, ?)",
-            ((name, position, orjson.dumps(r).decode()) for name, r in summary.outputs.items()),
+            "INSERT INTO records VALUES (?, ?, ?, ?)",
+            (
+                (name, position, record, digest(record))
+                for name, record in (
+                    (name, orjson.dumps(r).decode()) for name, r in summary.outputs.items()
+                )
+            ),
         )
 
     def replace(self, job: str, documents: Iterable[tuple[int, DocumentSummary]]) -> None:
@@ -315,7 +320,7 @@ class Catalogue:
             f"FROM {previous}.methods AS x JOIN temp.moved AS m ON m.old = x.position"
         )
         db.execute(
-            "INSERT INTO records SELECT x.output, m.new, x.record "  # noqa: S608
+            "INSERT INTO records SELECT x.output, m.new, x.record, x.digest "  # noqa: S608
             f"FROM {previous}.records AS x JOIN temp.moved AS m ON m.old = x.position"
         )
         db.execute("DROP TABLE temp.moved")
@@ -370,11 +375,11 @@ class Catalogue:
 
     def output_digest(self, name: str) -> str:
         """A hash of what an output's edition-wide files are made of: each document's id,
-        slug, title, date and record of that output (``doc.outputs[name]``), in the
-        edition's order. Read in SQL: no summary is decoded."""
+        slug, title, date and record of that output (``doc.outputs[name]``, by its hash), in
+        the edition's order. Read in SQL: no summary is decoded, no record read whole."""
         query = (
-            "SELECT group_concat(json_array(position, id, slug, title, date, record)) FROM"
-            " (SELECT d.position, d.id, d.slug, d.title, d.date, r.record FROM documents AS d"
+            "SELECT group_concat(json_array(position, id, slug, title, date, digest)) FROM"
+            " (SELECT d.position, d.id, d.slug, d.title, d.date, r.digest FROM documents AS d"
             " LEFT JOIN records AS r ON r.output = ? AND r.position = d.position"
             " WHERE d.position >= ? AND d.position < ? ORDER BY d.position)"
         )

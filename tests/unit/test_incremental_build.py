@@ -261,6 +261,34 @@ def test_each_edition_wide_output_is_remade_only_when_what_it_shows_changed(
     assert built == clean_build(edition, tmp_path / "clean")
 
 
+def test_a_title_edit_remakes_the_one_page_of_the_dts_collection_it_is_on(
+    edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The root collection's pages are keyed by their window's documents (two a page)."""
+    from edition.outputs import dts
+
+    monkeypatch.setattr(dts, "COLLECTION_PAGE", 2)
+    made: list[str] = []
+    put_chunks = builder.SiteWriter.put_chunks
+
+    def counted(writer, relative, chunks, current=None):  # type: ignore[no-untyped-def]
+        made.append(relative)
+        return put_chunks(writer, relative, chunks, current)
+
+    monkeypatch.setattr(builder.SiteWriter, "put_chunks", counted)
+    first, _ = incremental_build(edition)
+    pages = sorted(name for name in made if name.startswith("dts/collection"))
+    assert len(pages) == 4  # collection.json, the same under the edition's id, pages 2 and 3
+    made.clear()
+    EDITS["title"](edition)  # the second letter of the volume, 1919: on the first page
+    built, _ = incremental_build(edition)
+    remade = sorted(name for name in made if name.startswith("dts/collection"))
+    changed = sorted(name for name in pages if built[name] != first[name])
+    assert remade == changed == ["dts/collection.json", "dts/collection/mt.json"]  # page 1
+    assert any(b"Second, revised" in built[name] for name in remade)
+    assert built == clean_build(edition, tmp_path / "clean")
+
+
 def test_a_damaged_record_of_the_outputs_remakes_them(edition: Path, tmp_path: Path) -> None:
     first, _ = incremental_build(edition)
     state = edition / ".edition-cache" / "site.sqlite"
