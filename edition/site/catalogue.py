@@ -20,7 +20,7 @@ fingerprint, ``content_digest``, ``output_digest``) are concatenated in SQL too.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple, overload
@@ -54,7 +54,15 @@ CREATE TABLE records (
     output TEXT NOT NULL, position INTEGER NOT NULL, record TEXT NOT NULL, digest TEXT NOT NULL,
     PRIMARY KEY (output, position)
 );
+CREATE TABLE hashes (name TEXT PRIMARY KEY, digest TEXT NOT NULL);
+CREATE TABLE windows (
+    ranks TEXT NOT NULL, low INTEGER NOT NULL, high INTEGER NOT NULL, digest TEXT NOT NULL,
+    PRIMARY KEY (ranks, low, high)
+) WITHOUT ROWID;
 """
+# ``hashes`` and ``windows`` keep the hashes of many rows (``content_digest``,
+# ``output_digest``, a list window's ``digest``) as they were made: a copy of the catalogue
+# keeps those that none of the documents ``replace``d since is part of.
 # ``records`` has rowids: its rows are large (a DTS record is about 1 KB), which a table
 # without them stores in its index's pages (copying them took half as long again).
 
@@ -82,6 +90,22 @@ _TOTALLED_OF_JOB = (
     " json_extract(data, '$.fallbacks'), json_extract(data, '$.shown'),"
     " json_extract(data, '$.refused') FROM documents WHERE job = ? ORDER BY position"
 )
+
+#: What the kept hashes read of a job's documents (``Catalogue._forget_hashes``): the
+#: summary's hash, what an output's files show of the document, and its records' hashes.
+_HASHED_OF_JOB = (
+    "SELECT d.position, d.digest, json_array(d.id, d.slug, d.title, d.date),"
+    " (SELECT json_group_object(r.output, r.digest) FROM records AS r"
+    " WHERE r.position = d.position) FROM documents AS d WHERE d.job = ? ORDER BY d.position"
+)
+
+
+def _shown_and_records(row: Any) -> tuple[str, dict[str, str]]:
+    """What an output's files show of a document, and its records' hashes by output."""
+    if row is None:
+        return "", {}
+    return str(row[2]), orjson.loads(row[3] or "{}")
+
 
 #: More editorial declaration paragraphs than this in one header are not listed.
 _MAX_PARAGRAPHS = 1 << 20
@@ -219,7 +243,18 @@ class Catalogue:
             "SELECT group_concat(json_array(position, job, digest)) FROM (SELECT position, job,"
             " digest FROM documents WHERE position >= ? AND position < ? ORDER BY position)"
         )
-        return _hashed_in_sql(self.db, query, (), 0, self._positions())
+        return self._kept_hash(
+            "content", lambda: _hashed_in_sql(self.db, query, (), 0, self._positions())
+        )
+
+    def _kept_hash(self, name: str, make: Callable[[], str]) -> str:
+        """A hash of many rows kept in ``hashes``: made (and kept) when it is not there."""
+        row = self.db.execute("SELECT digest FROM hashes WHERE name = ?", (name,)).fetchone()
+        if row is not None:
+            return str(row[0])
+        found = make()
+        self.db.execute("INSERT OR REPLACE INTO hashes VALUES (?, ?)", (name, found))
+        return found
 
     def _positions(self) -> int:
         """One past the last place (places run from 0, one per document)."""
@@ -272,6 +307,7 @@ class Catalogue:
         ranked = self._ranked
         before = db.execute(_SORTED_OF_JOB, (job,)).fetchall()
         totalled = db.execute(_TOTALLED_OF_JOB, (job,)).fetchall()
+        hashed = db.execute(_HASHED_OF_JOB, (job,)).fetchall()
         places = orjson.dumps([row[0] for row in before]).decode()
         for table in ("mentions", "methods", "records"):
             # The names are this function's constants (never input).
@@ -284,6 +320,42 @@ class Catalogue:
             self.add(place, job, summary)
         self._ranked = ranked and db.execute(_SORTED_OF_JOB, (job,)).fetchall() == before
         self.same_totals &= db.execute(_TOTALLED_OF_JOB, (job,)).fetchall() == totalled
+        self._forget_hashes(hashed, db.execute(_HASHED_OF_JOB, (job,)).fetchall())
+
+    def _forget_hashes(self, before: list[Any], after: list[Any]) -> None:
+        """Drop the kept hashes that the documents replaced are part of (``before``,
+        ``after``: their ``_HASHED_OF_JOB`` rows); every window's if the orders are to be
+        ranked anew."""
+        db = self.db
+        if not self._ranked:
+            db.execute("DELETE FROM windows")
+        if before == after:
+            return
+        then = {row[0]: row for row in before}
+        now = {row[0]: row for row in after}
+        changed = sorted(p for p in then.keys() | now.keys() if then.get(p) != now.get(p))
+        summaries = [p for p in changed if p not in then or p not in now or then[p][1] != now[p][1]]
+        if summaries:
+            db.execute("DELETE FROM hashes WHERE name = 'content'")
+        outputs: set[str] = set()
+        for place in changed:
+            shown_then, records_then = _shown_and_records(then.get(place))
+            shown_now, records_now = _shown_and_records(now.get(place))
+            for name in records_then.keys() | records_now.keys():
+                if shown_then != shown_now or records_then.get(name) != records_now.get(name):
+                    outputs.add(name)
+        db.executemany("DELETE FROM hashes WHERE name = ?", ((f"output:{n}",) for n in outputs))
+        if not self._ranked or not summaries:
+            return
+        places = orjson.dumps(summaries).decode()
+        for order in _ORDERS:
+            # The table names are this module's constants (never input).
+            db.execute(
+                "DELETE FROM windows WHERE ranks = ? AND EXISTS (SELECT 1 FROM"  # noqa: S608
+                f" order_{order} AS o WHERE o.position IN (SELECT value FROM json_each(?))"
+                " AND o.rank >= windows.low AND o.rank < windows.high)",
+                (f"order_{order}", places),
+            )
 
     def keep(self, moved: Iterable[tuple[int, int]]) -> None:
         """Note documents of the last build to carry over: (place there, place here)."""
@@ -330,6 +402,7 @@ class Catalogue:
         ranks from 1), so that a page of a list starts at its rank instead of stepping over
         the ranks before it (``LIMIT … OFFSET`` is quadratic over a list's pages).
         ``documents`` does it first when documents came in since."""
+        self.db.execute("DELETE FROM windows")  # their ranks are gone
         for name, order in _ORDERS.items():
             table = f"order_{name}"
             # Names and orders are this module's constants (never input). The rows go in
@@ -383,7 +456,9 @@ class Catalogue:
             " LEFT JOIN records AS r ON r.output = ? AND r.position = d.position"
             " WHERE d.position >= ? AND d.position < ? ORDER BY d.position)"
         )
-        return _hashed_in_sql(self.db, query, (name,), 0, self._positions())
+        return self._kept_hash(
+            f"output:{name}", lambda: _hashed_in_sql(self.db, query, (name,), 0, self._positions())
+        )
 
     def count(self, having: str = "") -> int:
         """How many documents there are (``having``: with a record of that output)."""
@@ -517,7 +592,15 @@ class DocumentList(Lazy):
             f" d.digest AS digest FROM {self.ranks} AS o JOIN documents AS d USING (position)"
             " WHERE o.rank >= ? AND o.rank < ? ORDER BY o.rank)"
         )
-        return _hashed_in_sql(self.db, query, (), self.offset + 1, stop + 1)
+        low, high = self.offset + 1, stop + 1
+        window = (self.ranks, low, high)
+        query_kept = "SELECT digest FROM windows WHERE ranks = ? AND low = ? AND high = ?"
+        row = self.db.execute(query_kept, window).fetchone()
+        if row is not None:
+            return str(row[0])
+        found = _hashed_in_sql(self.db, query, (), low, high)
+        self.db.execute("INSERT OR REPLACE INTO windows VALUES (?, ?, ?, ?)", (*window, found))
+        return found
 
 
 def _hashed_in_sql(

@@ -17,7 +17,7 @@ from edition.cache import Cache
 from edition.diagnostics import Reporter
 from edition.executors import make_executor
 from edition.project import Project
-from edition.site import builder
+from edition.site import builder, pages
 from edition.site.builder import build_site
 from edition.site.catalogue import Totals
 from edition.site.state import NewState
@@ -126,6 +126,13 @@ def _unit_files(site: dict[str, bytes]) -> list[str]:
 EDITS = {
     "text": lambda root: _replace(root / "tei" / TELEGRAM, "DEPT PASS TO", "DEPT PLEASE PASS TO"),
     "paragraph": lambda root: _replace(root / "tei" / REPORT, "</body>", "<p>New.</p></body>"),
+    # Summaries changed, the documents' ids, titles and dates not: a file rendered alone.
+    "keyword": lambda root: _replace(
+        root / "tei" / REPORT, "<term>Japan</term>", "<term>Japan</term><term>Fish</term>"
+    ),
+    "sign": lambda root: _replace(
+        root / "tei" / "volume.xml", "Text two.", "Text <unclear>two</unclear>."
+    ),
     "title": lambda root: _replace(root / "tei" / "volume.xml", "Second letter", "Second, revised"),
     "date": lambda root: _replace(root / "tei" / "volume.xml", "1919-01-09", "1918-12-31"),
     "remove": lambda root: (root / "tei" / CONVERSATION).unlink(missing_ok=True),
@@ -286,6 +293,37 @@ def test_a_title_edit_remakes_the_one_page_of_the_dts_collection_it_is_on(
     changed = sorted(name for name in pages if built[name] != first[name])
     assert remade == changed == ["dts/collection.json", "dts/collection/mt.json"]  # page 1
     assert any(b"Second, revised" in built[name] for name in remade)
+    assert built == clean_build(edition, tmp_path / "clean")
+
+
+def test_a_summary_changed_alone_hashes_again_only_the_list_windows_it_is_in(
+    edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hashes of many summaries (a list page's window, the whole catalogue's, an
+    output's) are kept with the state: a keyword added to one document hashes again the
+    one window of each order that holds it, and the feed's records, not the collection's."""
+    from edition.site import catalogue
+
+    hashed: list[tuple[str, int, int]] = []
+    hashed_in_sql = catalogue._hashed_in_sql
+
+    def counted(db, query, parameters, low, high):  # type: ignore[no-untyped-def]
+        ranks = re.search(r"FROM (order_\w+) AS o", query)
+        what = ranks.group(1) if ranks else "output" if parameters else "content"
+        hashed.append((what, *parameters, low, high))
+        return hashed_in_sql(db, query, parameters, low, high)
+
+    monkeypatch.setattr(catalogue, "_hashed_in_sql", counted)
+    incremental_build(edition)
+    windows = [h for h in hashed if h[0].startswith("order_")]
+    assert len(windows) > 2 * len(pages.SORTS)  # the lists are paged, two documents a page
+    hashed.clear()
+    _replace(edition / "tei" / REPORT, "<term>Japan</term>", "<term>Japan</term><term>Fish</term>")
+    built, _ = incremental_build(edition)
+    again = sorted(h[0] for h in hashed)
+    orders = sorted(f"order_{s.key}" for s in pages.SORTS)
+    assert again == sorted(["content", "order_edition", *orders, "output"])
+    assert ("output", "atom", 0, 6) in hashed
     assert built == clean_build(edition, tmp_path / "clean")
 
 
