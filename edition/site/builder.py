@@ -10,7 +10,7 @@ A build has four steps:
    register, configuration, templates, the tool's code): pages, TEI, citations,
    DTS files, and a small ``DocumentSummary`` per document;
 4. **edition-wide pages** (lists, indexes, method, feed, sitemap) from the
-   summaries alone, each re-rendered only when what it shows changed.
+   summaries alone, each re-rendered only when what it shows changed (``wide``).
 
 When the files that changed since the last build still hold the documents they
 held (the same ids, titles and dates) and nothing all pages share changed (a
@@ -36,22 +36,20 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import orjson
 
 from edition import __version__, clock
 from edition.cache import Cache, digest, digest_of, file_digests, json_digest, tool_digest
 from edition.diagnostics import Diagnostic, Location, Reporter, error, info
-from edition.errors import ConfigError, EditionError
+from edition.errors import ConfigError
 from edition.executors import Executor, SerialExecutor
 from edition.fsutil import safe_name
-from edition.outputs import SITE_OUTPUTS, Keyed
+from edition.outputs import SITE_OUTPUTS
 from edition.project import Project
-from edition.render.legend import legend
-from edition.site import pages, search, templates
-from edition.site.catalogue import Lazy, Totals
-from edition.site.documents import DocumentSummary, Neighbour, SiteDocument
+from edition.site import pages, search
+from edition.site.catalogue import Totals
+from edition.site.documents import Neighbour, SiteDocument
 from edition.site.jobs import (
     RenderItem,
     RenderResult,
@@ -63,6 +61,7 @@ from edition.site.jobs import (
 )
 from edition.site.register import Entity, read_register
 from edition.site.state import ChangedJob, NewState, PreviousState, set_value
+from edition.site.wide import TOTALS, EditionWide, PagesFailed
 from edition.site.writer import SiteWriter, recover
 
 __all__ = ["BuildResult", "SiteDocument", "build_date", "build_site"]
@@ -275,9 +274,14 @@ class _Build:
             html = state.html_digest()
             if self.reporter.has_errors:
                 raise _BuildFailed
-            edition_html = self.edition_pages(
-                register, introduction, shared_key, previous, state, writer, removed
-            )
+            wide = EditionWide(project, self.reporter, self.common, self.compiled_templates)
+            try:
+                edition_html = wide.build(
+                    register, introduction, shared_key, previous, state, writer, removed
+                )
+            finally:
+                self.result.pages += wide.pages
+
             notes += self.report_fallbacks(state.catalogue.totals)
             full = not writer.incremental
             language = project.settings.edition.language
@@ -295,7 +299,7 @@ class _Build:
             previous.close()
             if not self.cache.enabled:
                 shutil.rmtree(folder, ignore_errors=True)
-            if isinstance(err, _BuildFailed):
+            if isinstance(err, _BuildFailed | PagesFailed):
                 self.result.failed = True
                 return self.result
             raise
@@ -408,9 +412,9 @@ class _Build:
             ):
                 return None
             changed.append(_Changed(path, shown, job, [p[3] for p in pieces], [], []))
-        return changed if self.place_changed(changed, previous) else None
+        return changed if self.placed_as_before(changed, previous) else None
 
-    def place_changed(self, changed: list[_Changed], previous: PreviousState) -> bool:
+    def placed_as_before(self, changed: list[_Changed], previous: PreviousState) -> bool:
         """Give the changed files' documents their places and pager neighbours in the last
         build (False: its state does not have them all)."""
         place_of = dict(
@@ -603,7 +607,7 @@ class _Build:
         if not state.catalogue.same_totals:
             return
         try:
-            state.catalogue.use_totals(Totals.from_data(orjson.loads(previous.value(_TOTALS))))
+            state.catalogue.use_totals(Totals.from_data(orjson.loads(previous.value(TOTALS))))
         except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError):
             return  # damaged: read from the summaries
 
@@ -641,235 +645,6 @@ class _Build:
             str(writer.staging) if shares_files else None,
             shared_key,
             self.compiled_templates if shares_files else None,
-        )
-
-    # -- step 4: edition-wide pages ----------------------------------------------------------
-
-    def edition_pages(
-        self,
-        register: dict[str, Entity],
-        introduction: object,
-        shared_key: str,
-        previous: PreviousState,
-        state: NewState,
-        writer: SiteWriter,
-        removed: list[str],
-    ) -> list[str]:
-        """Every page built from many documents, the static files, outputs and the sitemap.
-
-        The documents are read from the catalogue one at a time, and pages are
-        written as they render: nothing here holds the whole edition. When what they
-        are made of is the last build's (a corrected word), they are its pages, not
-        looked at (``kept_edition_pages``). Returns a hash line for each HTML page
-        (for the search index).
-        """
-        project = self.project
-        edition = project.settings.edition
-        catalogue = state.catalogue
-        made_of = digest(shared_key, str(introduction), catalogue.content_digest())
-        state.set(_EDITION_WIDE, made_of)
-        if writer.incremental and previous.value(_EDITION_WIDE) == made_of:
-            kept = self.kept_edition_pages(previous, state)
-            if kept is not None:
-                return kept
-        env = templates.cached_environment(
-            tuple(project.template_dirs), shared_key, self.compiled_templates
-        )
-        known = previous.pages() if writer.incremental else {}
-        old_files = previous.files() if writer.incremental else {}
-        fingerprints: dict[str, str] = {}
-        made: dict[str, str] = {}
-        sitemap: list[str] = []
-
-        def page(relative: str, template: str, root: str | None = None, **context: object) -> None:
-            root = "../" * relative.count("/") if root is None else root
-            fingerprint = digest(shared_key, template, root, self.fingerprint(context))
-            fingerprints[relative] = fingerprint
-            if relative != "404.html":
-                sitemap.append(relative.removesuffix("index.html"))
-            self.result.pages += 1
-            current = old_files.get(relative)
-            if known.get(relative) == fingerprint and current is not None:
-                made[relative] = current
-                return
-            chunks = templates.generate(
-                env,
-                template,
-                project.root,
-                root=root,
-                page_path=relative,
-                **self.common,
-                **context,
-            )
-            try:
-                made[relative] = writer.put_chunks(relative, chunks, current)
-            except EditionError as err:
-                self.reporter.extend(err.diagnostics)
-                raise _BuildFailed from err
-
-        documents = catalogue.documents()
-        facets = catalogue.totals.facets()
-        page("index.html", "index.html", documents=documents, introduction=introduction)
-        per_page, count = project.settings.site.documents_per_page, catalogue.count()
-        for order in pages.SORTS:
-            for part in pages.list_pages(order.key, count, per_page):
-                page(
-                    f"{part.path}index.html",
-                    "documents.html",
-                    documents=catalogue.documents(order.key, part.offset, part.limit),
-                    sorts=pages.SORTS,
-                    current=order.key,
-                    facets=facets,
-                    paging=part,
-                )
-        for kind_folder, label in (
-            ("persons", "Persons"),
-            ("places", "Places"),
-            ("organisations", "Organisations"),
-        ):
-            entities = sorted(
-                (e for e in register.values() if e.folder == kind_folder),
-                key=lambda e: e.name.lower(),
-            )
-            mentions = {e.id: catalogue.mentions(e.id) for e in entities}
-            page(
-                f"{kind_folder}/index.html",
-                "entities.html",
-                entities=entities,
-                label=label,
-                folder=kind_folder,
-                mentions=mentions,
-            )
-            for entity in entities:
-                page(
-                    f"{kind_folder}/{entity.slug}/index.html",
-                    "entity.html",
-                    entity=entity,
-                    label=label,
-                    folder=kind_folder,
-                    mentions=mentions[entity.id],
-                )
-        page(
-            "method/index.html",
-            "method.html",
-            legend=legend(catalogue.totals.used),
-            methods=catalogue.methods(),
-            documents=documents,
-        )
-        page("about/index.html", "about.html", documents=documents, register=register)
-        if project.settings.site.search:
-            page("search/index.html", "search.html")
-        # Hosts serve 404.html at any missing URL: its links start at the site's own path.
-        page("404.html", "404.html", root=urlsplit(edition.base_url).path.rstrip("/") + "/")
-        for relative, source in _static_files(project).items():
-            made[relative] = writer.copy(relative, source, old_files.get(relative))
-        made |= self.edition_outputs(shared_key, previous, state, writer, old_files)
-        document_pages = (f"documents/{slug}/" for slug in catalogue.slugs())
-        for relative, data in pages.sitemaps(edition.base_url, sitemap, document_pages).items():
-            made[relative] = writer.put(relative, data, old_files.get(relative))
-        removed += [relative for relative in old_files if relative not in made]
-        state.files(made)
-        state.pages(fingerprints)
-        state.set(_TOTALS, orjson.dumps(catalogue.totals.to_data()).decode())
-        state.set(_EDITION_PAGES, str(len(fingerprints)))
-        return _html_lines(made)
-
-    def kept_edition_pages(self, previous: PreviousState, state: NewState) -> list[str] | None:
-        """The last build's edition-wide pages and files, taken as they are: what they are
-        made of has not changed. None: its record of them is incomplete (build them)."""
-        try:
-            totals = Totals.from_data(orjson.loads(previous.value(_TOTALS)))
-            count = int(previous.value(_EDITION_PAGES))
-        except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError):
-            return None
-        made, fingerprints = previous.files(), previous.pages()
-        if count != len(fingerprints):
-            return None
-        state.catalogue.use_totals(totals)
-        state.files(made)
-        state.pages(fingerprints)
-        for name in (_OUTPUTS, _TOTALS, _EDITION_PAGES):
-            state.set(name, previous.value(name))
-        self.result.pages += count
-        return _html_lines(made)
-
-    def edition_outputs(
-        self,
-        shared_key: str,
-        previous: PreviousState,
-        state: NewState,
-        writer: SiteWriter,
-        old_files: dict[str, str],
-    ) -> dict[str, str]:
-        """The outputs' edition-wide files (feed, DTS collection): path → content hash.
-
-        Each output's files are made from what ``Catalogue.output_digest`` hashes, so
-        when that hash and the shared key are the last build's and its files are all
-        there, they are the last build's, not remade: a corrected word remakes neither
-        the feed nor the DTS collection.
-        """
-        try:
-            last = orjson.loads(previous.value(_OUTPUTS) or "{}") if writer.incremental else {}
-        except orjson.JSONDecodeError:
-            last = {}
-        catalogue = state.catalogue
-        made: dict[str, str] = {}
-        kept: dict[str, dict[str, object]] = {}
-        for name, output in SITE_OUTPUTS.items():
-            key = digest(shared_key, name, catalogue.output_digest(name))
-            before = last.get(name) if isinstance(last, dict) else None
-            before = before if isinstance(before, dict) else {}  # none, or damaged
-            files, keys_before = before.get("files"), before.get("keys")
-            keys_before = keys_before if isinstance(keys_before, dict) else {}
-            own: dict[str, str] = {}
-            keys: dict[str, str] = {}  # of its Keyed files
-            if (
-                isinstance(files, list)
-                and before.get("key") == key
-                and all(relative in old_files for relative in files)
-            ):
-                own = {relative: old_files[relative] for relative in files}
-                keys = {k: v for k, v in keys_before.items() if k in own}
-            else:
-                for relative, data in output.edition(self.project, catalogue):
-                    current = old_files.get(relative)
-                    if isinstance(data, Keyed):
-                        keys[relative] = digest(shared_key, name, data.key)
-                        if current is not None and keys_before.get(relative) == keys[relative]:
-                            own[relative] = current
-                            continue
-                        data = data.content
-                    if isinstance(data, bytes):
-                        own[relative] = writer.put(relative, data, current)
-                    else:
-                        own[relative] = writer.put_chunks(relative, data(), current)
-            kept[name] = {"key": key, "files": sorted(own), "keys": keys}
-            made |= own
-        state.set(_OUTPUTS, orjson.dumps(kept).decode())
-        return made
-
-    def fingerprint(self, context: dict[str, object]) -> str:
-        """A hash of a page's context; a document summary stands for itself by its own hash."""
-
-        def plain(value: object) -> object:
-            if isinstance(value, DocumentSummary | Lazy):
-                return value.digest
-            if dataclasses.is_dataclass(value) and not isinstance(value, type):
-                return [type(value).__name__] + [
-                    getattr(value, f.name) for f in dataclasses.fields(value)
-                ]
-            if isinstance(value, set | frozenset):
-                return sorted(value, key=str)
-            if isinstance(value, Path):
-                return str(value)
-            raise TypeError(f"cannot fingerprint {type(value).__name__}")
-
-        return digest(
-            orjson.dumps(
-                context,
-                default=plain,
-                option=orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS,
-            )
         )
 
     def report_fallbacks(self, totals: Totals) -> list[Diagnostic]:
@@ -933,13 +708,6 @@ class _Build:
 _SHARED_INPUTS = "shared-inputs"
 _EMBEDDED = "embedded"
 _ENTRIES = "entries"
-#: The state's value naming the outputs' edition-wide files and what they were made of.
-_OUTPUTS = "outputs"
-#: The state's values: a hash of what the edition-wide pages and files were made of, the
-#: catalogue's totals and how many edition-wide pages there are (``kept_edition_pages``).
-_EDITION_WIDE = "edition-wide"
-_TOTALS = "totals"
-_EDITION_PAGES = "edition-pages"
 
 
 class _BuildFailed(Exception):
@@ -997,23 +765,6 @@ def _pager_parts(neighbour: Neighbour | None) -> tuple[str, ...]:
     return ("\0",) if neighbour is None else (neighbour.slug, neighbour.title)
 
 
-def _html_lines(files: dict[str, str]) -> list[str]:
-    """A line for each HTML page of the edition-wide files (for the search index's key)."""
-    return [f"{k}\0{v}" for k, v in sorted(files.items()) if k.endswith(".html")]
-
-
 def _html_digest(files: dict[str, str]) -> str:
     """One hash of a job's HTML pages (what the search index reads)."""
     return digest_of(f"{k}\0{v}" for k, v in sorted(files.items()) if k.endswith(".html"))
-
-
-def _static_files(project: Project) -> dict[str, Path]:
-    """``static/`` of the template folders, by path in the site; the project's files win."""
-    found: dict[str, Path] = {}
-    for folder in reversed(project.template_dirs):
-        static = folder / "static"
-        if static.is_dir():
-            for path in sorted(static.rglob("*")):
-                if path.is_file():
-                    found[f"static/{path.relative_to(static).as_posix()}"] = path
-    return found

@@ -17,7 +17,7 @@ from edition.cache import Cache
 from edition.diagnostics import Reporter
 from edition.executors import make_executor
 from edition.project import Project
-from edition.site import builder, pages
+from edition.site import builder, pages, wide
 from edition.site.builder import build_site
 from edition.site.catalogue import Totals
 from edition.site.state import NewState
@@ -239,7 +239,7 @@ def test_each_edition_wide_output_is_remade_only_when_what_it_shows_changed(
     """The feed and the DTS collection come from the summaries: a text edit keeps both, a
     keyword remakes the feed alone."""
     made: list[str] = []
-    for output in builder.SITE_OUTPUTS.values():
+    for output in wide.SITE_OUTPUTS.values():
         original = output.edition
 
         def counted(project, catalogue, original=original, name=output.name):  # type: ignore[no-untyped-def]
@@ -276,13 +276,13 @@ def test_a_title_edit_remakes_the_one_page_of_the_dts_collection_it_is_on(
 
     monkeypatch.setattr(dts, "COLLECTION_PAGE", 2)
     made: list[str] = []
-    put_chunks = builder.SiteWriter.put_chunks
+    put_chunks = wide.SiteWriter.put_chunks
 
     def counted(writer, relative, chunks, current=None):  # type: ignore[no-untyped-def]
         made.append(relative)
         return put_chunks(writer, relative, chunks, current)
 
-    monkeypatch.setattr(builder.SiteWriter, "put_chunks", counted)
+    monkeypatch.setattr(wide.SiteWriter, "put_chunks", counted)
     first, _ = incremental_build(edition)
     pages = sorted(name for name in made if name.startswith("dts/collection"))
     assert len(pages) == 4  # collection.json, the same under the edition's id, pages 2 and 3
@@ -351,7 +351,7 @@ def test_a_corrected_word_keeps_every_edition_wide_page_without_looking_at_it(
     not taken."""
     rendered: list[str] = []
     fingerprinted: list[object] = []
-    generate, fingerprint = builder.templates.generate, builder._Build.fingerprint
+    generate, fingerprint = wide.templates.generate, wide.EditionWide.fingerprint
 
     def counted(env, template, *args, **kwargs):  # type: ignore[no-untyped-def]
         rendered.append(kwargs["page_path"])
@@ -361,8 +361,8 @@ def test_a_corrected_word_keeps_every_edition_wide_page_without_looking_at_it(
         fingerprinted.append(context)
         return fingerprint(self, context)
 
-    monkeypatch.setattr(builder.templates, "generate", counted)
-    monkeypatch.setattr(builder._Build, "fingerprint", counted_fingerprint)
+    monkeypatch.setattr(wide.templates, "generate", counted)
+    monkeypatch.setattr(wide.EditionWide, "fingerprint", counted_fingerprint)
     first, _ = incremental_build(edition)
     assert "documents/by-title/page-3/index.html" in rendered
     rendered.clear()
