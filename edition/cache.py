@@ -13,7 +13,7 @@ import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import cache as memoise
 from pathlib import Path
 from typing import Any
@@ -390,7 +390,7 @@ class _Stamps:
         except sqlite3.OperationalError:
             self.cache._give_up()
 
-    def keep_only(self, paths: Mapping[Path, str]) -> None:
+    def keep_only(self, paths: Collection[Path]) -> None:
         """Forget the files not among ``paths`` (each of which has a row): looked for only
         when the group has more rows than that."""
         db = self.cache._connection()

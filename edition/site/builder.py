@@ -126,9 +126,13 @@ class _Changed:
     path: Path
     shown: str
     job: ChangedJob
+    #: Its documents' final ids, in file order.
     ids: list[str]
-    places: list[int]
-    neighbours: list[tuple[Neighbour | None, Neighbour | None]]
+    #: The content hash of each file it wrote last time.
+    written: dict[str, str]
+    #: Its documents' places and pager neighbours (``placed_as_before``).
+    places: list[int] = field(default_factory=list)
+    neighbours: list[tuple[Neighbour | None, Neighbour | None]] = field(default_factory=list)
 
 
 def build_site(
@@ -239,7 +243,7 @@ class _Build:
         if changed is None:
             entries, embedded = self.scan(files, digests)
         else:
-            embedded = previous.embedded()
+            embedded = _embedded_of(previous.value(_EMBEDDED))
         if self.reporter.has_errors:
             previous.close()
             if not self.cache.enabled:
@@ -404,22 +408,23 @@ class _Build:
         changed: list[_Changed] = []
         scans = self.scans([files[job.file_number] for job in jobs], digests)
         for job, (path, shown, found) in zip(jobs, scans, strict=True):
-            pieces = orjson.loads(job.pieces)
-            if (
-                found.diagnostics
-                or [list(p) for p in found.pieces] != [p[:3] for p in pieces]
-                or job.embedded != (_embedded_digest(found.embedded) if found.embedded else "")
-            ):
+            try:
+                pieces = orjson.loads(job.pieces)
+                ids = [str(p[3]) for p in pieces]
+                written = dict(orjson.loads(job.record)["digests"])
+                same = [list(p) for p in found.pieces] == [p[:3] for p in pieces]
+            except (orjson.JSONDecodeError, KeyError, IndexError, TypeError, ValueError):
+                return None  # a damaged row: build the whole way
+            embedded = _embedded_digest(found.embedded) if found.embedded else ""
+            if found.diagnostics or not same or job.embedded != embedded:
                 return None
-            changed.append(_Changed(path, shown, job, [p[3] for p in pieces], [], []))
+            changed.append(_Changed(path, shown, job, ids, written))
         return changed if self.placed_as_before(changed, previous) else None
 
     def placed_as_before(self, changed: list[_Changed], previous: PreviousState) -> bool:
         """Give the changed files' documents their places and pager neighbours in the last
         build (False: its state does not have them all)."""
-        place_of = dict(
-            (ident, place) for place, ident in previous.places_of([c.shown for c in changed])
-        )
+        place_of = {ident: place for place, ident in previous.places_of([c.shown for c in changed])}
         try:
             count = int(previous.value(_ENTRIES))
         except ValueError:
@@ -586,10 +591,7 @@ class _Build:
         for start in range(0, len(changed), CHUNK):
             chunk = changed[start : start + CHUNK]
             items = [
-                RenderItem(
-                    str(c.path), c.shown, c.ids, c.neighbours, orjson.loads(c.job.record)["digests"]
-                )
-                for c in chunk
+                RenderItem(str(c.path), c.shown, c.ids, c.neighbours, c.written) for c in chunk
             ]
             results = self.executor.map(render_file, shared, items)
             for job, item, rendered in zip(chunk, items, results, strict=True):
@@ -704,7 +706,7 @@ class _Build:
 
 #: The state's values for a build that renders only the files changed (``changed_alone``):
 #: a hash of what all pages share but for the persons files list (``shared_inputs``), those
-#: persons (``PreviousState.embedded``), and how many documents the edition's order has.
+#: persons (``_embedded_data``), and how many documents the edition's order has.
 _SHARED_INPUTS = "shared-inputs"
 _EMBEDDED = "embedded"
 _ENTRIES = "entries"
@@ -756,8 +758,16 @@ def _embedded_digest(persons: list[Entity]) -> str:
 
 
 def _embedded_data(persons: dict[str, Entity]) -> str:
-    """The persons all files list themselves, as JSON (``PreviousState.embedded``)."""
+    """The persons all files list themselves, as JSON (``_embedded_of`` reads it back)."""
     return orjson.dumps([dataclasses.asdict(e) for e in persons.values()]).decode()
+
+
+def _embedded_of(data: str) -> dict[str, Entity]:
+    """The persons ``_embedded_data`` wrote, by id ({}: none, or damaged)."""
+    try:
+        return {e["id"]: Entity(**e) for e in orjson.loads(data or "[]")}
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return {}
 
 
 def _pager_parts(neighbour: Neighbour | None) -> tuple[str, ...]:

@@ -100,8 +100,9 @@ _HASHED_OF_JOB = (
 )
 
 
-def _shown_and_records(row: Any) -> tuple[str, dict[str, str]]:
-    """What an output's files show of a document, and its records' hashes by output."""
+def _listed_and_records(row: Any) -> tuple[str, dict[str, str]]:
+    """What an output lists of a document (id, slug, title, date), and its records' hashes
+    by output."""
     if row is None:
         return "", {}
     return str(row[2]), orjson.loads(row[3] or "{}")
@@ -339,10 +340,10 @@ class Catalogue:
             db.execute("DELETE FROM hashes WHERE name = 'content'")
         outputs: set[str] = set()
         for place in changed:
-            shown_then, records_then = _shown_and_records(then.get(place))
-            shown_now, records_now = _shown_and_records(now.get(place))
+            listed_then, records_then = _listed_and_records(then.get(place))
+            listed_now, records_now = _listed_and_records(now.get(place))
             for name in records_then.keys() | records_now.keys():
-                if shown_then != shown_now or records_then.get(name) != records_now.get(name):
+                if listed_then != listed_now or records_then.get(name) != records_now.get(name):
                     outputs.add(name)
         db.executemany("DELETE FROM hashes WHERE name = ?", ((f"output:{n}",) for n in outputs))
         if not self._ranked or not summaries:
@@ -583,7 +584,8 @@ class DocumentList(Lazy):
     @cached_property
     def digest(self) -> str:
         """A hash of the window's summaries with their ranks, concatenated in SQL (a list
-        page's fingerprint: reading its digests one by one cost more than the page)."""
+        page's fingerprint: reading its digests one by one cost more than the page), kept
+        in ``windows`` until a document in it is replaced or the orders are ranked anew."""
         everything = int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
         stop = everything if self.limit < 0 else min(everything, self.offset + self.limit)
         # The table is one of ``Catalogue.index``'s (never input): it cannot be a parameter.

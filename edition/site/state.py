@@ -6,7 +6,7 @@ and the persons it lists), one per document (its summary, see ``catalogue``), th
 edition-wide files with their hashes, the fingerprints of the edition-wide pages,
 and a few values. A rebuild looks up each job by its file and never loads the
 whole edition's state. The build writes the new state into a new file, made
-afresh or copied from the last one (``NewState.copied``), that is put in place
+afresh or copied from the last one (``NewState``'s ``copy_of``), that is put in place
 together with the site (see ``writer``). SQLite, not pickle: a state that came
 with a cloned project cannot run code.
 """
@@ -26,7 +26,6 @@ import orjson
 from edition.cache import FORMAT, tool_digest
 from edition.site.catalogue import TABLES as CATALOGUE_TABLES
 from edition.site.catalogue import Catalogue
-from edition.site.register import Entity
 
 _TABLES = """
 CREATE TABLE jobs (
@@ -136,17 +135,13 @@ class PreviousState:
         )
         found: dict[int, tuple[str, str]] = {}
         for place, slug, ident, pieces in rows:
-            titles = [piece[1] for piece in orjson.loads(pieces) if piece[3] == ident]
+            try:
+                titles = [str(piece[1]) for piece in orjson.loads(pieces) if piece[3] == ident]
+            except (orjson.JSONDecodeError, IndexError, TypeError):
+                continue  # a damaged row: not found
             if titles:
                 found[place] = (slug, titles[0])
         return found
-
-    def embedded(self) -> dict[str, Entity]:
-        """The persons the last build's files listed themselves, by id ({}: none known)."""
-        try:
-            return {e["id"]: Entity(**e) for e in orjson.loads(self.value("embedded") or "[]")}
-        except (orjson.JSONDecodeError, TypeError, KeyError):
-            return {}
 
     def files(self) -> dict[str, str]:
         """The edition-wide files and their content hashes."""

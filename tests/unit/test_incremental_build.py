@@ -477,6 +477,32 @@ def test_a_corrected_word_scans_and_renders_its_file_alone(
     assert b"Smith, John W." in (edition / "site" / "persons" / "index.html").read_bytes()
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE jobs SET pieces = '{not json' WHERE shown LIKE '%telegram%'",
+        "UPDATE jobs SET pieces = '[[1]]' WHERE shown LIKE '%telegram%'",
+        "UPDATE meta SET value = 'x' WHERE name = 'entries'",
+    ],
+)
+def test_a_damaged_row_of_the_last_state_builds_the_whole_way(
+    edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    """A job's documents unreadable, or the count of the edition's documents: every file's
+    key is looked at again, and the site is a clean build's."""
+    counted = _Counted(monkeypatch)
+    incremental_build(edition)
+    with sqlite3.connect(edition / ".edition-cache" / "site.sqlite") as db:
+        assert db.execute(damage).rowcount == 1
+    db.close()
+    counted.taken()
+    EDITS["text"](edition)
+    built, _ = incremental_build(edition)
+    scanned, _, copied, _ = counted.taken()
+    assert scanned == [1, 4] and copied == 1
+    assert built == clean_build(edition, tmp_path / "clean")
+
+
 def test_a_corrected_word_that_breaks_the_file_leaves_the_site_as_it_was(
     edition: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
