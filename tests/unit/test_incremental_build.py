@@ -477,6 +477,27 @@ def test_a_corrected_word_scans_and_renders_its_file_alone(
     assert b"Smith, John W." in (edition / "site" / "persons" / "index.html").read_bytes()
 
 
+def test_a_corrected_word_in_a_file_whose_ids_were_made_unique_renders_it_alone(
+    edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy of a document, with its id: the build makes it ``…-2``. A word corrected in
+    the copy keeps the id the first build gave, and its neighbours' pagers."""
+    telegram = edition / "tei" / TELEGRAM
+    (edition / "tei" / "zz-copy.xml").write_text(telegram.read_text(encoding="utf-8"))
+    counted = _Counted(monkeypatch)
+    first, _ = incremental_build(edition)
+    slugs = sorted({name.split("/")[1] for name in first if name.startswith("documents/")})
+    unique = [slug for slug in slugs if slug.endswith("00458-2")]
+    assert len(unique) == 1
+    counted.taken()
+    _replace(edition / "tei" / "zz-copy.xml", "DEPT PASS TO", "DEPT PLEASE PASS TO")
+    built, _ = incremental_build(edition)
+    assert counted.taken()[:3] == ([1], ["tei/zz-copy.xml"], 0)
+    assert b"PLEASE PASS" in built[f"documents/{unique[0]}/index.html"]
+    assert b"PLEASE PASS" not in built[f"documents/{unique[0][:-2]}/index.html"]
+    assert built == clean_build(edition, tmp_path / "clean")
+
+
 @pytest.mark.parametrize(
     "damage",
     [
