@@ -77,27 +77,26 @@ _ORDERS = {
 }
 
 
-#: What places a job's documents in the orders (``Catalogue.replace``).
-_SORTED_OF_JOB = (
-    "SELECT position, id, date, by_title, by_kind, by_archive, by_classification, by_date"
-    " FROM documents WHERE job = ? ORDER BY position"
+#: What ``Catalogue.replace`` compares of a job's documents before and after, in one query:
+#: what places them in the orders (``_SORTED``), what ``Totals.of`` reads (``_TOTALLED``)
+#: and what the kept hashes are made of (``_HASHED``: the summary's hash, what an output
+#: lists of the document, its records' hashes), each after the document's place.
+_OF_JOB = (
+    "SELECT d.position, d.id, d.date, d.by_title, d.by_kind, d.by_archive,"
+    " d.by_classification, d.by_date, json_extract(d.data, '$.used'),"
+    " json_extract(d.data, '$.meta.kind'), json_extract(d.data, '$.meta.classification'),"
+    " json_extract(d.data, '$.meta.date'), json_extract(d.data, '$.fallbacks'),"
+    " json_extract(d.data, '$.shown'), json_extract(d.data, '$.refused'), d.digest,"
+    " json_array(d.id, d.slug, d.title, d.date), (SELECT json_group_object(r.output,"
+    " r.digest) FROM records AS r WHERE r.position = d.position)"
+    " FROM documents AS d WHERE d.job = ? ORDER BY d.position"
 )
+_SORTED, _TOTALLED, _HASHED = slice(1, 8), slice(8, 15), slice(15, 18)
 
-#: What ``Totals.of`` reads of a job's documents (``Catalogue.replace``).
-_TOTALLED_OF_JOB = (
-    "SELECT position, json_extract(data, '$.used'), json_extract(data, '$.meta.kind'),"
-    " json_extract(data, '$.meta.classification'), json_extract(data, '$.meta.date'),"
-    " json_extract(data, '$.fallbacks'), json_extract(data, '$.shown'),"
-    " json_extract(data, '$.refused') FROM documents WHERE job = ? ORDER BY position"
-)
 
-#: What the kept hashes read of a job's documents (``Catalogue._forget_hashes``): the
-#: summary's hash, what an output's files show of the document, and its records' hashes.
-_HASHED_OF_JOB = (
-    "SELECT d.position, d.digest, json_array(d.id, d.slug, d.title, d.date),"
-    " (SELECT json_group_object(r.output, r.digest) FROM records AS r"
-    " WHERE r.position = d.position) FROM documents AS d WHERE d.job = ? ORDER BY d.position"
-)
+def _columns(rows: list[Any], part: slice) -> list[tuple[Any, ...]]:
+    """Each row's place and one part of its ``_OF_JOB`` columns."""
+    return [(row[0], *row[part]) for row in rows]
 
 
 def _listed_and_records(row: Any) -> tuple[str, dict[str, str]]:
@@ -306,9 +305,7 @@ class Catalogue:
         stay ranked when none of its documents moved in any of them."""
         db = self.db
         ranked = self._ranked
-        before = db.execute(_SORTED_OF_JOB, (job,)).fetchall()
-        totalled = db.execute(_TOTALLED_OF_JOB, (job,)).fetchall()
-        hashed = db.execute(_HASHED_OF_JOB, (job,)).fetchall()
+        before = db.execute(_OF_JOB, (job,)).fetchall()
         places = orjson.dumps([row[0] for row in before]).decode()
         for table in ("mentions", "methods", "records"):
             # The names are this function's constants (never input).
@@ -319,13 +316,14 @@ class Catalogue:
         db.execute("DELETE FROM documents WHERE job = ?", (job,))
         for place, summary in documents:
             self.add(place, job, summary)
-        self._ranked = ranked and db.execute(_SORTED_OF_JOB, (job,)).fetchall() == before
-        self.same_totals &= db.execute(_TOTALLED_OF_JOB, (job,)).fetchall() == totalled
-        self._forget_hashes(hashed, db.execute(_HASHED_OF_JOB, (job,)).fetchall())
+        after = db.execute(_OF_JOB, (job,)).fetchall()
+        self._ranked = ranked and _columns(after, _SORTED) == _columns(before, _SORTED)
+        self.same_totals &= _columns(after, _TOTALLED) == _columns(before, _TOTALLED)
+        self._forget_hashes(_columns(before, _HASHED), _columns(after, _HASHED))
 
     def _forget_hashes(self, before: list[Any], after: list[Any]) -> None:
         """Drop the kept hashes that the documents replaced are part of (``before``,
-        ``after``: their ``_HASHED_OF_JOB`` rows); every window's if the orders are to be
+        ``after``: their ``_HASHED`` columns); every window's if the orders are to be
         ranked anew."""
         db = self.db
         if not self._ranked:
