@@ -308,6 +308,40 @@ def jing_alone(runs: int, folder: Path, floor_seconds: float, where: str = "") -
     )
 
 
+def create_empty(folders: list[str], files: list[str], out: Path) -> None:
+    """Create ``folders`` and empty ``files`` (paths relative to ``out``), nothing written."""
+    for folder in folders:
+        (out / folder).mkdir(parents=True, exist_ok=True)
+    for name in files:
+        os.close(os.open(out / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666))
+
+
+def site_files_alone(
+    runs: int, site: Path, out: Path, floor_seconds: float, count: int, where: str = ""
+) -> None:
+    """The built site's folders and files created empty, into a new folder each run: what
+    creating them costs this disk, whatever the builder does (its ratio to the floor,
+    which creates one file a document)."""
+    folders = sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_dir())
+    files = sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file())
+    seconds = show(
+        f"{where}the site's files created empty, no bytes",
+        timed(
+            runs,
+            lambda: create_empty(folders, files, out),
+            lambda: shutil.rmtree(out, ignore_errors=True),
+        ),
+        f"  ({len(files)} files, {len(folders)} folders: {len(files) / count:.1f} files "
+        "a document, the floor's 1)",
+    )
+    shutil.rmtree(out, ignore_errors=True)
+    print(
+        f"{f'{where}ratio site files created ÷ floor':<{WIDTH}} {seconds / floor_seconds:7.1f} ×  "
+        "(no build of this site on this disk can go below this)",
+        flush=True,
+    )
+
+
 def ram_disk(folder: Path, runs: int, cores: int) -> None:
     """The floor and the full build again with every file in memory (``/dev/shm``).
 
@@ -332,6 +366,8 @@ def ram_disk(folder: Path, runs: int, cores: int) -> None:
             f"on a RAM disk: full build, {cores} workers",
             [build(here, cores, full=True) for _ in range(runs)],
         )
+        count = len(files)
+        site_files_alone(runs, here / "site", Path(tmp) / "empty", base, count, "on a RAM disk: ")
         print(
             f"{f'on a RAM disk: ratio full build ÷ floor, {cores} workers':<{WIDTH}} "
             f"{got.total / base:7.1f} ×  (target ≤ 3×)",
@@ -520,6 +556,7 @@ def main() -> None:
                 flush=True,
             )
         jing_alone(args.runs, folder, base)
+        site_files_alone(args.runs, folder / "site", Path(tmp) / "empty", base, count)
         ram_disk(folder, args.runs, cores)
         site = folder / "site"
         pagefind = show(

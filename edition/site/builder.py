@@ -59,6 +59,7 @@ from edition.site.jobs import (
     render_file,
     scan_file,
 )
+from edition.site.order import Order
 from edition.site.register import Entity, read_register
 from edition.site.state import ChangedJob, NewState, PreviousState, set_value
 from edition.site.wide import TOTALS, EditionWide, PagesFailed
@@ -90,32 +91,6 @@ class BuildResult:
 def build_date() -> str:
     """The build date: from ``SOURCE_DATE_EPOCH`` when set (reproducible), else today (UTC)."""
     return clock.today()
-
-
-@dataclass(slots=True)
-class _Entry:
-    """One document while ordering: where it comes from, what the pager shows of it and
-    its place in the edition's order."""
-
-    path: Path
-    #: Its id as its file gives it (``id`` becomes unique across files, ``_make_unique``).
-    found: str
-    title: str
-    date: str
-    id: str = ""
-    #: Its final id made safe for a file name (``_make_unique``).
-    slug: str = ""
-    #: Its index in the edition's order (``render``).
-    place: int = -1
-
-    @property
-    def neighbour(self) -> Neighbour:
-        return Neighbour(self.slug, self.title)
-
-    @property
-    def piece(self) -> list[str]:
-        """What a job's row keeps of it (``ChangedJob.pieces``)."""
-        return [self.found, self.title, self.date, self.id]
 
 
 @dataclass(slots=True)
@@ -239,9 +214,30 @@ class _Build:
         state_path = folder / "site.sqlite"
         previous = PreviousState(state_path if self.cache.enabled else None)
         changed = self.changed_alone(files, digests, previous)
-        entries: list[_Entry] = []
+        order = Order(safe_name(project.settings.edition.id, "edition"))
+        try:
+            return self.scan_render_commit(
+                files, digests, changed, order, previous, folder, state_path, build_key
+            )
+        finally:
+            order.close()
+
+    def scan_render_commit(
+        self,
+        files: list[Path],
+        digests: Mapping[Path, str],
+        changed: list[_Changed] | None,
+        order: Order,
+        previous: PreviousState,
+        folder: Path,
+        state_path: Path,
+        build_key: str,
+    ) -> BuildResult:
+        """Scan (unless ``changed`` files alone are rendered again), render, write the
+        edition-wide pages and commit."""
+        project = self.project
         if changed is None:
-            entries, embedded = self.scan(files, digests)
+            embedded = self.scan(files, digests, order)
         else:
             embedded = _embedded_of(previous.value(_EMBEDDED))
         if self.reporter.has_errors:
@@ -265,11 +261,11 @@ class _Build:
         try:
             if changed is None:
                 removed = self.render(
-                    files, digests, entries, register, shared_key, previous, state, writer
+                    files, digests, order, register, shared_key, previous, state, writer
                 )
                 state.set(_SHARED_INPUTS, self.shared_inputs)
                 state.set(_EMBEDDED, _embedded_data(embedded))
-                state.set(_ENTRIES, str(len(entries)))
+                state.set(_ENTRIES, str(len(order)))
             else:
                 removed = self.render_changed(changed, digests, register, shared_key, state, writer)
                 self.keep_totals(previous, state)
@@ -328,24 +324,24 @@ class _Build:
     # -- step 1: scan ------------------------------------------------------------------------
 
     def scan(
-        self, files: list[Path], digests: Mapping[Path, str]
-    ) -> tuple[list[_Entry], dict[str, Entity]]:
-        """Every document of every file (ids made unique) and the persons files list.
+        self, files: list[Path], digests: Mapping[Path, str], order: Order
+    ) -> dict[str, Entity]:
+        """Every document of every file into ``order`` (ids made unique, then ranked), and
+        the persons files list.
 
         Each file's scan is cached by its content. Files go ``CHUNK`` at a time, so
         that no more than a chunk's scans are held at once.
         """
-        entries: list[_Entry] = []
         embedded: dict[str, Entity] = {}
-        for path, shown, found in self.scans(files, digests):
+        for number, (_, shown, found) in enumerate(self.scans(files, digests)):
             self.reporter.extend(found.diagnostics)
-            entries += [_Entry(path, p[0], p[1], p[2], p[0]) for p in found.pieces]
+            order.add(number, found.pieces)
             embedded.update({e.id: e for e in found.embedded})
             if found.embedded:
                 self.embedded_digests[shown] = _embedded_digest(found.embedded)
         self.cache.table("scan").complete()
-        _make_unique(entries, safe_name(self.project.settings.edition.id, "edition"))
-        return entries, embedded
+        order.rank()
+        return embedded
 
     def scans(
         self, files: list[Path], digests: Mapping[Path, str]
@@ -506,7 +502,7 @@ class _Build:
         self,
         files: list[Path],
         digests: Mapping[Path, str],
-        entries: list[_Entry],
+        order: Order,
         register: dict[str, Entity],
         shared_key: str,
         previous: PreviousState,
@@ -518,19 +514,8 @@ class _Build:
         Every document's summary goes into the state's catalogue at its place in
         the edition's order. Returns the job files to delete.
         """
-        order = sorted(entries, key=lambda e: (e.date or "9999", e.id))
-        for place, entry in enumerate(order):
-            entry.place = place
-
-        def around(entry: _Entry) -> tuple[Neighbour | None, Neighbour | None]:
-            index = entry.place
-            before = order[index - 1].neighbour if index > 0 else None
-            after = order[index + 1].neighbour if index + 1 < len(order) else None
-            return before, after
-
         catalogue = state.catalogue
         removed: list[str] = []
-        following = 0  # the next entry of ``entries``: a file's entries come one after another
         shared = self.render_shared(register, shared_key, writer)
         for start in range(0, len(files), CHUNK):  # a round's jobs and results at a time
             todo: list[tuple[str, str, RenderItem, tuple[str, str, str]]] = []
@@ -539,13 +524,11 @@ class _Build:
             known = previous.jobs_of(shown_paths) if writer.incremental else {}
             reused: list[str] = []
             places: dict[str, int] = {}  # of this round's documents, by id
-            for path, shown in zip(chunk, shown_paths, strict=True):
-                first = following
-                while following < len(entries) and entries[following].path == path:
-                    following += 1
-                mine = entries[first:following]
+            placed = dict(order.of_files(start, start + len(chunk)))
+            for number, (path, shown) in enumerate(zip(chunk, shown_paths, strict=True), start):
+                mine = placed.get(number, [])
                 places.update((e.id, e.place) for e in mine)
-                ids, neighbours = [e.id for e in mine], [around(e) for e in mine]
+                ids, neighbours = [e.id for e in mine], [(e.previous, e.next) for e in mine]
                 key = _render_key(shared_key, digests.get(path, ""), ids, neighbours)
                 found = known.get(shown)
                 if found is not None and found[0] == key:
@@ -714,22 +697,6 @@ _ENTRIES = "entries"
 
 class _BuildFailed(Exception):
     """Raised inside a build to discard the staged files after errors were reported."""
-
-
-def _make_unique(entries: list[_Entry], edition_slug: str) -> None:
-    """Make ids unique across files: the first document keeps its id, later ones get ``-2``…
-
-    A document whose slug is a list page's folder (``by-title``, ``page-2``) or the
-    edition's id (the root DTS collection's file) gets ``-2`` too.
-    """
-    seen: set[str] = {edition_slug}
-    for entry in entries:
-        base, number = entry.id, 2
-        while (slug := safe_name(entry.id, "document")) in seen or pages.is_list_slug(slug):
-            entry.id = f"{base}-{number}"
-            number += 1
-        seen.add(slug)
-        entry.slug = entry.id if slug == entry.id else slug  # the same string when it can
 
 
 def _content_digest(path: Path) -> str:
