@@ -57,34 +57,41 @@ class Order:
     """The documents of one build, made unique and ranked in a temporary table."""
 
     def __init__(self, edition_slug: str) -> None:
-        self._db = sqlite3.connect("")  # private and temporary: gone when closed
-        # A small page cache: past it, pages go to the temporary file (the system's cache).
-        self._db.execute("PRAGMA cache_size = -512")
-        self._db.executescript(_TABLE)
         #: The slug no document may take: the edition's own (the root DTS collection's file).
         self._edition_slug = edition_slug
         self._count = 0
+        #: Made with the first document: a build that renders changed files alone has none.
+        self._opened: sqlite3.Connection | None = None
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._opened is None:
+            self._opened = sqlite3.connect("")  # private and temporary: gone when closed
+            # A small page cache: past it, pages go to the temporary file (the system's cache).
+            self._opened.execute("PRAGMA cache_size = -512")
+            self._opened.executescript(_TABLE)
+        return self._opened
 
     def add(self, file: int, pieces: Iterable[tuple[str, str, str]]) -> None:
         """A file's documents (id as found, title, date), after every earlier file's."""
+        db = self._db
         for found, title, date in pieces:
             ident, number = found, 2
-            while (slug := safe_name(ident, "document")) == self._edition_slug or (
-                pages.is_list_slug(slug) or self._taken(slug)
-            ):
+            while True:
+                slug = safe_name(ident, "document")
+                if slug != self._edition_slug and not pages.is_list_slug(slug):
+                    try:  # the slug's UNIQUE constraint says whether an earlier document has it
+                        db.execute(
+                            "INSERT INTO entries (file, found, title, date, id, slug)"
+                            " VALUES (?, ?, ?, ?, ?, ?)",
+                            (file, found, title, date, ident, ident if slug == ident else slug),
+                        )
+                        break
+                    except sqlite3.IntegrityError:
+                        pass
                 ident = f"{found}-{number}"
                 number += 1
-            self._db.execute(
-                "INSERT INTO entries (file, found, title, date, id, slug)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (file, found, title, date, ident, ident if slug == ident else slug),
-            )
             self._count += 1
-
-    def _taken(self, slug: str) -> bool:
-        return (
-            self._db.execute("SELECT 1 FROM entries WHERE slug = ?", (slug,)).fetchone() is not None
-        )
 
     def __len__(self) -> int:
         return self._count
@@ -124,4 +131,5 @@ class Order:
             yield current, placed
 
     def close(self) -> None:
-        self._db.close()
+        if self._opened is not None:
+            self._opened.close()
