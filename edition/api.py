@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from edition.cache import Cache
 from edition.diagnostics import Reporter, relative_path
@@ -91,13 +92,12 @@ def start_validation(
     advance: Advance = _noop,
     cache: Cache | None = None,
     executor: Executor | None = None,
-    documents: list[Path] | None = None,
+    documents: Sequence[Path] | None = None,
 ) -> Run:
     """``validate`` begun: its Python checks done, jing still running; ``finish()`` reports.
 
     ``documents``: the project's TEI documents, when they were listed already.
     """
-    edition = _edition_files(project, documents) if project is not None else []
     own_schema = schema is None
     if schema is None:
         if project is None:
@@ -112,7 +112,7 @@ def start_validation(
     def shown(path: Path) -> str:
         return project.shown(path) if project is not None else relative_path(path, Path.cwd())
 
-    everything = [(p, shown(p)) for p in edition]
+    everything = _EditionFiles(project, documents) if project is not None else _NO_FILES
     return start(
         [(p, shown(p)) for p in paths] if paths else everything,
         settings,
@@ -124,12 +124,39 @@ def start_validation(
     )
 
 
-def _edition_files(project: Project, documents: list[Path] | None = None) -> list[Path]:
-    """The edition's documents and, when it exists, its register."""
-    files = list(documents) if documents is not None else project.tei_files()
-    if project.register_path.is_file():
-        files.append(project.register_path)
-    return files
+class _EditionFiles(Sequence[tuple[Path, str]]):
+    """The edition's documents and, when it exists, its register, each with its shown
+    path: made as they are read, not held."""
+
+    def __init__(self, project: Project, documents: Sequence[Path] | None) -> None:
+        self.project = project
+        self.documents = documents if documents is not None else project.tei_files()
+        register = project.register_path
+        self.register = [register] if register.is_file() else []
+
+    def __len__(self) -> int:
+        return len(self.documents) + len(self.register)
+
+    @overload
+    def __getitem__(self, n: int) -> tuple[Path, str]: ...
+    @overload
+    def __getitem__(self, n: slice) -> list[tuple[Path, str]]: ...
+    def __getitem__(self, n: int | slice) -> tuple[Path, str] | list[tuple[Path, str]]:
+        if isinstance(n, slice):
+            return [self[i] for i in range(*n.indices(len(self)))]
+        if n < 0:
+            n += len(self)
+        count = len(self.documents)
+        path = self.documents[n] if n < count else self.register[n - count]
+        return path, self.project.shown(path)
+
+    def __iter__(self) -> Iterator[tuple[Path, str]]:
+        shown = self.project.shown
+        for path in itertools.chain(self.documents, self.register):
+            yield path, shown(path)
+
+
+_NO_FILES: Sequence[tuple[Path, str]] = ()
 
 
 def build(

@@ -13,8 +13,9 @@ import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache as memoise
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ import orjson
 
 from edition import __version__
 from edition.fsutil import write_atomic
+from edition.packed import PackedMap
 
 #: Bumped when the layout of a section changes.
 FORMAT = 3
@@ -320,37 +322,41 @@ class CacheTable:
         self.cache._complete.add(self.name)
 
 
-def file_digests(cache: Cache, group: str, paths: Iterable[Path]) -> dict[Path, str]:
+def file_digests(cache: Cache, group: str, paths: Iterable[Path | str]) -> PackedMap:
     """Content hashes of files, re-reading only those whose size, time or inode changed.
 
     ``group`` names the set of files (``documents``, ``templates``): each group is
     remembered as a whole, so files that disappeared are forgotten. The stamps are
     columns of a table of their own, read ``BATCH`` files a query: only the files that
-    changed are written, and no entry is marked as read.
+    changed are written, and no entry is marked as read. The hashes are packed, in the
+    order of ``paths`` (``PackedMap.at``); a file that cannot be read has none.
     """
     stamps = _Stamps(cache, group)
     now = time.time()
-    found: dict[Path, str] = {}
-    paths = list(paths)
-    for start in range(0, len(paths), BATCH):  # a batch's stamps held at a time
-        batch = paths[start : start + BATCH]
-        known = stamps.of([str(path) for path in batch])
-        changed: list[tuple[str, int, int, int, str]] = []
-        for path in batch:
-            key = str(path)
-            try:
-                status = os.stat(key)  # noqa: PTH116 (many files: without pathlib's overhead)
-            except OSError:
-                continue
-            stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
-            row = known.get(key)
-            if row is not None and row[:3] == stamp and now - status.st_mtime > _RACY:
-                found[path] = row[3]
-            else:
-                found[path] = digest(path.read_bytes())
-                changed.append((key, *stamp, found[path]))
-        stamps.put(changed)
-    stamps.keep_only(found)
+    texts = (os.fspath(path) for path in paths)
+
+    def hashed() -> Iterator[tuple[str, str]]:
+        while batch := list(islice(texts, BATCH)):  # a batch's stamps held at a time
+            known = stamps.of(batch)
+            changed: list[tuple[str, int, int, int, str]] = []
+            for key in batch:
+                try:
+                    status = os.stat(key)  # noqa: PTH116 (many files: without pathlib's overhead)
+                except OSError:
+                    yield key, ""
+                    continue
+                stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
+                row = known.get(key)
+                if row is not None and row[:3] == stamp and now - status.st_mtime > _RACY:
+                    found = row[3]
+                else:
+                    found = digest(Path(key).read_bytes())
+                    changed.append((key, *stamp, found))
+                yield key, found
+            stamps.put(changed)
+
+    found = PackedMap(hashed())
+    stamps.keep_only(len(found), (text for text, _ in found.items_as_text()))
     return found
 
 
@@ -390,21 +396,19 @@ class _Stamps:
         except sqlite3.OperationalError:
             self.cache._give_up()
 
-    def keep_only(self, paths: Collection[Path]) -> None:
-        """Forget the files not among ``paths`` (each of which has a row): looked for only
-        when the group has more rows than that."""
+    def keep_only(self, count: int, paths: Iterable[str]) -> None:
+        """Forget the files not among ``paths`` (``count`` of them, each of which has a row):
+        looked for only when the group has more rows than that."""
         db = self.cache._connection()
         if db is None:
             return
         try:
             query = "SELECT COUNT(*) FROM stamps WHERE grp = ?"
-            if db.execute(query, (self.group,)).fetchone()[0] == len(paths):
+            if db.execute(query, (self.group,)).fetchone()[0] == count:
                 return
             db.execute("CREATE TEMP TABLE IF NOT EXISTS present (path TEXT PRIMARY KEY)")
             db.execute("DELETE FROM temp.present")
-            db.executemany(
-                "INSERT OR IGNORE INTO temp.present VALUES (?)", ((str(p),) for p in paths)
-            )
+            db.executemany("INSERT OR IGNORE INTO temp.present VALUES (?)", ((p,) for p in paths))
             db.execute(
                 "DELETE FROM stamps WHERE grp = ? AND path NOT IN (SELECT path FROM temp.present)",
                 (self.group,),

@@ -58,12 +58,12 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def batches(items: Sequence[T], workers: int) -> list[Sequence[T]]:
-    """Consecutive slices of ``items``, about ``_BATCHES_PER_WORKER`` per worker."""
-    if not items:
-        return []
-    size = max(1, min(_MAX_BATCH, -(-len(items) // (workers * _BATCHES_PER_WORKER))))
-    return [items[start : start + size] for start in range(0, len(items), size)]
+def batches(items: Sequence[T], workers: int) -> Iterator[Sequence[T]]:
+    """Consecutive slices of ``items``, about ``_BATCHES_PER_WORKER`` per worker, each
+    sliced when it is taken (``items`` may make its items as they are read)."""
+    count = len(items)
+    size = max(1, min(_MAX_BATCH, -(-count // (workers * _BATCHES_PER_WORKER))))
+    return (items[start : start + size] for start in range(0, count, size))
 
 
 class SerialExecutor:
@@ -127,7 +127,7 @@ class ProcessExecutor:
         blob = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
         key = digest(blob)
         pool = self._started()
-        waiting = iter(batches(items, self.jobs))
+        waiting = batches(items, self.jobs)
         # At most this many batches out at once: results that come back before their turn
         # wait here, so more in flight would grow memory with the edition.
         ahead = self.jobs * _BATCHES_PER_WORKER
@@ -199,7 +199,7 @@ class DaskExecutor:
         [remote] = self.client.scatter([shared], broadcast=True)  # type: ignore[no-untyped-call]
         futures = self.client.map(
             _run_dask_batch,
-            [function] * len(chunks := batches(items, self.workers)),
+            [function] * len(chunks := list(batches(items, self.workers))),
             [remote] * len(chunks),
             chunks,
             pure=False,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from edition import config
 from edition.diagnostics import relative_path
+from edition.packed import FileList
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 
@@ -114,21 +115,25 @@ class Project:
             and p.name.lower() != "readme.md"
         )
 
-    def tei_files(self) -> list[Path]:
-        """The edition's TEI documents, sorted by name (the register excluded)."""
-        if not self.tei_dir.is_dir():
-            return []
-        register, folder = self.register_path, self.tei_dir
+    def tei_files(self) -> FileList:
+        """The edition's TEI documents, sorted by name (the register excluded), held packed."""
+        folder = self.tei_dir
+        if not folder.is_dir():
+            return FileList(folder, ())
+        register = self.register_path
+        skipped = register.name if register.parent == folder else None
         with os.scandir(folder) as entries:  # as glob("*.xml"), without a stat per file
-            found = [
-                folder / entry.name
-                for entry in entries
-                if entry.name.endswith(".xml")
-                and not entry.name.startswith(".")
-                and entry.is_file()
-            ]
-        # One folder: by name is the order of the paths, without comparing Path objects.
-        return sorted((p for p in found if p != register), key=lambda p: p.name)
+            return FileList(
+                folder,
+                (
+                    entry.name
+                    for entry in entries
+                    if entry.name.endswith(".xml")
+                    and not entry.name.startswith(".")
+                    and entry.name != skipped
+                    and entry.is_file()
+                ),
+            )
 
     def tei_path_for(self, source: Path) -> Path:
         """Where the TEI of a source goes: ``sources/x.txt`` → ``tei/x.xml``."""

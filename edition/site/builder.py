@@ -32,7 +32,7 @@ import functools
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,7 +119,7 @@ def build_site(
     cache: Cache | None = None,
     executor: Executor | None = None,
     ready: Callable[[], bool] = lambda: True,
-    files: list[Path] | None = None,
+    files: Sequence[Path] | None = None,
     digests: Mapping[Path, str] | None = None,
 ) -> BuildResult:
     """Build the site into ``site/``: only what changed, committed only if all succeeded.
@@ -196,7 +196,7 @@ class _Build:
         self.cache.save()
 
     def run(
-        self, listed: list[Path] | None = None, hashed: Mapping[Path, str] | None = None
+        self, listed: Sequence[Path] | None = None, hashed: Mapping[Path, str] | None = None
     ) -> BuildResult:
         project = self.project
         recover(project.site_dir, lambda: self.save_key(""))
@@ -224,7 +224,7 @@ class _Build:
 
     def scan_render_commit(
         self,
-        files: list[Path],
+        files: Sequence[Path],
         digests: Mapping[Path, str],
         changed: list[_Changed] | None,
         order: Order,
@@ -324,7 +324,7 @@ class _Build:
     # -- step 1: scan ------------------------------------------------------------------------
 
     def scan(
-        self, files: list[Path], digests: Mapping[Path, str], order: Order
+        self, files: Sequence[Path], digests: Mapping[Path, str], order: Order
     ) -> dict[str, Entity]:
         """Every document of every file into ``order`` (ids made unique, then ranked), and
         the persons files list.
@@ -344,7 +344,7 @@ class _Build:
         return embedded
 
     def scans(
-        self, files: list[Path], digests: Mapping[Path, str]
+        self, files: Sequence[Path], digests: Mapping[Path, str]
     ) -> Iterator[tuple[Path, str, ScanResult]]:
         """Each file's scan (path, shown path, result), in the files' order: from the cache
         when its content was scanned before, else by the executor, ``CHUNK`` files a round."""
@@ -385,7 +385,7 @@ class _Build:
                 yield path, shown, scans[path]
 
     def changed_alone(
-        self, files: list[Path], digests: Mapping[Path, str], previous: PreviousState
+        self, files: Sequence[Path], digests: Mapping[Path, str], previous: PreviousState
     ) -> list[_Changed] | None:
         """The files that changed since the last build, when each still holds the documents
         it held (the same ids, titles and dates) and lists the same persons, and nothing
@@ -448,7 +448,7 @@ class _Build:
             json_digest([dataclasses.asdict(e) for e in register.values()]),
         )
 
-    def inputs_key(self, files: list[Path], digests: Mapping[Path, str]) -> str:
+    def inputs_key(self, files: Sequence[Path], digests: Mapping[Path, str]) -> str:
         """A hash of every input of the site as it is on disk, files by their content: the
         documents, the register's file and the introduction's, and what every page
         depends on. Known before anything is read: when it is the last build's, nothing
@@ -485,7 +485,7 @@ class _Build:
             json_digest([o.name for o in SITE_OUTPUTS.values()]),
         )
 
-    def unchanged(self, state: dict[str, Any], files: list[Path]) -> BuildResult:
+    def unchanged(self, state: dict[str, Any], files: Sequence[Path]) -> BuildResult:
         """Nothing changed since the last build: say again what it said, write nothing."""
         self.reporter.extend(Diagnostic.from_data(d) for d in state.get("notes", []))
         counts = state.get("result", {})
@@ -500,7 +500,7 @@ class _Build:
 
     def render(
         self,
-        files: list[Path],
+        files: Sequence[Path],
         digests: Mapping[Path, str],
         order: Order,
         register: dict[str, Entity],

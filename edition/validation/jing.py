@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Protocol
@@ -19,6 +19,7 @@ from urllib.parse import unquote
 
 from edition.diagnostics import Diagnostic, Location, error, warning
 from edition.errors import ConfigError
+from edition.packed import PackedMap
 from edition.validation import jing_daemon, jing_server
 from edition.validation.class_archive import ClassArchive
 from edition.validation.relaxng import CODE
@@ -125,9 +126,11 @@ def reads_safely(path: Path) -> bool:
 def check(
     schema: Path, files: Mapping[Path, str], *hints: str, archives: Path | None = None
 ) -> dict[str, list[Diagnostic]]:
-    """Validate every file in one JVM; diagnostics by shown path (see ``start``)."""
+    """Validate every file in one JVM; diagnostics by shown path, every file's (see
+    ``start``)."""
     with start(schema, files, *hints, archives=archives) as pending:
-        return pending.result()
+        found = pending.result()
+    return {shown: found.get(shown, []) for shown in files.values()}
 
 
 def start(
@@ -145,13 +148,17 @@ def start(
     return Pending(runner, jing_jar, schema, files, hints, archives)
 
 
+def _packed(files: Mapping[Path, str]) -> PackedMap:
+    return PackedMap((str(path), shown) for path, shown in files.items())
+
+
 class _Server(Protocol):
     """A jing kept running (``jing_server.Server``, ``jing_daemon.Daemon``)."""
 
     def validate(self, paths: Iterable[Path]) -> list[str]: ...
 
 
-def _serve(server: _Server, files: list[Path], into: Future[list[str]]) -> None:
+def _serve(server: _Server, files: Iterable[Path], into: Future[list[str]]) -> None:
     """Validate the files with a running jing (in a thread), into ``into``."""
     try:
         into.set_result(server.validate(files))
@@ -171,7 +178,8 @@ class Pending:
         hints: tuple[str, ...],
         archives: Path | None = None,
     ) -> None:
-        self.files = dict(files)
+        #: path: shown path, packed (a build gives jing every file of the edition).
+        self.files = files if isinstance(files, PackedMap) else _packed(files)
         self.hints = hints
         self._runner, self._jar, self._schema, self._archives = runner, jing_jar, schema, archives
         self._options = os.environ.get("EDITION_JVM_OPTIONS", JVM_OPTIONS).split()
@@ -189,18 +197,22 @@ class Pending:
             self._start_batch()
         else:  # a running jing: no new JVM, no schema compile
             self._served = served = Future[list[str]]()
-            args = (server, list(self.files), served)
+            args = (server, self.files, served)
             threading.Thread(target=_serve, args=args, daemon=True).start()
+
+    def _paths(self) -> Iterator[str]:
+        """The files, as jing is given them."""
+        return (path for path, _ in self.files.items_as_text())
 
     def _server(self) -> _Server | None:
         """jing kept running by ``edition serve``, else the daemon's (None: a batch run)."""
         server = jing_server.SERVERS.get(self._runner, self._jar, self._schema, self._options)
-        if server is not None or any("\n" in str(path) for path in self.files):
+        if server is not None or any("\n" in path for path in self._paths()):
             return server  # a file name with a newline goes to jing on a command line
         daemon = jing_daemon.daemon_for(self._runner, self._jar, self._schema, self._options)
         if daemon is not None:  # it runs in another folder: absolute paths
-            if not all(path.is_absolute() for path in self.files):  # else no copy of them
-                self.files = {path.absolute(): shown for path, shown in self.files.items()}
+            if not all(os.path.isabs(p) for p in self._paths()):  # noqa: PTH117 (strings)
+                self.files = _packed({Path(p).absolute(): s for p, s in self.files.items_as_text()})
             self._fall_back = True
         return daemon
 
@@ -222,7 +234,7 @@ class Pending:
             str(self._jar),
             *(["-c"] if self._schema.suffix == ".rnc" else []),
             str(self._schema),
-            *(str(path) for path in self.files),
+            *self._paths(),
         ]
         if sum(len(a) + 1 for a in arguments) > _MAX_COMMAND_LINE:
             # Too long for a command line: the java launcher (9+) reads arguments from @file.
@@ -258,19 +270,19 @@ class Pending:
         self.close()
 
     def result(self) -> dict[str, list[Diagnostic]]:
-        """Wait for jing; diagnostics by shown path (every file has an entry)."""
-        results: dict[str, list[Diagnostic]] = {shown: [] for shown in self.files.values()}
+        """Wait for jing; diagnostics by shown path (of the files it found problems in)."""
+        results: dict[str, list[Diagnostic]] = {}
         output = self._output()
         if output is None:
             return results
         returncode, stdout, stderr = output
-        by_path = {str(path): shown for path, shown in self.files.items()}
+        shown_of = self.files.get_text
         schema_problems: list[Diagnostic] = []
         for raw in stdout.splitlines():
             match = _LINE.match(raw)
             if match is None:
                 continue
-            shown = by_path.get(match["path"]) or by_path.get(
+            shown = shown_of(match["path"]) or shown_of(
                 unquote(match["path"].removeprefix("file:"))
             )
             where = Location(
@@ -281,11 +293,12 @@ class Pending:
                     error("C020", f"the RELAX NG schema cannot be used: {match['message']}", where)
                 )
             elif match["kind"] == "warning":
-                results[shown].append(
+                results.setdefault(shown, []).append(
                     warning(CODE, canonical(match["message"]), where, *self.hints)
                 )
             else:
-                results[shown].append(error(CODE, canonical(match["message"]), where, *self.hints))
+                found = error(CODE, canonical(match["message"]), where, *self.hints)
+                results.setdefault(shown, []).append(found)
         if schema_problems:
             raise ConfigError(*schema_problems)
         if returncode not in (0, 1) or (returncode == 1 and not any(results.values())):

@@ -19,7 +19,7 @@ the same files
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +87,7 @@ class Record:
         )
 
 
-def layout(files: Sequence[tuple[str, str, bool]]) -> str:
+def layout(files: Iterable[tuple[str, str, bool]]) -> str:
     """A hash of what a run checks: each file's shown path, path and whether only indexed."""
     return digest_of(f"{shown}\0{path}\0{index_only}" for shown, path, index_only in files)
 

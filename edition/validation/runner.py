@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Mapping, Sequence
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, cast, overload
 
 from edition.cache import Cache, digest, file_digests, json_digest, tool_digest
 from edition.diagnostics import Diagnostic, Reporter, error, warning
 from edition.errors import UsageError
 from edition.executors import Executor, SerialExecutor
+from edition.packed import PackedMap, PackedStrings
 from edition.validation import crossdoc, jing, kept, schema_files
+from edition.validation.items import CheckItems
 from edition.validation.jobs import (
     JING,
     LXML,
@@ -64,7 +67,7 @@ class Settings:
 class Summary:
     """What a run checked: the files (shown paths) and the RELAX NG engine used."""
 
-    files: list[str] = field(default_factory=list)
+    files: Sequence[str] = field(default_factory=list)
     engine: str = "lxml"
 
 
@@ -122,27 +125,30 @@ def start(
     ``finish`` waits for it, runs the checks across files and reports, so the
     caller can do other work meanwhile (``api.build`` builds the site).
     """
-    files = list(dict.fromkeys(files))  # a file named twice is checked once
+    whole = files is edition_files  # the edition's own files, each once: none to add
+    if not whole:
+        files = list(dict.fromkeys(files))  # a file named twice is checked once
     engine, notes = choose_engine(settings.engine)
     reporter.extend(notes)
     cache = cache if cache is not None else Cache(None)
-    wanted = _wanted(files, edition_files if settings.cross_checks else ())
-    keys = _Keys(cache, settings, engine, [item.path for item in wanted])
+    wanted, as_given = _wanted(files, edition_files if settings.cross_checks and not whole else ())
+    keys = _Keys(cache, settings, engine, wanted)
     executor = executor or SerialExecutor()
-    item_keys = [keys.key(item, item.index_only) for item in wanted]
+    item_keys = PackedStrings(keys.key(n, wanted.index_only(n)) or "" for n in range(len(wanted)))
     run_key = keys.of_run(wanted, item_keys)
-    layout = kept.layout([(item.shown, str(item.path), item.index_only) for item in wanted])
-    run = _Run(wanted, [key or "" for key in item_keys], run_key, layout)
+    layout = kept.layout((shown, path, only) for path, shown, only in wanted.columns())
+    run = _Run(wanted, item_keys, run_key, layout, len(files), as_given)
     if run_key is not None and kept.report(cache, run_key, reporter):
         # The same files, schema and rules as a run kept whole: its diagnostics, reported.
-        return Run(files, settings, reporter, engine, keys, Results(), None, {}, run, settled=True)
+        empty = PackedMap()
+        return Run(files, settings, reporter, engine, keys, Results(), None, empty, run, True)
     if run_key is not None and _one_file_one_name(wanted):
         again = _check_changed(run, settings, engine, keys, executor)
         if again is not None:
             results, pending, by_jing = again
-            for item in wanted:
-                if not item.index_only:
-                    advance(item.path.name)
+            for path, _, index_only in wanted.columns():
+                if not index_only:
+                    advance(os.path.basename(path))  # noqa: PTH119 (a string, not a Path)
             return Run(files, settings, reporter, engine, keys, results, pending, by_jing, run)
     results = Results()
     try:
@@ -159,12 +165,16 @@ def start(
 class _Run:
     """What a run keeps itself as (see ``kept``), and how it differs from the last run."""
 
-    wanted: list[CheckItem]
+    wanted: CheckItems
     #: Each file's key ('' for a file not read: then the run is not kept).
-    item_keys: list[str]
+    item_keys: PackedStrings
     #: The key it is kept by (None: not kept, see ``_Keys.of_run``).
     key: str | None
     layout: str
+    #: How many of ``wanted`` are the files given (the first ones), and whether each is
+    #: the path it was given as (resolved already).
+    given: int
+    as_given: bool
     #: Set when only the files that changed are checked (``_check_changed``).
     changes: kept.Changes | None = None
     #: Their places, in the order of their results.
@@ -173,17 +183,22 @@ class _Run:
     checked: dict[int, FileCheck] = field(default_factory=dict)
 
 
-def _one_file_one_name(wanted: Sequence[CheckItem]) -> bool:
+def _one_file_one_name(wanted: CheckItems) -> bool:
     """Whether no file and no reported shown path comes twice (each file reported alone)."""
-    reported = [item.shown for item in wanted if not item.index_only]
-    return len({item.path for item in wanted}) == len(wanted) and len(set(reported)) == len(
-        reported
-    )
+    paths: set[str] = set()
+    reported: set[str] = set()
+    for path, shown, index_only in wanted.columns():
+        if path in paths or (not index_only and shown in reported):
+            return False
+        paths.add(path)
+        if not index_only:
+            reported.add(shown)
+    return True
 
 
 def _check_changed(
     run: _Run, settings: Settings, engine: str, keys: _Keys, executor: Executor
-) -> tuple[Results, jing.Pending | None, dict[Path, str]] | None:
+) -> tuple[Results, jing.Pending | None, PackedMap] | None:
     """Check only the files whose key changed since the last run kept, if that is enough.
 
     It is when they are few and each has the same index as then: nothing a check
@@ -197,7 +212,7 @@ def _check_changed(
         return None
     places = sorted(changes.changed)
     todo = [_engine_for(wanted[n], engine) for n in places]
-    pending, by_jing = _start_jing(settings, keys, todo)
+    pending, by_jing = _start_jing(settings, keys, iter(todo))
     try:
         checks = list(executor.map(check_file, _check_settings(settings), todo))
         same = all(
@@ -226,14 +241,14 @@ class Run:
 
     def __init__(
         self,
-        files: list[tuple[Path, str]],
+        files: Sequence[tuple[Path, str]],
         settings: Settings,
         reporter: Reporter,
         engine: str,
         keys: _Keys,
         results: Results,
         pending: jing.Pending | None,
-        by_jing: dict[Path, str],
+        by_jing: PackedMap,
         run: _Run,
         settled: bool = False,
     ) -> None:
@@ -248,15 +263,10 @@ class Run:
         """The content hash of each file given, by the path it was given as (the files
         the cache read; none without a cache): a build hashes each file once. Files given
         as they resolve (the usual case) are looked up in validation's own hashes."""
-        given = zip(self.files, self.run.wanted, strict=False)  # the files come first
-        if all(path is item.path for (path, _), item in given):
+        if self.run.as_given or not self.keys.cache.enabled:
             return self.keys.files
-        found: dict[Path, str] = {}
-        for (path, _), item in zip(self.files, self.run.wanted, strict=False):  # files first
-            content = self.keys.files.get(item.path)
-            if content is not None:
-                found[path] = content
-        return found
+        files, hashes = self.files, self.keys.files
+        return PackedMap((str(files[n][0]), hashes.at(n)) for n in range(self.run.given))
 
     def finish(self) -> Summary:
         """Wait for jing, check across files, report every file's problems (once)."""
@@ -266,7 +276,7 @@ class Run:
         try:
             if self.settled:
                 keys.cache.save()
-                self.summary = Summary([shown for _, shown in self.files], self.engine)
+                self.summary = Summary(self._shown(), self.engine)
                 return self.summary
             _take_jing(settings, results, self.pending, self.by_jing)
             if keys.cache.enabled:
@@ -281,8 +291,13 @@ class Run:
             keys.save()
         finally:
             self.close()
-        self.summary = Summary([shown for _, shown in self.files], self.engine)
+        self.summary = Summary(self._shown(), self.engine)
         return self.summary
+
+    def _shown(self) -> Sequence[str]:
+        """The files' shown paths, in order."""
+        shown = self.run.wanted.shown_paths()
+        return shown if self.run.given == len(shown) else shown[: self.run.given]
 
     def _report_all(self, run: _Run, keeper: kept.Keeper) -> None:
         """Check every file across the others and report it, one shown path at a time."""
@@ -319,7 +334,7 @@ class Run:
                 n = data[0]
                 check = fresh.get(n)
                 if check is None:  # passed on as it is kept: its diagnostics are not decoded
-                    self.keys.keep(run.wanted[n], run.item_keys[n])
+                    self.keys.keep(n, run.item_keys[n])
                     if not unchanged:
                         keeper.add_data(data)
                     self.reporter.extend_data(data[kept.FOUND])
@@ -340,48 +355,49 @@ class Run:
 
 def _wanted(
     files: Sequence[tuple[Path, str]], edition_files: Sequence[tuple[Path, str]]
-) -> list[CheckItem]:
-    """The files to check, then the other files of the edition (for their index only)."""
+) -> tuple[CheckItems, bool]:
+    """The files to check, then the other files of the edition (for their index only);
+    and whether each file to check is the path it was given as."""
     resolve = _Resolver()
-    items = [CheckItem(resolve(path), shown) for path, shown in files]
-    seen = {item.path for item in items}
-    for path, shown in edition_files:
+    items = CheckItems()
+    as_given = True
+    for path, shown in files:
         resolved = resolve(path)
-        if resolved not in seen:
-            seen.add(resolved)
-            items.append(CheckItem(resolved, shown, NONE, index_only=True))
-    return items
+        as_given = as_given and resolved == path
+        items.append(CheckItem(resolved, shown))
+    if edition_files:
+        seen = set(items.path_texts())
+        for path, shown in edition_files:
+            resolved = resolve(path)
+            if str(resolved) not in seen:
+                seen.add(str(resolved))
+                items.append(CheckItem(resolved, shown, NONE, index_only=True))
+    return items, as_given
 
 
 class _Resolver:
     """``path.resolve()`` for many files of few folders: each folder is resolved once.
 
     A file that is itself a symbolic link is resolved whole. The path given is
-    returned when it is resolved already (one Path object per file). Past
+    returned when it is resolved already. Past
     ``_LISTED_AFTER`` files of a folder, its symbolic links are listed at once (one
     ``scandir``, whose entries know it) instead of asking the system about each file.
     """
 
     def __init__(self) -> None:
         self._folders: dict[str, str] = {}
-        self._files: dict[Path, Path] = {}
         self._asked: dict[str, int] = {}
         self._links: dict[str, frozenset[str]] = {}
 
     def __call__(self, path: Path) -> Path:
-        found = self._files.get(path)
-        if found is None:  # in strings: pathlib's objects cost more than the system calls
-            text = str(path)
-            parent, name = os.path.split(text)
-            folder = self._folders.get(parent)
-            if folder is None:
-                folder = self._folders[parent] = str(Path(parent).resolve())
-            if name in ("", ".", "..") or self._is_link(folder, name):
-                found = path.resolve()
-            else:
-                found = path if folder == parent else Path(folder, name)
-            self._files[path] = found
-        return found
+        # In strings: pathlib's objects cost more than the system calls.
+        parent, name = os.path.split(str(path))
+        folder = self._folders.get(parent)
+        if folder is None:
+            folder = self._folders[parent] = str(Path(parent).resolve())
+        if name in ("", ".", "..") or self._is_link(folder, name):
+            return path.resolve()
+        return path if folder == parent else Path(folder, name)
 
     def _is_link(self, folder: str, name: str) -> bool:
         links = self._links.get(folder)
@@ -404,7 +420,7 @@ _LISTED_AFTER = 64
 
 
 def _check(
-    wanted: list[CheckItem],
+    wanted: CheckItems,
     settings: Settings,
     engine: str,
     keys: _Keys,
@@ -412,7 +428,7 @@ def _check(
     executor: Executor,
     advance: Callable[[str], None],
     checked: dict[int, FileCheck] | None = None,
-) -> tuple[jing.Pending | None, dict[Path, str]]:
+) -> tuple[jing.Pending | None, PackedMap]:
     """Put every file's own result into ``results``: from the cache, or checked.
 
     jing is started first, in the background, on the files it checks; it is
@@ -421,21 +437,22 @@ def _check(
     """
     checked = checked or {}
     cached = _from_cache(wanted, keys, results)
-    todo: list[CheckItem] = []
-    for n, (item, done) in enumerate(zip(wanted, cached, strict=True)):
-        if not done:
-            wanted[n] = _engine_for(item, engine)  # one item per file, not a copy in ``todo``
-            todo.append(wanted[n])
+    todo = array("L", (n for n, done in enumerate(cached) if not done))
+    for n in todo:
+        wanted[n] = _engine_for(wanted[n], engine)
     # Started first, so that the JVM works while Python does everything else.
-    pending, by_jing = _start_jing(settings, keys, todo)
+    pending, by_jing = _start_jing(settings, keys, (wanted[n] for n in todo))
     try:
-        unchecked = [item for n, item in enumerate(wanted) if not cached[n] and n not in checked]
+        unchecked = _Places(wanted, array("L", (n for n in todo if n not in checked)))
         fresh = executor.map(check_file, _check_settings(settings), unchecked)
-        for n, (item, done) in enumerate(zip(wanted, cached, strict=True)):
-            if not done:
-                results.add(n, item, checked[n] if n in checked else next(fresh), fresh=True)
-            if not item.index_only:
-                advance(item.path.name)
+        waiting = iter(todo)
+        following = next(waiting, None)
+        for n, (path, _, index_only) in enumerate(wanted.columns()):
+            if n == following:
+                results.add(n, wanted[n], checked[n] if n in checked else next(fresh), fresh=True)
+                following = next(waiting, None)
+            if not index_only:
+                advance(os.path.basename(path))  # noqa: PTH119 (a string, not a Path)
     except BaseException:
         if pending is not None:
             pending.close()
@@ -443,11 +460,31 @@ def _check(
     return pending, by_jing
 
 
+class _Places(Sequence[CheckItem]):
+    """Some of a run's items, by their places (made as they are read)."""
+
+    def __init__(self, items: CheckItems, places: array[int]) -> None:
+        self.items, self.places = items, places
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    @overload
+    def __getitem__(self, i: int) -> CheckItem: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[CheckItem]: ...
+    def __getitem__(self, i: int | slice) -> CheckItem | list[CheckItem]:
+        if isinstance(i, slice):
+            return [self.items[n] for n in self.places[i]]
+        return self.items[self.places[i]]
+
+
 def _start_jing(
-    settings: Settings, keys: _Keys, todo: list[CheckItem]
-) -> tuple[jing.Pending | None, dict[Path, str]]:
-    """jing started in the background on the files of ``todo`` it checks, and those files."""
-    by_jing = {item.path: item.shown for item in todo if item.relaxng == JING}
+    settings: Settings, keys: _Keys, todo: Iterator[CheckItem]
+) -> tuple[jing.Pending | None, PackedMap]:
+    """jing started in the background on the files of ``todo`` it checks, and those files
+    (path: shown path)."""
+    by_jing = PackedMap((str(item.path), item.shown) for item in todo if item.relaxng == JING)
     if not by_jing:
         return None, by_jing
     hints = settings.schema_hints
@@ -462,7 +499,7 @@ def _check_settings(settings: Settings) -> CheckSettings:
 
 
 def _take_jing(
-    settings: Settings, results: Results, pending: jing.Pending | None, by_jing: dict[Path, str]
+    settings: Settings, results: Results, pending: jing.Pending | None, by_jing: PackedMap
 ) -> None:
     """Wait for jing and put its problems first in each file's result."""
     try:
@@ -474,10 +511,12 @@ def _take_jing(
     # Files whose DOCTYPE could not be ruled out before parsing: jing has them now.
     later = results.waiting_for_jing()
     # jing stops at the first file that is not well-formed: the files after it, again.
-    unparsed = results.unparsed()
-    order = list(by_jing)
-    bad = next((n for n, path in enumerate(order) if path in unparsed), len(order))
-    later |= {path: by_jing[path] for path in order[bad + 1 :] if path not in unparsed}
+    unparsed = {str(path) for path in results.unparsed()}
+    checked = by_jing.items_as_text()
+    for path, _ in checked:  # up to the first that did not parse
+        if path in unparsed:
+            break
+    later |= {Path(path): shown for path, shown in checked if path not in unparsed}
     if later:
         from_jing |= jing.check(settings.schema, later, *settings.schema_hints)
     results.put_first(from_jing, by_jing)
@@ -485,9 +524,9 @@ def _take_jing(
 
 def _record(run: _Run, n: int, check: FileCheck) -> kept.Record:
     """The ``n``-th file of the run as it is kept (``found`` and ``across`` set by the caller)."""
-    item, index = run.wanted[n], check.index.to_data() if check.index is not None else None
-    key = run.item_keys[n]
-    return kept.Record(n, item.shown, item.index_only, key, kept.index_digest(index), [], [])
+    index = check.index.to_data() if check.index is not None else None
+    shown, index_only, key = run.wanted.shown(n), run.wanted.index_only(n), run.item_keys[n]
+    return kept.Record(n, shown, index_only, key, kept.index_digest(index), [], [])
 
 
 def _tagged(check: FileCheck, across: list[Diagnostic]) -> list[tuple[Diagnostic, bool]]:
@@ -506,14 +545,14 @@ def _in_order(tagged: list[tuple[Diagnostic, bool]]) -> tuple[list[Diagnostic], 
     return [d for d, _ in tagged], [i for i, (_, across) in enumerate(tagged) if across]
 
 
-def _from_cache(wanted: list[CheckItem], keys: _Keys, results: Results) -> list[bool]:
+def _from_cache(wanted: CheckItems, keys: _Keys, results: Results) -> bytearray:
     """Put the cached results into ``results``; for each file, whether it was cached."""
-    cached = []
-    for n, item in enumerate(wanted):
-        hit = keys.cached(item)
+    cached = bytearray(len(wanted))
+    for n in range(len(wanted)):
+        hit = keys.cached(n)
         if hit is not None:
-            results.add_data(n, item, hit)
-        cached.append(hit is not None)
+            results.add_data(n, wanted[n], hit)
+            cached[n] = True
     return cached
 
 
@@ -531,12 +570,15 @@ def _engine_for(item: CheckItem, engine: str) -> CheckItem:
 class _Keys:
     """The cache of per-file results: keys from the contents of the file, schema and rules."""
 
-    def __init__(self, cache: Cache, settings: Settings, engine: str, paths: list[Path]) -> None:
-        self.cache = cache
+    def __init__(self, cache: Cache, settings: Settings, engine: str, wanted: CheckItems) -> None:
+        self.cache, self.wanted = cache, wanted
         #: Where jing keeps its class archive (``class_archive``): in the cache, when there is one.
         self.archives = cache.folder / "jvm" if cache.folder is not None else None
         self.known = cache.table(SECTION)
-        self.files = file_digests(cache, SECTION, paths) if cache.enabled else {}
+        #: Each file's content hash, in the order of ``wanted`` (none without a cache).
+        self.files = PackedMap()
+        if cache.enabled:
+            self.files = file_digests(cache, SECTION, wanted.path_texts())
         self.run = ""
         if cache.enabled:
             rules = settings.schematron
@@ -551,16 +593,24 @@ class _Keys:
                 ]
             )
 
-    def key(self, item: CheckItem, index_only: bool) -> str | None:
-        """The key of a file's result (None: not cached, or the file cannot be read)."""
-        content = self.files.get(item.path)
-        if content is None:
+    def key(self, n: int, index_only: bool) -> str | None:
+        """The key of the ``n``-th file's result (None: no cache, or the file cannot be read)."""
+        content = self.files.at(n) if self.cache.enabled else ""
+        return self._key(content, self.wanted.path_text(n), self.wanted.shown(n), index_only)
+
+    def key_of(self, item: CheckItem) -> str | None:
+        """``key`` of a file of the run, found by its path."""
+        content = self.files.get_text(str(item.path)) if self.cache.enabled else None
+        return self._key(content or "", str(item.path), item.shown, item.index_only)
+
+    def _key(self, content: str, path: str, shown: str, index_only: bool) -> str | None:
+        if not content:
             return None
         if index_only:  # the index depends on the file alone
-            return digest(tool_digest(), content, str(item.path), item.shown, "index")
-        return digest(self.run, content, str(item.path), item.shown)
+            return digest(tool_digest(), content, path, shown, "index")
+        return digest(self.run, content, path, shown)
 
-    def of_run(self, wanted: Sequence[CheckItem], keys: Sequence[str | None]) -> str | None:
+    def of_run(self, wanted: CheckItems, keys: Sequence[str]) -> str | None:
         """The key of a whole run over ``wanted``, whose own ``keys`` are given (None: a
         file unread, or no cache).
 
@@ -571,16 +621,17 @@ class _Keys:
             return None
         hasher = hashlib.blake2b(digest_size=16, person=b"validation-run")
         hasher.update(self.run.encode("utf-8"))
-        for item, key in zip(wanted, keys, strict=True):
-            if key is None:
+        for (_, shown, index_only), key in zip(wanted.columns(), keys, strict=True):
+            if not key:
                 return None
-            hasher.update(f"\0{item.shown}\0{item.index_only}\0{key}".encode())
+            hasher.update(f"\0{shown}\0{index_only}\0{key}".encode())
         return hasher.hexdigest()
 
-    def cached(self, item: CheckItem) -> dict[str, Any] | None:
-        """The cached result of a file (``FileCheck.to_data``); for an index, a full result
-        will do too."""
-        wanted = [self.key(item, False), *([self.key(item, True)] if item.index_only else [])]
+    def cached(self, n: int) -> dict[str, Any] | None:
+        """The cached result of the ``n``-th file (``FileCheck.to_data``); for an index, a
+        full result will do too."""
+        index_only = self.wanted.index_only(n)
+        wanted = [self.key(n, False), *([self.key(n, True)] if index_only else [])]
         for key in wanted:
             found = self.known.get(key) if key is not None else None
             if FileCheck.readable(found):
@@ -588,19 +639,20 @@ class _Keys:
             # else an entry this version cannot read: check the file again
         return None
 
-    def keep(self, item: CheckItem, own: str = "") -> None:
-        """Keep a file's cached result for the next run without reading it.
+    def keep(self, n: int, own: str = "") -> None:
+        """Keep the ``n``-th file's cached result for the next run without reading it.
 
-        ``own``: its key (``key(item, item.index_only)``) when it was computed already.
+        ``own``: its key (``key(n, index_only)``) when it was computed already.
         """
-        for index_only in {False, item.index_only}:
-            key = own if own and index_only == item.index_only else self.key(item, index_only)
+        its_own = self.wanted.index_only(n)
+        for index_only in {False, its_own}:
+            key = own if own and index_only == its_own else self.key(n, index_only)
             if key is not None:
                 self.known.touch(key)
 
     def store(self, item: CheckItem, check: FileCheck) -> None:
         """Remember a file's fresh result."""
-        key = self.key(item, item.index_only)
+        key = self.key_of(item)
         if key is not None:
             self.known.put(key, check.to_data())
 

@@ -1,0 +1,70 @@
+"""The files of a validation run, packed: a few bytes a file for the whole run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import overload
+
+from edition.packed import PackedStrings
+from edition.validation.jobs import JING, LXML, LXML_IF_DOCTYPE, NONE, CheckItem
+
+#: ``CheckItem.relaxng`` as stored: its place in this tuple.
+_ENGINES = (LXML, JING, LXML_IF_DOCTYPE, NONE)
+
+
+class CheckItems(Sequence[CheckItem]):
+    """``CheckItem``s held as columns; an item is made when it is read.
+
+    Only an item's engine (``relaxng``) can be set again (``__setitem__``): its path,
+    shown path and ``index_only`` stay as appended.
+    """
+
+    __slots__ = ("_engines", "_index_only", "_paths", "_shown")
+
+    def __init__(self) -> None:
+        self._paths, self._shown = PackedStrings(), PackedStrings()
+        self._engines, self._index_only = bytearray(), bytearray()
+
+    def append(self, item: CheckItem) -> None:
+        self._paths.append(str(item.path))
+        self._shown.append(item.shown)
+        self._engines.append(_ENGINES.index(item.relaxng))
+        self._index_only.append(item.index_only)
+
+    def __len__(self) -> int:
+        return len(self._engines)
+
+    @overload
+    def __getitem__(self, n: int) -> CheckItem: ...
+    @overload
+    def __getitem__(self, n: slice) -> list[CheckItem]: ...
+    def __getitem__(self, n: int | slice) -> CheckItem | list[CheckItem]:
+        if isinstance(n, slice):
+            return [self[i] for i in range(*n.indices(len(self)))]
+        engine = _ENGINES[self._engines[n]]
+        return CheckItem(Path(self._paths[n]), self._shown[n], engine, bool(self._index_only[n]))
+
+    def __setitem__(self, n: int, item: CheckItem) -> None:
+        """Set the ``n``-th file's engine (the item must be that file's)."""
+        self._engines[n] = _ENGINES.index(item.relaxng)
+
+    def path_text(self, n: int) -> str:
+        return self._paths[n]
+
+    def shown(self, n: int) -> str:
+        return self._shown[n]
+
+    def index_only(self, n: int) -> bool:
+        return bool(self._index_only[n])
+
+    def columns(self) -> Iterator[tuple[str, str, bool]]:
+        """Each file's path (a string), shown path and ``index_only``, without items."""
+        return zip(self._paths, self._shown, map(bool, self._index_only), strict=True)
+
+    def path_texts(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def shown_paths(self) -> Sequence[str]:
+        """The shown paths, in order."""
+        return self._shown
