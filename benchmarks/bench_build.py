@@ -64,6 +64,7 @@ from edition import api, collector
 from edition.cache import Cache
 from edition.diagnostics import Reporter, Severity
 from edition.executors import default_jobs, make_executor
+from edition.fsutil import remove_tree
 from edition.project import Project
 from edition.site import search, wide
 from edition.site.builder import build_site
@@ -147,7 +148,7 @@ def time_edition_wide() -> None:
 
 def forget(project: Project) -> None:
     """Delete the built site and the build cache: the next build is a full one."""
-    shutil.rmtree(project.site_dir, ignore_errors=True)
+    remove_tree(project.site_dir)  # as a build removes the site it replaces
     shutil.rmtree(project.cache_dir, ignore_errors=True)
 
 

@@ -355,7 +355,7 @@ def file_digests(cache: Cache, group: str, paths: Iterable[Path | str]) -> Packe
                 yield key, found
             stamps.put(changed)
 
-    found = PackedMap(hashed())
+    found = PackedMap(hashed(), hashes=True)
     stamps.keep_only(len(found), (text for text, _ in found.items_as_text()))
     return found
 

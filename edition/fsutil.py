@@ -77,9 +77,66 @@ def staged_directory(target: Path) -> Iterator[Path]:
     try:
         yield staging
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_tree(staging)
         raise
     swap_in(staging, target)
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a folder and all it holds, as ``shutil.rmtree(path, ignore_errors=True)``,
+    with memory that does not grow with a folder's entries.
+
+    ``shutil.rmtree`` lists each folder whole before deleting in it: a site's folder of
+    documents (one entry per document) held tens of MB of entries at once, which stayed
+    in the build's memory. Here entries are deleted as the listing reads them, through
+    descriptors (a symbolic link is deleted, never followed). What cannot be deleted
+    is left, silently.
+    """
+    if not _DESCRIPTORS:
+        shutil.rmtree(path, ignore_errors=True)
+        return
+    try:
+        folder = os.open(path, _FOLDER)
+    except OSError:
+        return
+    try:
+        _empty(folder)
+    finally:
+        os.close(folder)
+    with contextlib.suppress(OSError):
+        path.rmdir()
+
+
+def _empty(folder: int) -> None:
+    """Delete what the open folder holds, a listing at a time until one deletes nothing
+    (a listing may miss entries of a folder changed while it is read)."""
+    removed = True
+    while removed:
+        removed = False
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                with contextlib.suppress(OSError):
+                    if entry.is_dir(follow_symlinks=False):
+                        inner = os.open(entry.name, _FOLDER, dir_fd=folder)
+                        try:
+                            _empty(inner)
+                        finally:
+                            os.close(inner)
+                        os.rmdir(entry.name, dir_fd=folder)
+                    else:
+                        os.unlink(entry.name, dir_fd=folder)
+                    removed = True
+
+
+#: Opening a folder to list it, never through a symbolic link.
+_FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+#: Whether this system lists and deletes relative to a folder's descriptor (POSIX).
+_DESCRIPTORS = (
+    os.scandir in os.supports_fd
+    and {os.open, os.unlink, os.rmdir} <= os.supports_dir_fd
+    and hasattr(os, "O_DIRECTORY")
+    and hasattr(os, "O_NOFOLLOW")
+)
 
 
 def swap_in(staging: Path, target: Path) -> None:
@@ -91,7 +148,7 @@ def swap_in(staging: Path, target: Path) -> None:
         target.rename(old)
     staging.rename(target)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        remove_tree(old)
 
 
 def backup_path(path: Path) -> Path:

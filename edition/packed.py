@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import operator
 import os
+import re
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import overload
+from typing import Any, Protocol, overload
 
 #: Any ``str`` goes in and comes out the same (file names may hold lone surrogates).
 _ERRORS = "surrogatepass"
@@ -123,6 +124,15 @@ class FileList(Sequence[Path]):
             yield prefix + name
 
 
+class Column(Protocol):
+    """Strings that ``PackedMap`` can search: ``PackedStrings``, ``PackedPaths``."""
+
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int) -> str: ...
+    def __iter__(self) -> Iterator[str]: ...
+    def raw(self, index: int) -> bytes | bytearray: ...
+
+
 class PackedMap(Mapping[Path, str]):
     """Strings by file path (content hashes, shown paths), packed.
 
@@ -134,21 +144,41 @@ class PackedMap(Mapping[Path, str]):
 
     __slots__ = ("_next", "_order", "_paths", "_values")
 
-    def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
-        self._paths, self._values = PackedStrings(), PackedStrings()
-        ordered, last = True, None
+    def __init__(self, pairs: Iterable[tuple[str, str]] = (), *, hashes: bool = False) -> None:
+        """``hashes``: the values are content hashes (held as ``PackedHashes``)."""
+        paths = PackedPaths()
+        values: PackedHashes | PackedStrings = PackedHashes() if hashes else PackedStrings()
         for text, value in pairs:
+            paths.append(text)
+            values.append(value)
+        self._take(paths, values)
+
+    @classmethod
+    def over(cls, paths: Column, values: Sequence[str]) -> PackedMap:
+        """A map over columns held already (``values[n]`` is the value of ``paths[n]``)."""
+        found = cls.__new__(cls)
+        found._take(paths, values)
+        return found
+
+    def _take(self, paths: Column, values: Sequence[str]) -> None:
+        self._paths, self._values = paths, values
+        ordered, last = True, None
+        for text in paths:
             if last is not None and text < last:
                 ordered = False
-            self._paths.append(text)
-            self._values.append(value)
+                break
             last = text
         #: The places by path, when the paths did not come sorted (a stable sort).
         self._order: array[int] | None = None
         #: Where a search starts: just after the last entry found (in sorted order).
         self._next = 0
         if not ordered:
-            self._order = array("Q", sorted(range(len(self._paths)), key=self._paths.__getitem__))
+            self._order = array("I", sorted(range(len(paths)), key=paths.__getitem__))
+
+    @property
+    def values_column(self) -> Sequence[str]:
+        """The values, in the order given."""
+        return self._values
 
     def at(self, n: int) -> str:
         """The value given ``n``-th (``''``: left out)."""
@@ -161,6 +191,9 @@ class PackedMap(Mapping[Path, str]):
     def __len__(self) -> int:
         return sum(1 for _ in self.items_as_text())
 
+    def __bool__(self) -> bool:
+        return any(True for _ in self.items_as_text())
+
     def _place(self, key: object) -> int:
         """The place of the last entry of ``key`` (-1: none).
 
@@ -169,8 +202,9 @@ class PackedMap(Mapping[Path, str]):
         """
         if not isinstance(key, (Path, str)):
             return -1
-        query = bytearray(str(key), "utf-8", _ERRORS)  # UTF-8 sorts as the code points do
-        raw, order = self._paths.raw, self._order
+        query = str(key).encode("utf-8", _ERRORS)  # UTF-8 sorts as the code points do
+        raw: Callable[[int], Any] = self._paths.raw
+        order = self._order
         count, at = len(self._paths), self._next
         if at < count:
             place = at if order is None else order[at]
@@ -222,3 +256,96 @@ class PackedMap(Mapping[Path, str]):
 def _at(order: array[int] | None, i: int) -> int:
     """The ``i``-th place in sorted order."""
     return i if order is None else order[i]
+
+
+class PackedPaths(Sequence[str]):
+    """Paths packed as their folder's number and their name: each folder is held once."""
+
+    __slots__ = ("_folder_of", "_folders", "_names", "_numbers", "_raw_folders")
+
+    def __init__(self, items: Iterable[str] = ()) -> None:
+        self._numbers: dict[str, int] = {}
+        self._folders: list[str] = []
+        self._raw_folders: list[bytes] = []
+        self._folder_of = array("L")
+        self._names = PackedStrings()
+        for item in items:
+            self.append(item)
+
+    def append(self, text: str) -> None:
+        cut = max(text.rfind("/"), text.rfind(os.sep)) + 1
+        folder = text[:cut]  # with its separator: the folder and the name give the text back
+        number = self._numbers.get(folder)
+        if number is None:
+            number = self._numbers[folder] = len(self._folders)
+            self._folders.append(folder)
+            self._raw_folders.append(folder.encode("utf-8", _ERRORS))
+        self._folder_of.append(number)
+        self._names.append(text[cut:])
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._folders[self._folder_of[index]] + self._names[index]
+
+    def raw(self, index: int) -> bytes:
+        """The ``index``-th path's UTF-8 bytes (not negative), not decoded."""
+        return self._raw_folders[self._folder_of[index]] + self._names.raw(index)
+
+    def __iter__(self) -> Iterator[str]:
+        folders = self._folders
+        for number, name in zip(self._folder_of, self._names, strict=True):
+            yield folders[number] + name
+
+
+class PackedHashes(Sequence[str]):
+    """Content hashes (``cache.digest``: 32 lowercase hex digits), each held as its 16
+    bytes; ``''`` (none) as a mark, and any other string as it is, aside."""
+
+    __slots__ = ("_data", "_kinds", "_other")
+
+    def __init__(self, items: Iterable[str] = ()) -> None:
+        self._data = bytearray()
+        self._kinds = bytearray()  # _NONE, _HASH or _OTHER
+        self._other: dict[int, str] = {}
+        for item in items:
+            self.append(item)
+
+    def append(self, value: str) -> None:
+        if len(value) == 2 * _HASH_BYTES and _LOWER_HEX.fullmatch(value):
+            self._data += bytes.fromhex(value)
+            self._kinds.append(_HASH)
+        else:
+            self._data += bytes(_HASH_BYTES)
+            if value:
+                self._other[len(self._kinds)] = value
+            self._kinds.append(_OTHER if value else _NONE)
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        kind = self._kinds[index]  # raises IndexError past either end
+        if kind == _HASH:
+            start = (index % len(self._kinds)) * _HASH_BYTES
+            return self._data[start : start + _HASH_BYTES].hex()
+        return self._other[index % len(self._kinds)] if kind == _OTHER else ""
+
+
+#: How ``PackedHashes`` holds a value.
+_NONE, _HASH, _OTHER = 0, 1, 2
+_HASH_BYTES = 16
+_LOWER_HEX = re.compile("[0-9a-f]+")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 import orjson
 
 from edition.cache import digest
-from edition.fsutil import swap_in, write_atomic, write_staged
+from edition.fsutil import remove_tree, swap_in, write_atomic, write_staged
 
 JOURNAL = ".edition-journal.json"
 
@@ -108,7 +107,7 @@ class SiteWriter:
 
     def discard(self) -> None:
         """Throw the staged build away; the site stays as it was."""
-        shutil.rmtree(self.staging, ignore_errors=True)
+        remove_tree(self.staging)
 
 
 def finish(staging: Path, site: Path, done: Callable[[], None]) -> None:
@@ -130,7 +129,7 @@ def finish(staging: Path, site: Path, done: Callable[[], None]) -> None:
         if new.is_file():
             new.replace(current)
     done()
-    shutil.rmtree(staging, ignore_errors=True)
+    remove_tree(staging)
 
 
 def _remove_empty_parents(folder: Path, site: Path) -> None:
@@ -154,6 +153,6 @@ def recover(site: Path, done: Callable[[], None]) -> None:
         if (leftover / JOURNAL).is_file() and site.is_dir():
             finish(leftover, site, done)
         else:
-            shutil.rmtree(leftover, ignore_errors=True)
+            remove_tree(leftover)
     for leftover in site.parent.glob(f".{site.name}.old-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+        remove_tree(leftover)

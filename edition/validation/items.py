@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import overload
 
-from edition.packed import PackedStrings
+from edition.packed import PackedPaths, PackedStrings
 from edition.validation.jobs import JING, LXML, LXML_IF_DOCTYPE, NONE, CheckItem
 
 #: ``CheckItem.relaxng`` as stored: its place in this tuple.
@@ -23,7 +23,7 @@ class CheckItems(Sequence[CheckItem]):
     __slots__ = ("_engines", "_index_only", "_paths", "_shown")
 
     def __init__(self) -> None:
-        self._paths, self._shown = PackedStrings(), PackedStrings()
+        self._paths, self._shown = PackedPaths(), PackedStrings()
         self._engines, self._index_only = bytearray(), bytearray()
 
     def append(self, item: CheckItem) -> None:
@@ -65,6 +65,42 @@ class CheckItems(Sequence[CheckItem]):
     def path_texts(self) -> Iterator[str]:
         return iter(self._paths)
 
+    def paths_column(self) -> PackedPaths:
+        """The paths (as strings), in order: a ``PackedMap`` can be made over them."""
+        return self._paths
+
+    def shown_by_jing(self) -> Sequence[str]:
+        """Each file's shown path if jing checks it, else ``''``."""
+        return _ShownByJing(self)
+
     def shown_paths(self) -> Sequence[str]:
         """The shown paths, in order."""
         return self._shown
+
+
+class _ShownByJing(Sequence[str]):
+    __slots__ = ("_items",)
+
+    def __init__(self, items: CheckItems) -> None:
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, n: int) -> str: ...
+    @overload
+    def __getitem__(self, n: slice) -> list[str]: ...
+    def __getitem__(self, n: int | slice) -> str | list[str]:
+        if isinstance(n, slice):
+            return [self[i] for i in range(*n.indices(len(self)))]
+        items = self._items
+        return items._shown[n] if items._engines[n] == _JING else ""
+
+    def __iter__(self) -> Iterator[str]:
+        items = self._items
+        for shown, engine in zip(items._shown, items._engines, strict=True):
+            yield shown if engine == _JING else ""
+
+
+_JING = _ENGINES.index(JING)

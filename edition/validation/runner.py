@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 from array import array
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast, overload
@@ -25,7 +25,7 @@ from edition.cache import Cache, digest, file_digests, json_digest, tool_digest
 from edition.diagnostics import Diagnostic, Reporter, error, warning
 from edition.errors import UsageError
 from edition.executors import Executor, SerialExecutor
-from edition.packed import PackedMap, PackedStrings
+from edition.packed import PackedHashes, PackedMap
 from edition.validation import crossdoc, jing, kept, schema_files
 from edition.validation.items import CheckItems
 from edition.validation.jobs import (
@@ -134,7 +134,7 @@ def start(
     wanted, as_given = _wanted(files, edition_files if settings.cross_checks and not whole else ())
     keys = _Keys(cache, settings, engine, wanted)
     executor = executor or SerialExecutor()
-    item_keys = PackedStrings(keys.key(n, wanted.index_only(n)) or "" for n in range(len(wanted)))
+    item_keys = PackedHashes(keys.key(n, wanted.index_only(n)) or "" for n in range(len(wanted)))
     run_key = keys.of_run(wanted, item_keys)
     layout = kept.layout((shown, path, only) for path, shown, only in wanted.columns())
     run = _Run(wanted, item_keys, run_key, layout, len(files), as_given)
@@ -167,7 +167,7 @@ class _Run:
 
     wanted: CheckItems
     #: Each file's key ('' for a file not read: then the run is not kept).
-    item_keys: PackedStrings
+    item_keys: PackedHashes
     #: The key it is kept by (None: not kept, see ``_Keys.of_run``).
     key: str | None
     layout: str
@@ -212,7 +212,8 @@ def _check_changed(
         return None
     places = sorted(changes.changed)
     todo = [_engine_for(wanted[n], engine) for n in places]
-    pending, by_jing = _start_jing(settings, keys, iter(todo))
+    by_jing = PackedMap((str(item.path), item.shown) for item in todo if item.relaxng == JING)
+    pending = _start_jing(settings, keys, by_jing)
     try:
         checks = list(executor.map(check_file, _check_settings(settings), todo))
         same = all(
@@ -441,7 +442,8 @@ def _check(
     for n in todo:
         wanted[n] = _engine_for(wanted[n], engine)
     # Started first, so that the JVM works while Python does everything else.
-    pending, by_jing = _start_jing(settings, keys, (wanted[n] for n in todo))
+    by_jing = PackedMap.over(wanted.paths_column(), wanted.shown_by_jing())
+    pending = _start_jing(settings, keys, by_jing)
     try:
         unchecked = _Places(wanted, array("L", (n for n in todo if n not in checked)))
         fresh = executor.map(check_file, _check_settings(settings), unchecked)
@@ -479,16 +481,12 @@ class _Places(Sequence[CheckItem]):
         return self.items[self.places[i]]
 
 
-def _start_jing(
-    settings: Settings, keys: _Keys, todo: Iterator[CheckItem]
-) -> tuple[jing.Pending | None, PackedMap]:
-    """jing started in the background on the files of ``todo`` it checks, and those files
-    (path: shown path)."""
-    by_jing = PackedMap((str(item.path), item.shown) for item in todo if item.relaxng == JING)
+def _start_jing(settings: Settings, keys: _Keys, by_jing: PackedMap) -> jing.Pending | None:
+    """jing started in the background on ``by_jing``'s files (path: shown path)."""
     if not by_jing:
-        return None, by_jing
+        return None
     hints = settings.schema_hints
-    return jing.start(settings.schema, by_jing, *hints, archives=keys.archives), by_jing
+    return jing.start(settings.schema, by_jing, *hints, archives=keys.archives)
 
 
 def _check_settings(settings: Settings) -> CheckSettings:
@@ -577,8 +575,9 @@ class _Keys:
         self.known = cache.table(SECTION)
         #: Each file's content hash, in the order of ``wanted`` (none without a cache).
         self.files = PackedMap()
-        if cache.enabled:
-            self.files = file_digests(cache, SECTION, wanted.path_texts())
+        if cache.enabled:  # over the run's own paths: they are held once
+            hashes = file_digests(cache, SECTION, wanted.path_texts()).values_column
+            self.files = PackedMap.over(wanted.paths_column(), hashes)
         self.run = ""
         if cache.enabled:
             rules = settings.schematron

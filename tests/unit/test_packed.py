@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from edition.packed import FileList, PackedMap, PackedStrings
+from edition.packed import FileList, PackedHashes, PackedMap, PackedPaths, PackedStrings
 
 #: Any text a file name or a shown path may hold: lone surrogates (undecodable bytes in
 #: a name), characters of 1–4 UTF-8 bytes, and the ends of the code points.
@@ -28,11 +28,37 @@ def test_packed_strings_are_the_list(items: list[str]) -> None:
     assert packed == items
 
 
+@given(st.lists(st.one_of(texts, paths)))
+def test_packed_paths_are_the_list(items: list[str]) -> None:
+    packed = PackedPaths(items)
+    assert list(packed) == items
+    assert [packed[i] for i in range(len(items))] == items
+    assert [packed.raw(i) for i in range(len(items))] == [
+        item.encode("utf-8", "surrogatepass") for item in items
+    ]
+
+
+hashes = st.one_of(
+    st.binary(min_size=16, max_size=16).map(bytes.hex),
+    st.just(""),
+    st.text("0123456789abcdefABCDEF", max_size=34),
+    texts,
+)
+
+
+@given(st.lists(hashes))
+def test_packed_hashes_are_the_list(items: list[str]) -> None:
+    """A 32-digit lowercase hash is held as 16 bytes; anything else comes back as it is."""
+    packed = PackedHashes(items)
+    assert list(packed) == items
+    assert [packed[i] for i in range(-len(items), len(items))] == items + items
+
+
 @given(st.lists(st.tuples(paths, st.sampled_from(["", "h1", "h2", "h3"]))), st.randoms())
 def test_a_packed_map_is_the_dict_of_its_pairs(pairs: list[tuple[str, str]], rng) -> None:
     """The last value of a path wins, '' leaves it out; found in order, in any order, and
     again after a miss."""
-    packed = PackedMap(pairs)
+    packed = PackedMap(pairs, hashes=rng.random() < 0.5)
     last = dict(pairs)
     expected = {path: value for path, value in last.items() if value}
     assert dict(packed.items_as_text()) == expected
@@ -45,6 +71,7 @@ def test_a_packed_map_is_the_dict_of_its_pairs(pairs: list[tuple[str, str]], rng
             assert packed.get(Path(path)) == expected.get(str(Path(path)))
             assert (path in packed) == (path in expected)
     assert set(packed) == {Path(path) for path in expected}
+    assert bool(packed) == bool(expected)
 
 
 names = st.text("abcé-_.0123456789", min_size=1, max_size=10).filter(lambda n: n not in {".", ".."})
