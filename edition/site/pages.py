@@ -4,7 +4,7 @@ person names, introduction, sitemap."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from heapq import merge
 from itertools import islice
@@ -161,35 +161,42 @@ def introduction(project: Project, reporter: Reporter) -> Markup:
 SITEMAP_LIMIT = 50_000
 
 
-def sitemaps(base_url: str, pages: Iterable[str], documents: Iterable[str]) -> dict[str, bytes]:
-    """``sitemap.xml`` listing every page, sorted (absolute URLs when ``base_url`` is set).
+def sitemaps(
+    base_url: str, pages: Collection[str], documents: Iterable[str], documents_count: int
+) -> Iterator[tuple[str, Iterator[str]]]:
+    """``sitemap.xml`` listing every page, sorted (absolute URLs when ``base_url`` is set):
+    each file's name and text, which streams (read each file's before the next one's).
 
-    ``pages`` in any order, ``documents`` sorted. Past ``SITEMAP_LIMIT`` URLs,
-    ``sitemap.xml`` is an index of ``sitemap-1.xml``, ``sitemap-2.xml``, ….
+    ``pages`` in any order, ``documents`` sorted (``documents_count`` of them). Past
+    ``SITEMAP_LIMIT`` URLs, ``sitemap.xml`` is an index of ``sitemap-1.xml``,
+    ``sitemap-2.xml``, …, given last.
     """
     base = base_url.rstrip("/") + "/" if base_url else ""
     paths = merge(sorted(pages), documents)
     rows = (f"  <url><loc>{xml_text(base + path)}</loc></url>\n" for path in paths)
-    parts: list[bytes] = []
-    while chunk := list(islice(rows, SITEMAP_LIMIT)):
-        parts.append(_urlset(chunk))
-    if len(parts) <= 1:
-        return {"sitemap.xml": parts[0] if parts else _urlset([])}
-    found = {f"sitemap-{n}.xml": part for n, part in enumerate(parts, start=1)}
-    index = "".join(f"  <sitemap><loc>{xml_text(base + n)}</loc></sitemap>\n" for n in found)
-    found["sitemap.xml"] = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        + index
-        + "</sitemapindex>\n"
-    ).encode()
-    return found
+    total = len(pages) + documents_count
+    if total <= SITEMAP_LIMIT:
+        yield "sitemap.xml", _urlset(rows)
+        return
+    names = [f"sitemap-{n}.xml" for n in range(1, -(-total // SITEMAP_LIMIT) + 1)]
+    for name in names:
+        yield name, _urlset(islice(rows, SITEMAP_LIMIT))
+    index = "".join(f"  <sitemap><loc>{xml_text(base + n)}</loc></sitemap>\n" for n in names)
+    yield (
+        "sitemap.xml",
+        iter(
+            (
+                '<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n',
+                index,
+                "</sitemapindex>\n",
+            )
+        ),
+    )
 
 
-def _urlset(rows: list[str]) -> bytes:
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        + "".join(rows)
-        + "</urlset>\n"
-    ).encode()
+def _urlset(rows: Iterable[str]) -> Iterator[str]:
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+    yield '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+    yield from rows
+    yield "</urlset>\n"

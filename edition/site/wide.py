@@ -176,8 +176,9 @@ class EditionWide:
             made[relative] = writer.copy(relative, source, old_files.get(relative))
         made |= self.outputs(shared_key, previous, state, writer, old_files)
         document_pages = (f"documents/{slug}/" for slug in catalogue.slugs())
-        for relative, data in pages.sitemaps(edition.base_url, sitemap, document_pages).items():
-            made[relative] = writer.put(relative, data, old_files.get(relative))
+        listed = pages.sitemaps(edition.base_url, sitemap, document_pages, catalogue.count())
+        for relative, text in listed:  # each written as it is made
+            made[relative] = writer.put_chunks(relative, text, old_files.get(relative))
         removed += [relative for relative in old_files if relative not in made]
         state.files(made)
         state.pages(fingerprints)

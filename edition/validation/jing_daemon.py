@@ -31,7 +31,8 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 from edition.cache import digest
@@ -154,13 +155,13 @@ class Daemon:
 
         OSError: the server cannot start or stopped before it finished (run jing as a batch).
         """
-        names = [str(path) for path in paths]
+        files = paths if isinstance(paths, Collection) else list(paths)
         connection = self._connection()
         with connection, connection.makefile("r", encoding="utf-8", newline="\n") as replies:
-            sender = threading.Thread(target=_send, args=(connection, names), daemon=True)
+            sender = threading.Thread(target=_send, args=(connection, files), daemon=True)
             sender.start()  # sent while the replies are read: neither side's buffer fills up
             lines: list[str] = []
-            for _ in names:
+            for _ in range(len(files)):
                 while (line := replies.readline()) != _DONE:
                     if not line:
                         raise OSError("the jing server stopped")
@@ -220,9 +221,16 @@ class Daemon:
             raise OSError("the jing server did not start")
 
 
-def _send(connection: socket.socket, names: list[str]) -> None:
+def _send(connection: socket.socket, files: Iterable[Path]) -> None:
+    """Send the files' names, a block at a time (the edition's files are not held at once)."""
+    names = (f"{path}\n" for path in files)
     with contextlib.suppress(OSError):  # the reader reports a server that stopped
-        connection.sendall("".join(f"{name}\n" for name in names).encode("utf-8"))
+        while block := "".join(islice(names, _SENT_AT_ONCE)):
+            connection.sendall(block.encode("utf-8"))
+
+
+#: Files named in one send to the server.
+_SENT_AT_ONCE = 1024
 
 
 def _connect(path: Path) -> socket.socket | None:
