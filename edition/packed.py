@@ -3,8 +3,10 @@
 A build keeps some strings for every file of the edition until its end (paths, shown
 paths, content hashes). As Python objects (a ``Path``, a ``str``, a dict entry) they
 cost 0.1–0.5 KiB each, which made a build's memory grow with the edition. Packed,
-the same strings cost their UTF-8 bytes and an 8-byte offset; each is made again as
-an object when it is read, and dropped after use.
+they cost their UTF-8 bytes and an offset (``PackedStrings``), a path its name and
+its folder's number (``PackedPaths``), a hash its 16 bytes (``PackedHashes``); each is
+made again as an object when it is read, and dropped after use. ``FileList`` is a
+folder's files, ``PackedMap`` strings found by path.
 """
 
 from __future__ import annotations
@@ -73,189 +75,6 @@ class PackedStrings(Sequence[str]):
         for end in self._ends:
             yield data[start:end].decode("utf-8", _ERRORS)
             start = end
-
-
-class FileList(Sequence[Path]):
-    """Files of one folder, in the order of their names, held as their names.
-
-    Reading an item makes its ``Path`` (``folder / name``); ``texts`` gives the
-    paths as strings, without ``Path`` objects.
-    """
-
-    __slots__ = ("_names", "_prefix", "folder")
-
-    def __init__(self, folder: Path, names: Iterable[str]) -> None:
-        self.folder = folder
-        self._prefix = os.path.join(folder, "")  # noqa: PTH118 (a string: a separator added)
-        self._names = PackedStrings(sorted(names))
-
-    def __len__(self) -> int:
-        return len(self._names)
-
-    @overload
-    def __getitem__(self, index: int) -> Path: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Path]: ...
-    def __getitem__(self, index: int | slice) -> Path | list[Path]:
-        if isinstance(index, slice):
-            return [self.folder / name for name in self._names[index]]
-        return self.folder / self._names[index]
-
-    def __iter__(self) -> Iterator[Path]:
-        folder = self.folder
-        for name in self._names:
-            yield folder / name
-
-    def __contains__(self, path: object) -> bool:
-        if not isinstance(path, Path) or path.parent != self.folder:
-            return False
-        names, name = self._names, path.name
-        place = bisect_left(names, name)
-        return place < len(names) and names[place] == name
-
-    def names(self) -> Iterator[str]:
-        """The files' names, in order."""
-        return iter(self._names)
-
-    def texts(self) -> Iterator[str]:
-        """The files' paths as strings (``str(path)``), in order."""
-        prefix = self._prefix
-        for name in self._names:
-            yield prefix + name
-
-
-class Column(Protocol):
-    """Strings that ``PackedMap`` can search: ``PackedStrings``, ``PackedPaths``."""
-
-    def __len__(self) -> int: ...
-    def __getitem__(self, index: int) -> str: ...
-    def __iter__(self) -> Iterator[str]: ...
-    def raw(self, index: int) -> bytes | bytearray: ...
-
-
-class PackedMap(Mapping[Path, str]):
-    """Strings by file path (content hashes, shown paths), packed.
-
-    Kept in the order given (``at(n)`` reads the ``n``-th value), and found by path
-    too (``str(path)``, a binary search over a sorted permutation, none when the
-    paths came sorted). A value ``''`` stands for a file left out: it is not a key.
-    A path given twice maps to its last value.
-    """
-
-    __slots__ = ("_next", "_order", "_paths", "_values")
-
-    def __init__(self, pairs: Iterable[tuple[str, str]] = (), *, hashes: bool = False) -> None:
-        """``hashes``: the values are content hashes (held as ``PackedHashes``)."""
-        paths = PackedPaths()
-        values: PackedHashes | PackedStrings = PackedHashes() if hashes else PackedStrings()
-        for text, value in pairs:
-            paths.append(text)
-            values.append(value)
-        self._take(paths, values)
-
-    @classmethod
-    def over(cls, paths: Column, values: Sequence[str]) -> PackedMap:
-        """A map over columns held already (``values[n]`` is the value of ``paths[n]``)."""
-        found = cls.__new__(cls)
-        found._take(paths, values)
-        return found
-
-    def _take(self, paths: Column, values: Sequence[str]) -> None:
-        self._paths, self._values = paths, values
-        ordered, last = True, None
-        for text in paths:
-            if last is not None and text < last:
-                ordered = False
-                break
-            last = text
-        #: The places by path, when the paths did not come sorted (a stable sort).
-        self._order: array[int] | None = None
-        #: Where a search starts: just after the last entry found (in sorted order).
-        self._next = 0
-        if not ordered:
-            self._order = array("I", sorted(range(len(paths)), key=paths.__getitem__))
-
-    @property
-    def values_column(self) -> Sequence[str]:
-        """The values, in the order given."""
-        return self._values
-
-    def at(self, n: int) -> str:
-        """The value given ``n``-th (``''``: left out)."""
-        return self._values[n]
-
-    def path_at(self, n: int) -> str:
-        """The path given ``n``-th, as a string."""
-        return self._paths[n]
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self.items_as_text())
-
-    def __bool__(self) -> bool:
-        return any(True for _ in self.items_as_text())
-
-    def _place(self, key: object) -> int:
-        """The place of the last entry of ``key`` (-1: none).
-
-        Looked for first just after the last one found: reading the paths in their
-        order (as each pass over the edition's files does) costs no search.
-        """
-        if not isinstance(key, (Path, str)):
-            return -1
-        query = str(key).encode("utf-8", _ERRORS)  # UTF-8 sorts as the code points do
-        raw: Callable[[int], Any] = self._paths.raw
-        order = self._order
-        count, at = len(self._paths), self._next
-        if at < count:
-            place = at if order is None else order[at]
-            if raw(place) == query and (at + 1 == count or raw(_at(order, at + 1)) != query):
-                self._next = at + 1
-                return place
-        after = bisect_right(range(count), query, key=lambda i: raw(_at(order, i)))
-        place = _at(order, after - 1) if after else -1
-        if place >= 0 and raw(place) == query:
-            self._next = after
-            return place
-        return -1
-
-    def get_text(self, text: str) -> str | None:
-        """The value of the path written ``text`` (None: not a key)."""
-        place = self._place(text)
-        value = self._values[place] if place >= 0 else ""
-        return value or None
-
-    def get(self, key: object, default: str | None = None) -> str | None:  # type: ignore[override]
-        value = self.get_text(str(key)) if isinstance(key, (Path, str)) else None
-        return default if value is None else value
-
-    def __getitem__(self, key: Path) -> str:
-        value = self.get(key)
-        if value is None:
-            raise KeyError(key)
-        return value
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, (Path, str)) and self.get_text(str(key)) is not None
-
-    def __iter__(self) -> Iterator[Path]:
-        return (Path(text) for text, _ in self.items_as_text())
-
-    def items_as_text(self) -> Iterator[tuple[str, str]]:
-        """Each key (as a string) with its value, in the order given (a path given twice:
-        where it came last)."""
-        paths, count = self._paths, len(self._paths)
-        for n, (text, value) in enumerate(zip(paths, self._values, strict=True)):
-            if self._order is None:  # sorted: a path given twice, given again next
-                last = n + 1 == count or paths[n + 1] != text
-            else:
-                last = self._place(text) == n
-            if value and last:
-                yield text, value
-
-
-def _at(order: array[int] | None, i: int) -> int:
-    """The ``i``-th place in sorted order."""
-    return i if order is None else order[i]
 
 
 class PackedPaths(Sequence[str]):
@@ -349,3 +168,178 @@ class PackedHashes(Sequence[str]):
 _NONE, _HASH, _OTHER = 0, 1, 2
 _HASH_BYTES = 16
 _LOWER_HEX = re.compile("[0-9a-f]+")
+
+
+class FileList(Sequence[Path]):
+    """Files of one folder, in the order of their names, held as their names.
+
+    Reading an item makes its ``Path`` (``folder / name``); ``texts`` gives the
+    paths as strings, without ``Path`` objects.
+    """
+
+    __slots__ = ("_names", "_prefix", "folder")
+
+    def __init__(self, folder: Path, names: Iterable[str]) -> None:
+        self.folder = folder
+        self._prefix = os.path.join(folder, "")  # noqa: PTH118 (a string: a separator added)
+        self._names = PackedStrings(sorted(names))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    @overload
+    def __getitem__(self, index: int) -> Path: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Path]: ...
+    def __getitem__(self, index: int | slice) -> Path | list[Path]:
+        if isinstance(index, slice):
+            return [self.folder / name for name in self._names[index]]
+        return self.folder / self._names[index]
+
+    def __iter__(self) -> Iterator[Path]:
+        folder = self.folder
+        for name in self._names:
+            yield folder / name
+
+    def __contains__(self, path: object) -> bool:
+        if not isinstance(path, Path) or path.parent != self.folder:
+            return False
+        names, name = self._names, path.name
+        place = bisect_left(names, name)
+        return place < len(names) and names[place] == name
+
+    def texts(self) -> Iterator[str]:
+        """The files' paths as strings (``str(path)``), in order."""
+        prefix = self._prefix
+        for name in self._names:
+            yield prefix + name
+
+
+class Column(Protocol):
+    """Strings that ``PackedMap`` can search: ``PackedStrings``, ``PackedPaths``."""
+
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int) -> str: ...
+    def __iter__(self) -> Iterator[str]: ...
+    def raw(self, index: int) -> bytes | bytearray: ...
+
+
+class PackedMap(Mapping[Path, str]):
+    """Strings by file path (content hashes, shown paths), packed.
+
+    Kept in the order given (``at(n)`` reads the ``n``-th value), and found by path
+    too (``str(path)``, a binary search over a sorted permutation, none when the
+    paths came sorted). A value ``''`` stands for a file left out: it is not a key.
+    A path given twice maps to its last value.
+    """
+
+    __slots__ = ("_next", "_order", "_paths", "_values")
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] = (), *, hashes: bool = False) -> None:
+        """``hashes``: the values are content hashes (held as ``PackedHashes``)."""
+        paths = PackedPaths()
+        values: PackedHashes | PackedStrings = PackedHashes() if hashes else PackedStrings()
+        for text, value in pairs:
+            paths.append(text)
+            values.append(value)
+        self._take(paths, values)
+
+    @classmethod
+    def over(cls, paths: Column, values: Sequence[str]) -> PackedMap:
+        """A map over columns held already (``values[n]`` is the value of ``paths[n]``)."""
+        found = cls.__new__(cls)
+        found._take(paths, values)
+        return found
+
+    def _take(self, paths: Column, values: Sequence[str]) -> None:
+        self._paths, self._values = paths, values
+        ordered, last = True, None
+        for text in paths:
+            if last is not None and text < last:
+                ordered = False
+                break
+            last = text
+        #: The places by path, when the paths did not come sorted (a stable sort).
+        self._order: array[int] | None = None
+        #: Where a search starts: just after the last entry found (in sorted order).
+        self._next = 0
+        if not ordered:
+            self._order = array("I", sorted(range(len(paths)), key=paths.__getitem__))
+
+    @property
+    def values_column(self) -> Sequence[str]:
+        """The values, in the order given."""
+        return self._values
+
+    def at(self, n: int) -> str:
+        """The value given ``n``-th (``''``: left out)."""
+        return self._values[n]
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.items_as_text())
+
+    def __bool__(self) -> bool:
+        return any(True for _ in self.items_as_text())
+
+    def _place(self, key: object) -> int:
+        """The place of the last entry of ``key`` (-1: none).
+
+        Looked for first just after the last one found: reading the paths in their
+        order (as each pass over the edition's files does) costs no search.
+        """
+        if not isinstance(key, (Path, str)):
+            return -1
+        query = str(key).encode("utf-8", _ERRORS)  # UTF-8 sorts as the code points do
+        raw: Callable[[int], Any] = self._paths.raw
+        order = self._order
+        count, at = len(self._paths), self._next
+        if at < count:
+            place = at if order is None else order[at]
+            if raw(place) == query and (at + 1 == count or raw(_at(order, at + 1)) != query):
+                self._next = at + 1
+                return place
+        after = bisect_right(range(count), query, key=lambda i: raw(_at(order, i)))
+        place = _at(order, after - 1) if after else -1
+        if place >= 0 and raw(place) == query:
+            self._next = after
+            return place
+        return -1
+
+    def get_text(self, text: str) -> str | None:
+        """The value of the path written ``text`` (None: not a key)."""
+        place = self._place(text)
+        value = self._values[place] if place >= 0 else ""
+        return value or None
+
+    def get(self, key: object, default: str | None = None) -> str | None:  # type: ignore[override]
+        value = self.get_text(str(key)) if isinstance(key, (Path, str)) else None
+        return default if value is None else value
+
+    def __getitem__(self, key: Path) -> str:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, (Path, str)) and self.get_text(str(key)) is not None
+
+    def __iter__(self) -> Iterator[Path]:
+        return (Path(text) for text, _ in self.items_as_text())
+
+    def items_as_text(self) -> Iterator[tuple[str, str]]:
+        """Each key (as a string) with its value, in the order given (a path given twice:
+        where it came last)."""
+        paths, count = self._paths, len(self._paths)
+        for n, (text, value) in enumerate(zip(paths, self._values, strict=True)):
+            if self._order is None:  # sorted: a path given twice, given again next
+                last = n + 1 == count or paths[n + 1] != text
+            else:
+                last = self._place(text) == n
+            if value and last:
+                yield text, value
+
+
+def _at(order: array[int] | None, i: int) -> int:
+    """The ``i``-th place in sorted order."""
+    return i if order is None else order[i]
