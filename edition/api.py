@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, overload
 from edition.cache import Cache
 from edition.diagnostics import Reporter, relative_path
 from edition.executors import Executor
+from edition.packed import FileList
 from edition.project import Project
 from edition.site.builder import BuildResult, build_site
 from edition.validation import Run, Settings, Summary, start
@@ -154,6 +155,19 @@ class _EditionFiles(Sequence[tuple[Path, str]]):
         shown = self.project.shown
         for path in itertools.chain(self.documents, self.register):
             yield path, shown(path)
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        """Each file's path as a string and its shown path (``runner.TextListed``), without
+        ``Path`` objects for a folder's files."""
+        documents, shown = self.documents, self.project.shown
+        if isinstance(documents, FileList):
+            folder = shown(documents.folder)
+            prefix = "" if folder in ("", ".") else f"{folder}/"
+            names = (prefix + name for name in documents.names())
+            yield from zip(documents.texts(), names, strict=True)
+        else:
+            yield from ((str(path), shown(path)) for path in documents)
+        yield from ((str(path), shown(path)) for path in self.register)
 
 
 _NO_FILES: Sequence[tuple[Path, str]] = ()

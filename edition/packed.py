@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import operator
 import os
-import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -27,17 +26,22 @@ _ERRORS = "surrogatepass"
 class PackedStrings(Sequence[str]):
     """A list of strings stored as one byte array and their end offsets."""
 
-    __slots__ = ("_data", "_ends")
+    __slots__ = ("_data", "_ends", "_last", "ascending", "repeats")
 
     def __init__(self, items: Iterable[str] = ()) -> None:
         self._data = bytearray()
         self._ends = array("Q")
+        #: Whether no string came before a smaller one, and whether one came twice in a row.
+        self.ascending, self.repeats = True, False
+        self._last: str | None = None
         for item in items:
             self.append(item)
 
     def append(self, text: str) -> None:
         self._data += text.encode("utf-8", _ERRORS)
         self._ends.append(len(self._data))
+        self.ascending, self.repeats = _followed(self, self._last, text)
+        self._last = text
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -80,9 +84,21 @@ class PackedStrings(Sequence[str]):
 class PackedPaths(Sequence[str]):
     """Paths packed as their folder's number and their name: each folder is held once."""
 
-    __slots__ = ("_folder_of", "_folders", "_names", "_numbers", "_raw_folders")
+    __slots__ = (
+        "_folder_of",
+        "_folders",
+        "_last",
+        "_names",
+        "_numbers",
+        "_raw_folders",
+        "ascending",
+        "repeats",
+    )
 
     def __init__(self, items: Iterable[str] = ()) -> None:
+        #: As ``PackedStrings``'s.
+        self.ascending, self.repeats = True, False
+        self._last: str | None = None
         self._numbers: dict[str, int] = {}
         self._folders: list[str] = []
         self._raw_folders: list[bytes] = []
@@ -101,6 +117,8 @@ class PackedPaths(Sequence[str]):
             self._raw_folders.append(folder.encode("utf-8", _ERRORS))
         self._folder_of.append(number)
         self._names.append(text[cut:])
+        self.ascending, self.repeats = _followed(self, self._last, text)
+        self._last = text
 
     def __len__(self) -> int:
         return len(self._names)
@@ -138,8 +156,9 @@ class PackedHashes(Sequence[str]):
             self.append(item)
 
     def append(self, value: str) -> None:
-        if len(value) == 2 * _HASH_BYTES and _LOWER_HEX.fullmatch(value):
-            self._data += bytes.fromhex(value)
+        packed = _hash_bytes(value)
+        if packed is not None:
+            self._data += packed
             self._kinds.append(_HASH)
         else:
             self._data += bytes(_HASH_BYTES)
@@ -164,10 +183,29 @@ class PackedHashes(Sequence[str]):
         return self._other[index % len(self._kinds)] if kind == _OTHER else ""
 
 
+def _followed(
+    column: PackedStrings | PackedPaths, last: str | None, text: str
+) -> tuple[bool, bool]:
+    """A column's ``ascending`` and ``repeats`` once ``text`` followed ``last``."""
+    if last is None:
+        return column.ascending, column.repeats
+    return column.ascending and last <= text, column.repeats or last == text
+
+
+def _hash_bytes(value: str) -> bytes | None:
+    """The 16 bytes a hash is written with (None: not such a hash)."""
+    if len(value) != 2 * _HASH_BYTES:
+        return None
+    try:
+        packed = bytes.fromhex(value)
+    except ValueError:
+        return None
+    return packed if packed.hex() == value else None  # lowercase, no spaces
+
+
 #: How ``PackedHashes`` holds a value.
 _NONE, _HASH, _OTHER = 0, 1, 2
 _HASH_BYTES = 16
-_LOWER_HEX = re.compile("[0-9a-f]+")
 
 
 class FileList(Sequence[Path]):
@@ -208,6 +246,10 @@ class FileList(Sequence[Path]):
         place = bisect_left(names, name)
         return place < len(names) and names[place] == name
 
+    def names(self) -> Iterator[str]:
+        """The files' names, in order."""
+        return iter(self._names)
+
     def texts(self) -> Iterator[str]:
         """The files' paths as strings (``str(path)``), in order."""
         prefix = self._prefix
@@ -217,6 +259,10 @@ class FileList(Sequence[Path]):
 
 class Column(Protocol):
     """Strings that ``PackedMap`` can search: ``PackedStrings``, ``PackedPaths``."""
+
+    #: Whether no string came before a smaller one, and whether one came twice in a row.
+    ascending: bool
+    repeats: bool
 
     def __len__(self) -> int: ...
     def __getitem__(self, index: int) -> str: ...
@@ -233,7 +279,7 @@ class PackedMap(Mapping[Path, str]):
     A path given twice maps to its last value.
     """
 
-    __slots__ = ("_next", "_order", "_paths", "_values")
+    __slots__ = ("_count", "_next", "_order", "_paths", "_repeats", "_values")
 
     def __init__(self, pairs: Iterable[tuple[str, str]] = (), *, hashes: bool = False) -> None:
         """``hashes``: the values are content hashes (held as ``PackedHashes``)."""
@@ -252,19 +298,17 @@ class PackedMap(Mapping[Path, str]):
         return found
 
     def _take(self, paths: Column, values: Sequence[str]) -> None:
-        self._paths, self._values = paths, values
-        ordered, last = True, None
-        for text in paths:
-            if last is not None and text < last:
-                ordered = False
-                break
-            last = text
+        """Take the columns (complete: they do not grow after)."""
+        self._paths, self._values, self._count = paths, values, len(paths)
         #: The places by path, when the paths did not come sorted (a stable sort).
         self._order: array[int] | None = None
+        #: Whether a path may come twice.
+        self._repeats = paths.repeats
         #: Where a search starts: just after the last entry found (in sorted order).
         self._next = 0
-        if not ordered:
-            self._order = array("I", sorted(range(len(paths)), key=paths.__getitem__))
+        if not paths.ascending:
+            self._order = array("I", sorted(range(self._count), key=paths.__getitem__))
+            self._repeats = True  # not looked for
 
     @property
     def values_column(self) -> Sequence[str]:
@@ -292,10 +336,12 @@ class PackedMap(Mapping[Path, str]):
         query = str(key).encode("utf-8", _ERRORS)  # UTF-8 sorts as the code points do
         raw: Callable[[int], Any] = self._paths.raw
         order = self._order
-        count, at = len(self._paths), self._next
+        count, at = self._count, self._next
         if at < count:
             place = at if order is None else order[at]
-            if raw(place) == query and (at + 1 == count or raw(_at(order, at + 1)) != query):
+            if raw(place) == query and (
+                not self._repeats or at + 1 == count or raw(_at(order, at + 1)) != query
+            ):
                 self._next = at + 1
                 return place
         after = bisect_right(range(count), query, key=lambda i: raw(_at(order, i)))
@@ -330,9 +376,11 @@ class PackedMap(Mapping[Path, str]):
     def items_as_text(self) -> Iterator[tuple[str, str]]:
         """Each key (as a string) with its value, in the order given (a path given twice:
         where it came last)."""
-        paths, count = self._paths, len(self._paths)
+        paths, count = self._paths, self._count
         for n, (text, value) in enumerate(zip(paths, self._values, strict=True)):
-            if self._order is None:  # sorted: a path given twice, given again next
+            if not self._repeats:
+                last = True
+            elif self._order is None:  # sorted: a path given twice, given again next
                 last = n + 1 == count or paths[n + 1] != text
             else:
                 last = self._place(text) == n

@@ -46,6 +46,7 @@ from edition.errors import ConfigError
 from edition.executors import Executor, SerialExecutor
 from edition.fsutil import safe_name
 from edition.outputs import SITE_OUTPUTS
+from edition.packed import FileList, PackedMap
 from edition.project import Project
 from edition.site import pages, search
 from edition.site.catalogue import Totals
@@ -119,8 +120,8 @@ def build_site(
     cache: Cache | None = None,
     executor: Executor | None = None,
     ready: Callable[[], bool] = lambda: True,
-    files: Sequence[Path] | None = None,
-    digests: Mapping[Path, str] | None = None,
+    files: FileList | None = None,
+    digests: PackedMap | None = None,
 ) -> BuildResult:
     """Build the site into ``site/``: only what changed, committed only if all succeeded.
 
@@ -195,17 +196,14 @@ class _Build:
         self.cache.replace("site-key", {"key": key, "notes": data, "result": counts})
         self.cache.save()
 
-    def run(
-        self, listed: Sequence[Path] | None = None, hashed: Mapping[Path, str] | None = None
-    ) -> BuildResult:
+    def run(self, listed: FileList | None = None, hashed: PackedMap | None = None) -> BuildResult:
         project = self.project
         recover(project.site_dir, lambda: self.save_key(""))
         files = listed if listed is not None else project.tei_files()
-        digests: Mapping[Path, str]
-        if hashed is not None and all(path in hashed for path in files):
+        if hashed is not None and all(hashed.get_text(text) for text, _ in self.listed(files)):
             digests = hashed  # validation's (which may hold the register's too)
         else:
-            digests = file_digests(self.cache, "documents", files)
+            digests = file_digests(self.cache, "documents", files.texts())
         build_key = self.inputs_key(files, digests)
         last = self.cache.section("site-key")
         if last.get("key") == build_key and project.site_dir.is_dir():
@@ -224,8 +222,8 @@ class _Build:
 
     def scan_render_commit(
         self,
-        files: Sequence[Path],
-        digests: Mapping[Path, str],
+        files: FileList,
+        digests: PackedMap,
         changed: list[_Changed] | None,
         order: Order,
         previous: PreviousState,
@@ -323,9 +321,7 @@ class _Build:
 
     # -- step 1: scan ------------------------------------------------------------------------
 
-    def scan(
-        self, files: Sequence[Path], digests: Mapping[Path, str], order: Order
-    ) -> dict[str, Entity]:
+    def scan(self, files: FileList, digests: PackedMap, order: Order) -> dict[str, Entity]:
         """Every document of every file into ``order`` (ids made unique, then ranked), and
         the persons files list.
 
@@ -385,7 +381,7 @@ class _Build:
                 yield path, shown, scans[path]
 
     def changed_alone(
-        self, files: Sequence[Path], digests: Mapping[Path, str], previous: PreviousState
+        self, files: FileList, digests: PackedMap, previous: PreviousState
     ) -> list[_Changed] | None:
         """The files that changed since the last build, when each still holds the documents
         it held (the same ids, titles and dates) and lists the same persons, and nothing
@@ -398,7 +394,9 @@ class _Build:
             return None
         if previous.value(_SHARED_INPUTS) != self.shared_inputs:
             return None
-        jobs = previous.changed_jobs((project.shown(p), digests.get(p, "")) for p in files)
+        jobs = previous.changed_jobs(
+            (shown, digests.get_text(text) or "") for text, shown in self.listed(files)
+        )
         if jobs is None:
             return None
         changed: list[_Changed] = []
@@ -448,7 +446,7 @@ class _Build:
             json_digest([dataclasses.asdict(e) for e in register.values()]),
         )
 
-    def inputs_key(self, files: Sequence[Path], digests: Mapping[Path, str]) -> str:
+    def inputs_key(self, files: FileList, digests: PackedMap) -> str:
         """A hash of every input of the site as it is on disk, files by their content: the
         documents, the register's file and the introduction's, and what every page
         depends on. Known before anything is read: when it is the last build's, nothing
@@ -459,7 +457,7 @@ class _Build:
             *self.common_inputs,
             _content_digest(project.register_path),
             _content_digest(project.path(introduction)) if introduction else "",
-            *(f"{project.shown(p)}\0{digests[p]}" for p in files),
+            *(f"{shown}\0{digests.get_text(text)}" for text, shown in self.listed(files)),
         )
 
     @functools.cached_property
@@ -485,23 +483,29 @@ class _Build:
             json_digest([o.name for o in SITE_OUTPUTS.values()]),
         )
 
-    def unchanged(self, state: dict[str, Any], files: Sequence[Path]) -> BuildResult:
+    def unchanged(self, state: dict[str, Any], files: FileList) -> BuildResult:
         """Nothing changed since the last build: say again what it said, write nothing."""
         self.reporter.extend(Diagnostic.from_data(d) for d in state.get("notes", []))
         counts = state.get("result", {})
         self.result.pages = int(counts.get("pages", 0))
         self.result.documents = int(counts.get("documents", 0))
         self.result.incremental = True
-        for path in files:
-            self.advance(self.project.shown(path))
+        for _, shown in self.listed(files):
+            self.advance(shown)
         return self.result
+
+    def listed(self, files: FileList) -> Iterator[tuple[str, str]]:
+        """Each file's path (as a string) and shown path, without ``Path`` objects."""
+        folder = self.project.shown(files.folder)
+        prefix = "" if folder in ("", ".") else f"{folder}/"
+        return zip(files.texts(), (prefix + name for name in files.names()), strict=True)
 
     # -- steps 2 and 3: order and render -----------------------------------------------------
 
     def render(
         self,
-        files: Sequence[Path],
-        digests: Mapping[Path, str],
+        files: FileList,
+        digests: PackedMap,
         order: Order,
         register: dict[str, Entity],
         shared_key: str,
@@ -529,7 +533,7 @@ class _Build:
                 mine = placed.get(number, [])
                 places.update((e.id, e.place) for e in mine)
                 ids, neighbours = [e.id for e in mine], [(e.previous, e.next) for e in mine]
-                key = _render_key(shared_key, digests.get(path, ""), ids, neighbours)
+                key = _render_key(shared_key, digests.get(path) or "", ids, neighbours)
                 found = known.get(shown)
                 if found is not None and found[0] == key:
                     reused.append(shown)
@@ -537,7 +541,7 @@ class _Build:
                 written = orjson.loads(found[1])["digests"] if found is not None else {}
                 item = RenderItem(str(path), shown, ids, neighbours, written)
                 scanned = (
-                    digests.get(path, ""),
+                    digests.get(path) or "",
                     orjson.dumps([e.piece for e in mine]).decode(),
                     self.embedded_digests.get(shown, ""),
                 )

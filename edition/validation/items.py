@@ -27,10 +27,14 @@ class CheckItems(Sequence[CheckItem]):
         self._engines, self._index_only = bytearray(), bytearray()
 
     def append(self, item: CheckItem) -> None:
-        self._paths.append(str(item.path))
-        self._shown.append(item.shown)
-        self._engines.append(_ENGINES.index(item.relaxng))
-        self._index_only.append(item.index_only)
+        self.add(str(item.path), item.shown, item.relaxng, item.index_only)
+
+    def add(self, path: str, shown: str, relaxng: str = LXML, index_only: bool = False) -> None:
+        """Append an item given as strings (no ``CheckItem`` made)."""
+        self._paths.append(path)
+        self._shown.append(shown)
+        self._engines.append(_ENGINES.index(relaxng))
+        self._index_only.append(index_only)
 
     def __len__(self) -> int:
         return len(self._engines)

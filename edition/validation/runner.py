@@ -14,12 +14,13 @@ changed without their ids or pointers checks only those.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from array import array
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast, overload
+from typing import Any, Protocol, cast, overload, runtime_checkable
 
 from edition.cache import Cache, digest, file_digests, json_digest, tool_digest
 from edition.diagnostics import Diagnostic, Reporter, error, warning
@@ -134,7 +135,7 @@ def start(
     wanted, as_given = _wanted(files, edition_files if settings.cross_checks and not whole else ())
     keys = _Keys(cache, settings, engine, wanted)
     executor = executor or SerialExecutor()
-    item_keys = PackedHashes(keys.key(n, wanted.index_only(n)) or "" for n in range(len(wanted)))
+    item_keys = PackedHashes(keys.own_keys())
     run_key = keys.of_run(wanted, item_keys)
     layout = kept.layout((shown, path, only) for path, shown, only in wanted.columns())
     run = _Run(wanted, item_keys, run_key, layout, len(files), as_given)
@@ -260,7 +261,7 @@ class Run:
         self.run = run
         self.summary: Summary | None = None
 
-    def digests(self) -> Mapping[Path, str]:
+    def digests(self) -> PackedMap:
         """The content hash of each file given, by the path it was given as (the files
         the cache read; none without a cache): a build hashes each file once. Files given
         as they resolve (the usual case) are looked up in validation's own hashes."""
@@ -362,18 +363,35 @@ def _wanted(
     resolve = _Resolver()
     items = CheckItems()
     as_given = True
-    for path, shown in files:
-        resolved = resolve(path)
+    for path, shown in _texts(files):
+        resolved = resolve.text(path)
         as_given = as_given and resolved == path
-        items.append(CheckItem(resolved, shown))
+        items.add(resolved, shown)
     if edition_files:
         seen = set(items.path_texts())
-        for path, shown in edition_files:
-            resolved = resolve(path)
-            if str(resolved) not in seen:
-                seen.add(str(resolved))
-                items.append(CheckItem(resolved, shown, NONE, index_only=True))
+        for path, shown in _texts(edition_files):
+            resolved = resolve.text(path)
+            if resolved not in seen:
+                seen.add(resolved)
+                items.add(resolved, shown, NONE, index_only=True)
     return items, as_given
+
+
+@runtime_checkable
+class TextListed(Protocol):
+    """Files that can give their paths as strings, without ``Path`` objects
+    (``api``'s list of the edition's files)."""
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        """Each file's path (as ``str(path)``) and shown path, in order."""
+        ...
+
+
+def _texts(files: Sequence[tuple[Path, str]]) -> Iterator[tuple[str, str]]:
+    """Each file's path as a string and its shown path."""
+    if isinstance(files, TextListed):
+        return files.texts()
+    return ((str(path), shown) for path, shown in files)
 
 
 class _Resolver:
@@ -391,14 +409,19 @@ class _Resolver:
         self._links: dict[str, frozenset[str]] = {}
 
     def __call__(self, path: Path) -> Path:
+        resolved = self.text(str(path))
+        return path if resolved == str(path) else Path(resolved)
+
+    def text(self, path: str) -> str:
+        """``str(Path(path).resolve())`` of a path written as ``str(Path)`` writes it."""
         # In strings: pathlib's objects cost more than the system calls.
-        parent, name = os.path.split(str(path))
+        parent, name = os.path.split(path)
         folder = self._folders.get(parent)
         if folder is None:
             folder = self._folders[parent] = str(Path(parent).resolve())
         if name in ("", ".", "..") or self._is_link(folder, name):
-            return path.resolve()
-        return path if folder == parent else Path(folder, name)
+            return str(Path(path).resolve())
+        return path if folder == parent else str(Path(folder, name))
 
     def _is_link(self, folder: str, name: str) -> bool:
         links = self._links.get(folder)
@@ -596,6 +619,15 @@ class _Keys:
         """The key of the ``n``-th file's result (None: no cache, or the file cannot be read)."""
         content = self.files.at(n) if self.cache.enabled else ""
         return self._key(content, self.wanted.path_text(n), self.wanted.shown(n), index_only)
+
+    def own_keys(self) -> Iterator[str]:
+        """Each file's ``key(n, its own index_only)`` in order, in one pass ('' for None)."""
+        if not self.cache.enabled:
+            yield from itertools.repeat("", len(self.wanted))
+            return
+        contents = self.files.values_column
+        for (path, shown, only), content in zip(self.wanted.columns(), contents, strict=True):
+            yield self._key(content, path, shown, only) or ""
 
     def key_of(self, item: CheckItem) -> str | None:
         """``key`` of a file of the run, found by its path."""
