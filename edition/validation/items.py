@@ -73,6 +73,12 @@ class CheckItems(Sequence[CheckItem]):
         """The paths (as strings), in order: a ``PackedMap`` can be made over them."""
         return self._paths
 
+    def sorted_and_unique(self) -> bool:
+        """Whether the paths, and the shown paths, came in order, none twice (then no
+        file and no shown path comes twice, known without a set of them)."""
+        paths, shown = self._paths, self._shown
+        return paths.ascending and not paths.repeats and shown.ascending and not shown.repeats
+
     def shown_by_jing(self) -> Sequence[str]:
         """Each file's shown path if jing checks it, else ``''``."""
         return _ShownByJing(self)

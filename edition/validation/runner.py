@@ -186,6 +186,8 @@ class _Run:
 
 def _one_file_one_name(wanted: CheckItems) -> bool:
     """Whether no file and no reported shown path comes twice (each file reported alone)."""
+    if wanted.sorted_and_unique():  # the edition's own files, as they are listed
+        return True
     paths: set[str] = set()
     reported: set[str] = set()
     for path, shown, index_only in wanted.columns():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import tracemalloc
 from pathlib import Path
 
@@ -104,3 +105,11 @@ def test_packed_files_cost_their_bytes_not_objects() -> None:
         tracemalloc.stop()
     assert len(files) == len(hashes) == 25_000
     assert held / 25_000 < 150, held / 25_000
+
+
+@given(st.lists(st.one_of(texts, paths)))
+def test_a_column_knows_whether_it_came_sorted_and_without_repeats(items: list[str]) -> None:
+    """What ``CheckItems.sorted_and_unique`` trusts instead of a set of every path."""
+    for packed in (PackedStrings(items), PackedPaths(items)):
+        assert packed.ascending == (items == sorted(items))
+        assert packed.repeats == any(a == b for a, b in itertools.pairwise(items))
