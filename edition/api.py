@@ -6,12 +6,12 @@ import itertools
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING
 
 from edition.cache import Cache
 from edition.diagnostics import Reporter, relative_path
 from edition.executors import Executor
-from edition.packed import FileList
+from edition.packed import FileList, Indexed
 from edition.project import Project
 from edition.site.builder import BuildResult, build_site
 from edition.validation import Run, Settings, Summary, start
@@ -125,7 +125,7 @@ def start_validation(
     )
 
 
-class _EditionFiles(Sequence[tuple[Path, str]]):
+class _EditionFiles(Indexed[tuple[Path, str]]):
     """The edition's documents and, when it exists, its register, each with its shown
     path: made as they are read, not held."""
 
@@ -138,15 +138,7 @@ class _EditionFiles(Sequence[tuple[Path, str]]):
     def __len__(self) -> int:
         return len(self.documents) + len(self.register)
 
-    @overload
-    def __getitem__(self, n: int) -> tuple[Path, str]: ...
-    @overload
-    def __getitem__(self, n: slice) -> list[tuple[Path, str]]: ...
-    def __getitem__(self, n: int | slice) -> tuple[Path, str] | list[tuple[Path, str]]:
-        if isinstance(n, slice):
-            return [self[i] for i in range(*n.indices(len(self)))]
-        if n < 0:
-            n += len(self)
+    def item(self, n: int) -> tuple[Path, str]:
         count = len(self.documents)
         path = self.documents[n] if n < count else self.register[n - count]
         return path, self.project.shown(path)

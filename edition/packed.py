@@ -17,10 +17,34 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol, overload
+from typing import Any, Protocol, TypeVar, overload
 
 #: Any ``str`` goes in and comes out the same (file names may hold lone surrogates).
 _ERRORS = "surrogatepass"
+
+T = TypeVar("T")
+
+
+class Indexed(Sequence[T]):
+    """A sequence whose items are made as they are read (``item``); a slice is a list."""
+
+    __slots__ = ()
+
+    def item(self, index: int) -> T:
+        """The ``index``-th item (``0 <= index < len(self)``)."""
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        count = len(self)
+        if isinstance(index, slice):
+            return [self.item(i) for i in range(*index.indices(count))]
+        if not -count <= index < count:
+            raise IndexError(index)
+        return self.item(index % count)
 
 
 class PackedStrings(Sequence[str]):
@@ -81,7 +105,7 @@ class PackedStrings(Sequence[str]):
             start = end
 
 
-class PackedPaths(Sequence[str]):
+class PackedPaths(Indexed[str]):
     """Paths packed as their folder's number and their name: each folder is held once."""
 
     __slots__ = (
@@ -123,13 +147,7 @@ class PackedPaths(Sequence[str]):
     def __len__(self) -> int:
         return len(self._names)
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def item(self, index: int) -> str:
         return self._folders[self._folder_of[index]] + self._names[index]
 
     def raw(self, index: int) -> bytes:
@@ -142,7 +160,7 @@ class PackedPaths(Sequence[str]):
             yield folders[number] + name
 
 
-class PackedHashes(Sequence[str]):
+class PackedHashes(Indexed[str]):
     """Content hashes (``cache.digest``: 32 lowercase hex digits), each held as its 16
     bytes; ``''`` (none) as a mark, and any other string as it is, aside."""
 
@@ -169,18 +187,12 @@ class PackedHashes(Sequence[str]):
     def __len__(self) -> int:
         return len(self._kinds)
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        kind = self._kinds[index]  # raises IndexError past either end
+    def item(self, index: int) -> str:
+        kind = self._kinds[index]
         if kind == _HASH:
-            start = (index % len(self._kinds)) * _HASH_BYTES
+            start = index * _HASH_BYTES
             return self._data[start : start + _HASH_BYTES].hex()
-        return self._other[index % len(self._kinds)] if kind == _OTHER else ""
+        return self._other[index] if kind == _OTHER else ""
 
 
 def _followed(
@@ -208,7 +220,7 @@ _NONE, _HASH, _OTHER = 0, 1, 2
 _HASH_BYTES = 16
 
 
-class FileList(Sequence[Path]):
+class FileList(Indexed[Path]):
     """Files of one folder, in the order of their names, held as their names.
 
     Reading an item makes its ``Path`` (``folder / name``); ``texts`` gives the
@@ -225,13 +237,7 @@ class FileList(Sequence[Path]):
     def __len__(self) -> int:
         return len(self._names)
 
-    @overload
-    def __getitem__(self, index: int) -> Path: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Path]: ...
-    def __getitem__(self, index: int | slice) -> Path | list[Path]:
-        if isinstance(index, slice):
-            return [self.folder / name for name in self._names[index]]
+    def item(self, index: int) -> Path:
         return self.folder / self._names[index]
 
     def __iter__(self) -> Iterator[Path]:

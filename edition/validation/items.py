@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import overload
 
-from edition.packed import PackedPaths, PackedStrings
+from edition.packed import Indexed, PackedPaths, PackedStrings
 from edition.validation.jobs import JING, LXML, LXML_IF_DOCTYPE, NONE, CheckItem
 
 #: ``CheckItem.relaxng`` as stored: its place in this tuple.
 _ENGINES = (LXML, JING, LXML_IF_DOCTYPE, NONE)
 
 
-class CheckItems(Sequence[CheckItem]):
+class CheckItems(Indexed[CheckItem]):
     """``CheckItem``s held as columns; an item is made when it is read.
 
     Only an item's engine (``relaxng``) can be set again (``__setitem__``): its path,
@@ -39,13 +38,7 @@ class CheckItems(Sequence[CheckItem]):
     def __len__(self) -> int:
         return len(self._engines)
 
-    @overload
-    def __getitem__(self, n: int) -> CheckItem: ...
-    @overload
-    def __getitem__(self, n: slice) -> list[CheckItem]: ...
-    def __getitem__(self, n: int | slice) -> CheckItem | list[CheckItem]:
-        if isinstance(n, slice):
-            return [self[i] for i in range(*n.indices(len(self)))]
+    def item(self, n: int) -> CheckItem:
         engine = _ENGINES[self._engines[n]]
         return CheckItem(Path(self._paths[n]), self._shown[n], engine, bool(self._index_only[n]))
 
@@ -88,7 +81,7 @@ class CheckItems(Sequence[CheckItem]):
         return self._shown
 
 
-class _ShownByJing(Sequence[str]):
+class _ShownByJing(Indexed[str]):
     __slots__ = ("_items",)
 
     def __init__(self, items: CheckItems) -> None:
@@ -97,13 +90,7 @@ class _ShownByJing(Sequence[str]):
     def __len__(self) -> int:
         return len(self._items)
 
-    @overload
-    def __getitem__(self, n: int) -> str: ...
-    @overload
-    def __getitem__(self, n: slice) -> list[str]: ...
-    def __getitem__(self, n: int | slice) -> str | list[str]:
-        if isinstance(n, slice):
-            return [self[i] for i in range(*n.indices(len(self)))]
+    def item(self, n: int) -> str:
         items = self._items
         return items._shown[n] if items._engines[n] == _JING else ""
 

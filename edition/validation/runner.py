@@ -20,13 +20,13 @@ from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, cast, overload, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 from edition.cache import Cache, digest, file_digests, json_digest, tool_digest
 from edition.diagnostics import Diagnostic, Reporter, error, warning
 from edition.errors import UsageError
 from edition.executors import Executor, SerialExecutor
-from edition.packed import PackedHashes, PackedMap
+from edition.packed import Indexed, PackedHashes, PackedMap
 from edition.validation import crossdoc, jing, kept, schema_files
 from edition.validation.items import CheckItems
 from edition.validation.jobs import (
@@ -487,7 +487,7 @@ def _check(
     return pending, by_jing
 
 
-class _Places(Sequence[CheckItem]):
+class _Places(Indexed[CheckItem]):
     """Some of a run's items, by their places (made as they are read)."""
 
     def __init__(self, items: CheckItems, places: array[int]) -> None:
@@ -496,13 +496,7 @@ class _Places(Sequence[CheckItem]):
     def __len__(self) -> int:
         return len(self.places)
 
-    @overload
-    def __getitem__(self, i: int) -> CheckItem: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[CheckItem]: ...
-    def __getitem__(self, i: int | slice) -> CheckItem | list[CheckItem]:
-        if isinstance(i, slice):
-            return [self.items[n] for n in self.places[i]]
+    def item(self, i: int) -> CheckItem:
         return self.items[self.places[i]]
 
 
