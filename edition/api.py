@@ -153,10 +153,7 @@ class _EditionFiles(Indexed[tuple[Path, str]]):
         ``Path`` objects for a folder's files."""
         documents, shown = self.documents, self.project.shown
         if isinstance(documents, FileList):
-            folder = shown(documents.folder)
-            prefix = "" if folder in ("", ".") else f"{folder}/"
-            names = (prefix + name for name in documents.names())
-            yield from zip(documents.texts(), names, strict=True)
+            yield from self.project.shown_files(documents)
         else:
             yield from ((str(path), shown(path)) for path in documents)
         yield from ((str(path), shown(path)) for path in self.register)

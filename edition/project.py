@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -62,6 +63,12 @@ class Project:
         if text.startswith(prefix) and f"{os.sep}..{os.sep}" not in f"{os.sep}{inside}{os.sep}":
             return inside if os.sep == "/" else Path(inside).as_posix()
         return relative_path(path, self.root)
+
+    def shown_files(self, files: FileList) -> Iterator[tuple[str, str]]:
+        """Each file's path (as ``str(path)``) and shown path, without ``Path`` objects."""
+        folder = self.shown(files.folder)
+        prefix = "" if folder in ("", ".") else f"{folder}/"
+        return zip(files.texts(), (prefix + name for name in files.names()), strict=True)
 
     @property
     def cache_dir(self) -> Path:

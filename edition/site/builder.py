@@ -200,7 +200,9 @@ class _Build:
         project = self.project
         recover(project.site_dir, lambda: self.save_key(""))
         files = listed if listed is not None else project.tei_files()
-        if hashed is not None and all(hashed.get_text(text) for text, _ in self.listed(files)):
+        if hashed is not None and all(
+            hashed.get_text(text) for text, _ in self.project.shown_files(files)
+        ):
             digests = hashed  # validation's (which may hold the register's too)
         else:
             digests = file_digests(self.cache, "documents", files.texts())
@@ -395,7 +397,7 @@ class _Build:
         if previous.value(_SHARED_INPUTS) != self.shared_inputs:
             return None
         jobs = previous.changed_jobs(
-            (shown, digests.get_text(text) or "") for text, shown in self.listed(files)
+            (shown, digests.get_text(text) or "") for text, shown in self.project.shown_files(files)
         )
         if jobs is None:
             return None
@@ -457,7 +459,10 @@ class _Build:
             *self.common_inputs,
             _content_digest(project.register_path),
             _content_digest(project.path(introduction)) if introduction else "",
-            *(f"{shown}\0{digests.get_text(text)}" for text, shown in self.listed(files)),
+            *(
+                f"{shown}\0{digests.get_text(text)}"
+                for text, shown in self.project.shown_files(files)
+            ),
         )
 
     @functools.cached_property
@@ -490,15 +495,9 @@ class _Build:
         self.result.pages = int(counts.get("pages", 0))
         self.result.documents = int(counts.get("documents", 0))
         self.result.incremental = True
-        for _, shown in self.listed(files):
+        for _, shown in self.project.shown_files(files):
             self.advance(shown)
         return self.result
-
-    def listed(self, files: FileList) -> Iterator[tuple[str, str]]:
-        """Each file's path (as a string) and shown path, without ``Path`` objects."""
-        folder = self.project.shown(files.folder)
-        prefix = "" if folder in ("", ".") else f"{folder}/"
-        return zip(files.texts(), (prefix + name for name in files.names()), strict=True)
 
     # -- steps 2 and 3: order and render -----------------------------------------------------
 
