@@ -13,17 +13,17 @@ import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache as memoise
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import orjson
 
 from edition import __version__
 from edition.fsutil import write_atomic
-from edition.packed import PackedMap
+from edition.packed import PackedHashes, PackedMap
 
 #: Bumped when the layout of a section changes.
 FORMAT = 3
@@ -332,31 +332,18 @@ def file_digests(cache: Cache, group: str, paths: Iterable[Path | str]) -> Packe
     order of ``paths`` (``PackedMap.at``); a file that cannot be read has none.
     """
     stamps = _Stamps(cache, group)
-    now = time.time()
-    texts = (os.fspath(path) for path in paths)
-
-    def hashed() -> Iterator[tuple[str, str]]:
-        while batch := list(islice(texts, BATCH)):  # a batch's stamps held at a time
-            known = stamps.of(batch)
-            changed: list[tuple[str, int, int, int, str]] = []
-            for key in batch:
-                try:
-                    status = os.stat(key)  # noqa: PTH116 (many files: without pathlib's overhead)
-                except OSError:
-                    yield key, ""
-                    continue
-                stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
-                row = known.get(key)
-                if row is not None and row[:3] == stamp and now - status.st_mtime > _RACY:
-                    found = row[3]
-                else:
-                    found = digest(Path(key).read_bytes())
-                    changed.append((key, *stamp, found))
-                yield key, found
-            stamps.put(changed)
-
-    found = PackedMap(hashed(), hashes=True)
+    found = PackedMap(stamps.hashed(os.fspath(path) for path in paths), hashes=True)
     stamps.keep_only(len(found), (text for text, _ in found.items_as_text()))
+    return found
+
+
+def file_hashes(cache: Cache, group: str, paths: Callable[[], Iterable[str]]) -> PackedHashes:
+    """``file_digests``'s hashes alone, in the order of ``paths()``, for files each listed
+    once: the paths are not held again. ``paths`` is called a second time only when
+    files of the group were forgotten since the last run."""
+    stamps = _Stamps(cache, group)
+    found = PackedHashes(stamps.hashed(iter(paths()), values_only=True))
+    stamps.keep_only(found.filled(), paths)
     return found
 
 
@@ -367,6 +354,35 @@ class _Stamps:
 
     def __init__(self, cache: Cache, group: str) -> None:
         self.cache, self.group = cache, group
+
+    @overload
+    def hashed(self, texts: Iterator[str]) -> Iterator[tuple[str, str]]: ...
+    @overload
+    def hashed(self, texts: Iterator[str], values_only: Literal[True]) -> Iterator[str]: ...
+    def hashed(
+        self, texts: Iterator[str], values_only: bool = False
+    ) -> Iterator[tuple[str, str]] | Iterator[str]:
+        """Each file's path and content hash ('' when it cannot be read), in order, from its
+        stamp when that is unchanged (``values_only``: the hashes alone)."""
+        now = time.time()
+        while batch := list(islice(texts, BATCH)):  # a batch's stamps held at a time
+            known = self.of(batch)
+            changed: list[tuple[str, int, int, int, str]] = []
+            for key in batch:
+                try:
+                    status = os.stat(key)  # noqa: PTH116 (many files: without pathlib's overhead)
+                except OSError:
+                    yield "" if values_only else (key, "")
+                    continue
+                stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
+                row = known.get(key)
+                if row is not None and row[:3] == stamp and now - status.st_mtime > _RACY:
+                    found = row[3]
+                else:
+                    found = digest(Path(key).read_bytes())
+                    changed.append((key, *stamp, found))
+                yield found if values_only else (key, found)
+            self.put(changed)
 
     def of(self, paths: list[str]) -> dict[str, tuple[int, int, int, str]]:
         """The stamps and hashes known of some files."""
@@ -396,9 +412,9 @@ class _Stamps:
         except sqlite3.OperationalError:
             self.cache._give_up()
 
-    def keep_only(self, count: int, paths: Iterable[str]) -> None:
-        """Forget the files not among ``paths`` (``count`` of them, each of which has a row):
-        looked for only when the group has more rows than that."""
+    def keep_only(self, count: int, paths: Iterable[str] | Callable[[], Iterable[str]]) -> None:
+        """Forget the files not among ``paths`` (``count`` of them, each of which has a row;
+        a function that gives them): looked for only when the group has more rows."""
         db = self.cache._connection()
         if db is None:
             return
@@ -408,7 +424,8 @@ class _Stamps:
                 return
             db.execute("CREATE TEMP TABLE IF NOT EXISTS present (path TEXT PRIMARY KEY)")
             db.execute("DELETE FROM temp.present")
-            db.executemany("INSERT OR IGNORE INTO temp.present VALUES (?)", ((p,) for p in paths))
+            listed = paths() if callable(paths) else paths
+            db.executemany("INSERT OR IGNORE INTO temp.present VALUES (?)", ((p,) for p in listed))
             db.execute(
                 "DELETE FROM stamps WHERE grp = ? AND path NOT IN (SELECT path FROM temp.present)",
                 (self.group,),

@@ -194,6 +194,29 @@ class PackedHashes(Indexed[str]):
             return self._data[start : start + _HASH_BYTES].hex()
         return self._other[index] if kind == _OTHER else ""
 
+    def __getitem__(
+        self, index: int | slice
+    ) -> Any:  # a hash by place, without ``Indexed``'s checks
+        if index.__class__ is int and 0 <= index < len(self._kinds):
+            return self.item(index)
+        return super().__getitem__(index)
+
+    def __iter__(self) -> Iterator[str]:
+        # A block of hashes written out at once: a pass over every file's hash is a pass
+        # over strings already made, not an item made by ``__getitem__`` each.
+        data, kinds, other, width = self._data, self._kinds, self._other, 2 * _HASH_BYTES
+        for first in range(0, len(kinds), _BLOCK):
+            text = data[first * _HASH_BYTES : (first + _BLOCK) * _HASH_BYTES].hex()
+            for i, kind in enumerate(kinds[first : first + _BLOCK]):
+                if kind == _HASH:
+                    yield text[i * width : (i + 1) * width]
+                else:
+                    yield other[first + i] if kind == _OTHER else ""
+
+    def filled(self) -> int:
+        """How many values are not ``''``."""
+        return len(self._kinds) - self._kinds.count(_NONE)
+
 
 def _followed(
     column: PackedStrings | PackedPaths, last: str | None, text: str
@@ -218,6 +241,8 @@ def _hash_bytes(value: str) -> bytes | None:
 #: How ``PackedHashes`` holds a value.
 _NONE, _HASH, _OTHER = 0, 1, 2
 _HASH_BYTES = 16
+#: Hashes written out at a time by ``PackedHashes.__iter__``.
+_BLOCK = 1024
 
 
 class FileList(Indexed[Path]):
@@ -362,6 +387,21 @@ class PackedMap(Mapping[Path, str]):
         place = self._place(text)
         value = self._values[place] if place >= 0 else ""
         return value or None
+
+    def values_for(self, texts: Iterable[str]) -> Iterator[str]:
+        """The value of each path written in ``texts`` ('' for one that is not a key), in
+        their order. Read along the values while the texts are this map's paths in the
+        order given (the edition's files, as validation hashed them): no search then."""
+        along: Iterator[tuple[str, str]] = (
+            iter(()) if self._repeats else zip(self._paths, self._values, strict=True)
+        )
+        for text in texts:
+            pair = next(along, None)
+            if pair is not None and pair[0] == text:
+                yield pair[1]
+            else:
+                along = iter(())  # the rest looked up
+                yield self.get_text(text) or ""
 
     def get(self, key: object, default: str | None = None) -> str | None:  # type: ignore[override]
         value = self.get_text(str(key)) if isinstance(key, (Path, str)) else None

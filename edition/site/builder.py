@@ -200,9 +200,7 @@ class _Build:
         project = self.project
         recover(project.site_dir, lambda: self.save_key(""))
         files = listed if listed is not None else project.tei_files()
-        if hashed is not None and all(
-            hashed.get_text(text) for text, _ in self.project.shown_files(files)
-        ):
+        if hashed is not None and all(hashed.values_for(files.texts())):
             digests = hashed  # validation's (which may hold the register's too)
         else:
             digests = file_digests(self.cache, "documents", files.texts())
@@ -396,9 +394,7 @@ class _Build:
             return None
         if previous.value(_SHARED_INPUTS) != self.shared_inputs:
             return None
-        jobs = previous.changed_jobs(
-            (shown, digests.get_text(text) or "") for text, shown in self.project.shown_files(files)
-        )
+        jobs = previous.changed_jobs(self.sources(files, digests))
         if jobs is None:
             return None
         changed: list[_Changed] = []
@@ -459,11 +455,13 @@ class _Build:
             *self.common_inputs,
             _content_digest(project.register_path),
             _content_digest(project.path(introduction)) if introduction else "",
-            *(
-                f"{shown}\0{digests.get_text(text)}"
-                for text, shown in self.project.shown_files(files)
-            ),
+            *(f"{shown}\0{found or None}" for shown, found in self.sources(files, digests)),
         )
+
+    def sources(self, files: FileList, digests: PackedMap) -> Iterator[tuple[str, str]]:
+        """Each file's shown path and content hash ('' when it could not be read), in order."""
+        shown = (shown for _, shown in self.project.shown_files(files))
+        return zip(shown, digests.values_for(files.texts()), strict=True)
 
     @functools.cached_property
     def shared_inputs(self) -> str:

@@ -94,36 +94,43 @@ class PreviousState:
 
     def changed_jobs(self, sources: Iterable[tuple[str, str]]) -> list[ChangedJob] | None:
         """The jobs whose source is not this build's, or that reported something (their key
-        is ''), given every file of this build (shown path, content hash) in its order.
-        None: the files are not the last build's (one was added or removed)."""
+        is ''), given every file of this build (shown path, content hash) in the order of
+        their shown paths. None: the files are not the last build's (one was added or
+        removed), or they did not come in that order.
+
+        Read along the jobs in the same order (one pass over both, no table of this
+        build's files made); then the changed jobs' rows, in one query.
+        """
         db = self._db
         if db is None:
             return None
+        changed: dict[str, int] = {}
+        last = None
         try:
-            db.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS sources"
-                " (shown TEXT PRIMARY KEY, source TEXT NOT NULL, place INTEGER NOT NULL)"
-            )
-            db.execute("DELETE FROM temp.sources")
-            db.executemany(
-                "INSERT INTO temp.sources VALUES (?, ?, ?)",
-                ((shown, source, n) for n, (shown, source) in enumerate(sources)),
-            )
-            given, jobs, both = db.execute(
-                "SELECT (SELECT COUNT(*) FROM temp.sources), (SELECT COUNT(*) FROM jobs),"
-                " (SELECT COUNT(*) FROM temp.sources JOIN jobs USING (shown))"
-            ).fetchone()
-            if not given == jobs == both:
+            jobs = db.execute("SELECT shown, source, key = '' FROM jobs ORDER BY shown")
+            for place, (shown, source) in enumerate(sources):
+                row = jobs.fetchone()
+                if row is None or row[0] != shown or (last is not None and shown <= last):
+                    return None
+                if row[1] != source or row[2]:
+                    changed[shown] = place
+                last = shown
+            if jobs.fetchone() is not None:
                 return None
-            rows = db.execute(
-                "SELECT s.place, j.key, j.record, j.pieces, j.embedded"
-                " FROM temp.sources AS s JOIN jobs AS j USING (shown)"
-                " WHERE j.source <> s.source OR j.key = '' ORDER BY s.place"
-            ).fetchall()
-            db.execute("DELETE FROM temp.sources")
-        except (sqlite3.Error, ValueError):  # ValueError: a path SQLite cannot take
+        except sqlite3.Error:
             return None
-        return [ChangedJob(*row) for row in rows]
+        try:
+            rows = self._query(
+                "SELECT shown, key, record, pieces, embedded FROM jobs"
+                " WHERE shown IN (SELECT value FROM json_each(?))",
+                list(changed),
+            )
+        except TypeError:  # a path JSON cannot take (a lone surrogate)
+            return None
+        if len(rows) != len(changed):
+            return None
+        found = [ChangedJob(changed[shown], *rest) for shown, *rest in rows]
+        return sorted(found, key=lambda job: job.file_number)
 
     def neighbours(self, places: list[int]) -> dict[int, tuple[str, str]]:
         """The slug and title (as the pager shows them) of the documents at some places."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, cast, runtime_checkable
 
-from edition.cache import Cache, digest, file_digests, json_digest, tool_digest
+from edition.cache import Cache, digest, file_hashes, json_digest, tool_digest
 from edition.diagnostics import Diagnostic, Reporter, error, warning
 from edition.errors import UsageError
 from edition.executors import Executor, SerialExecutor
@@ -595,7 +595,7 @@ class _Keys:
         #: Each file's content hash, in the order of ``wanted`` (none without a cache).
         self.files = PackedMap()
         if cache.enabled:  # over the run's own paths: they are held once
-            hashes = file_digests(cache, SECTION, wanted.path_texts()).values_column
+            hashes = file_hashes(cache, SECTION, wanted.path_texts)
             self.files = PackedMap.over(wanted.paths_column(), hashes)
         self.run = ""
         if cache.enabled:
@@ -672,10 +672,13 @@ class _Keys:
         ``own``: its key (``key(n, index_only)``) when it was computed already.
         """
         its_own = self.wanted.index_only(n)
-        for index_only in {False, its_own}:
-            key = own if own and index_only == its_own else self.key(n, index_only)
-            if key is not None:
-                self.known.touch(key)
+        key = own or self.key(n, its_own)
+        if key is not None:
+            self.known.touch(key)
+        if its_own:  # a full result would have done too (``cached``)
+            full = self.key(n, False)
+            if full is not None:
+                self.known.touch(full)
 
     def store(self, item: CheckItem, check: FileCheck) -> None:
         """Remember a file's fresh result."""

@@ -104,7 +104,8 @@ def test_a_build_lists_and_hashes_each_file_once(demo: Path, monkeypatch, tmp_pa
     (demo / "tei" / TELEGRAM).rename(elsewhere)
     (demo / "tei" / TELEGRAM).symlink_to(elsewhere.name)
     listings, groups, hashed = [], [], []
-    tei_files, file_digests = Project.tei_files, cache_module.file_digests
+    tei_files = Project.tei_files
+    file_digests, file_hashes = cache_module.file_digests, cache_module.file_hashes
 
     def listing(self: Project) -> list[Path]:
         listings.append(1)
@@ -113,18 +114,24 @@ def test_a_build_lists_and_hashes_each_file_once(demo: Path, monkeypatch, tmp_pa
     def hashing(cache, group, paths):
         groups.append(group)
         found = file_digests(cache, group, paths)
-        hashed.append(found)
+        hashed.append(dict(found.items_as_text()))
+        return found
+
+    def hashing_in_order(cache, group, paths):
+        groups.append(group)
+        found = file_hashes(cache, group, paths)
+        hashed.append(dict(zip(paths(), found, strict=True)))
         return found
 
     monkeypatch.setattr(Project, "tei_files", listing)
-    for module in ("edition.validation.runner", "edition.site.builder"):
-        monkeypatch.setattr(f"{module}.file_digests", hashing)
+    monkeypatch.setattr("edition.site.builder.file_digests", hashing)
+    monkeypatch.setattr("edition.validation.runner.file_hashes", hashing_in_order)
     reporter = Reporter()
     assert api.build(Project.load(demo), reporter) is not None, reporter.render()
     assert listings == [1]
     assert sorted(groups) == ["templates", "validation"]
     (validation,) = [h for h, g in zip(hashed, groups, strict=True) if g == "validation"]
-    assert validation[elsewhere] == cache_module.digest(elsewhere.read_bytes())
+    assert validation[str(elsewhere)] == cache_module.digest(elsewhere.read_bytes())
     monkeypatch.undo()
     (demo / "site").rename(tmp_path / "shared")
     builder.build_site(Project.load(demo), Reporter(), validated=True)  # hashes for itself

@@ -20,7 +20,7 @@ from edition.project import Project
 from edition.site import builder, pages, wide
 from edition.site.builder import build_site
 from edition.site.catalogue import Totals
-from edition.site.state import NewState
+from edition.site.state import NewState, PreviousState
 
 TELEGRAM = "1975-01-13_telegram_tokyo-00458.xml"
 CONVERSATION = "1960-05-10_record-of-conversation_khrushchev-fukuda-takasaki.xml"
@@ -475,6 +475,25 @@ def test_a_corrected_word_scans_and_renders_its_file_alone(
     scanned, jobs, copied, _ = rebuilt()
     assert scanned == [1, files] and len(jobs) == files and copied == 1
     assert b"Smith, John W." in (edition / "site" / "persons" / "index.html").read_bytes()
+
+
+def test_the_changed_jobs_are_found_along_the_files_in_order(edition: Path) -> None:
+    """The last build's jobs are read along this build's files: a changed source (or a
+    job that reported something) is found at its place; a file added, removed or out
+    of order means the files are not the last build's."""
+    incremental_build(edition)
+    state = edition / ".edition-cache" / "site.sqlite"
+    with sqlite3.connect(state) as db:
+        rows = db.execute("SELECT shown, source FROM jobs ORDER BY shown").fetchall()
+    assert len(rows) >= 3
+    previous = PreviousState(state)
+    assert previous.changed_jobs(rows) == []
+    edited = [*rows[:1], (rows[1][0], "another source"), *rows[2:]]
+    assert [job.file_number for job in previous.changed_jobs(edited)] == [1]
+    assert previous.changed_jobs(rows[1:]) is None  # a file removed
+    assert previous.changed_jobs([*rows, ("tei/zz-new.xml", "x")]) is None  # one added
+    assert previous.changed_jobs([rows[1], rows[0], *rows[2:]]) is None  # out of order
+    assert previous.changed_jobs([(rows[0][0], rows[0][1]), *rows]) is None  # one twice
 
 
 def test_a_corrected_word_in_a_file_whose_ids_were_made_unique_renders_it_alone(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 import tracemalloc
 from pathlib import Path
 
@@ -53,6 +54,21 @@ def test_packed_hashes_are_the_list(items: list[str]) -> None:
     packed = PackedHashes(items)
     assert list(packed) == items
     assert [packed[i] for i in range(-len(items), len(items))] == items + items
+    assert packed.filled() == sum(1 for item in items if item)
+
+
+@given(st.lists(hashes, min_size=1, max_size=8), st.integers(0, 2**32))
+def test_packed_hashes_read_in_blocks_are_the_list(kinds: list[str], seed: int) -> None:
+    """A pass over thousands of hashes (written out a block at a time) gives each one, in
+    its place, across the blocks' edges."""
+    rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
+    items = [
+        rng.choice(kinds) if rng.random() < 0.2 else rng.randbytes(16).hex() for _ in range(2500)
+    ]
+    packed = PackedHashes(items)
+    assert list(packed) == items
+    places = (0, 1023, 1024, 2047, 2048, 2499)
+    assert [packed[i] for i in places] == [items[i] for i in places]
 
 
 @given(st.lists(st.tuples(paths, st.sampled_from(["", "h1", "h2", "h3"]))), st.randoms())
