@@ -19,7 +19,9 @@ from this run, as the median of ``--runs`` runs with the min–max range:
   and its ratio to the floor: what no build that validates with jing can go below;
 - the floor, jing alone and the full build (all cores) again on a RAM disk
   (``/dev/shm``), where the ratio is what the CPU costs, without this machine's disk;
-- the Pagefind step on its own (``edition.site.search``) over the built site;
+- the Pagefind step on its own (``edition.site.search``) over the built site, as one
+  index; the index in parts as a build makes it (``search.update``: every part), and
+  the one part a changed document's page is in;
 - the rebuild with nothing changed (cache kept, all cores): the ``build_site`` call, and
   the whole ``edition build --no-validate`` command in a subprocess;
 - the rebuild after one document changed, against 0.5 s plus that document's own share
@@ -68,6 +70,7 @@ from edition.fsutil import remove_tree
 from edition.project import Project
 from edition.site import search, wide
 from edition.site.builder import build_site
+from edition.site.state import PreviousState
 from edition.validation import jing, jing_daemon, jing_server
 
 HERE = Path(__file__).resolve().parent
@@ -229,6 +232,31 @@ def cli_build(folder: Path) -> None:
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
+
+
+def search_in_parts(runs: int, folder: Path) -> None:
+    """The search index as a build makes it: in parts (``search.update``), every part; then
+    after one document changed, the part its page is in."""
+    state = PreviousState(folder / ".edition-cache" / "site.sqlite")
+    pages, site, per_part = state.document_pages, folder / "site", 1000
+    count = search.part_count(sum(1 for _ in pages()), per_part)
+    keys: dict[int, str] = {}
+
+    def every_part() -> None:
+        keys.update(search.update(site, pages, per_part, "en", {}, Reporter()) or {})
+
+    show(f"search index in {count} parts, every part (a full build's)", timed(runs, every_part))
+    stale = keys | {search.part_of(next(iter(pages()))[0], count): ""}  # as if its page changed
+
+    def one_part() -> None:
+        search.update(site, pages, per_part, "en", stale, Reporter())
+
+    show(
+        "search index after one document changed: its part",
+        timed(runs, one_part),
+        f"  (about {1 / count:.0%} of the pages)",
+    )
+    state.close()
 
 
 def timed(
@@ -561,9 +589,10 @@ def main() -> None:
         ram_disk(folder, args.runs, cores)
         site = folder / "site"
         pagefind = show(
-            "Pagefind step alone (edition.site.search)",
+            "Pagefind step alone, one index (edition.site.search)",
             timed(args.runs, lambda: search.build_index(site, "en", Reporter())),
         )
+        search_in_parts(args.runs, folder)
         # The cache of the last full build (all cores) is kept from here on.
         unchanged = [build(folder, cores, full=False) for _ in range(args.runs)]
         show_builds(

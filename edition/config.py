@@ -114,6 +114,11 @@ class SiteSettings:
         "//tei:div[@type='document']", "XPath (prefix tei:) of the divisions a file is split into."
     )
     search: bool = option(True, "Build the Pagefind full-text search index and the search page.")
+    search_part_documents: int = option(
+        1000,
+        "Document pages per part of the search index, at most: parts are indexed apart (an "
+        "edit indexes again only its part) and merged by the search page (at most 64 parts).",
+    )
     documents_per_page: int = option(
         1000,
         "Rows per page of the documents list (each order is paged alike: documents/, "

@@ -20,9 +20,14 @@ def norm(text: str) -> str:
 
 
 def make_project(
-    target: Path, *, extra: tuple[str, ...] = ("rich.xml",), search: bool = True
+    target: Path,
+    *,
+    extra: tuple[str, ...] = ("rich.xml",),
+    search: bool = True,
+    search_part_documents: int | None = None,
 ) -> Path:
-    """The demo edition plus the hand-made fixtures and register, using the bundled templates."""
+    """The demo edition plus the hand-made fixtures and register, using the bundled templates
+    (``search_part_documents``: the search index in parts of that many documents)."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "edition.toml", target / "edition.toml")
     shutil.copytree(REPO / "tei", target / "tei")
@@ -30,9 +35,12 @@ def make_project(
     for name in extra:
         shutil.copy2(FIXTURES / name, target / "tei" / name)
     shutil.copy2(FIXTURES / "register.xml", target / "tei" / "register.xml")
-    if not search:
+    if not search or search_part_documents is not None:
         with (target / "edition.toml").open("a", encoding="utf-8") as out:
-            out.write("\n[site]\nsearch = false\n")
+            out.write("\n[site]\n")
+            out.write("search = false\n" if not search else "")
+            if search_part_documents is not None:
+                out.write(f"search_part_documents = {search_part_documents}\n")
     return target
 
 

@@ -32,7 +32,7 @@ import functools
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -145,6 +145,15 @@ def build_site(
                 "C032",
                 "site.documents_per_page must be 0 (one page) or more, "
                 f"not {settings.site.documents_per_page}",
+                Location("edition.toml"),
+            )
+        )
+    if settings.site.search_part_documents < 1:
+        raise ConfigError(
+            error(
+                "C033",
+                "site.search_part_documents must be 1 or more, "
+                f"not {settings.site.search_part_documents}",
                 Location("edition.toml"),
             )
         )
@@ -274,21 +283,21 @@ class _Build:
                 raise _BuildFailed
             wide = EditionWide(project, self.reporter, self.common, self.compiled_templates)
             try:
-                edition_html = wide.build(
-                    register, introduction, shared_key, previous, state, writer, removed
-                )
+                wide.build(register, introduction, shared_key, previous, state, writer, removed)
             finally:
                 self.result.pages += wide.pages
 
             notes += self.report_fallbacks(state.catalogue.totals)
             full = not writer.incremental
-            language = project.settings.edition.language
-            if (
-                full
-                and project.settings.site.search
-                and not search.build_index(writer.staging, language, self.reporter)
-            ):
-                raise _BuildFailed
+            search_key = self.search_key(html)
+            searched = not project.settings.site.search or not writer.incremental
+            indexed = _SearchIndex.of(previous.value(_SEARCH))
+            if full and project.settings.site.search:
+                parts = self.index_search(writer.staging, state.document_pages, {})
+                if parts is None:
+                    raise _BuildFailed
+                indexed = _SearchIndex(search_key, parts)
+            state.set(_SEARCH, indexed.to_value())
             if self.reporter.has_errors or not self.ready():
                 raise _BuildFailed
         except BaseException as err:
@@ -301,9 +310,6 @@ class _Build:
                 self.result.failed = True
                 return self.result
             raise
-        search_key = digest(project.settings.edition.language, html, *edition_html)
-        searched = not project.settings.site.search or not writer.incremental
-        state.set("search", search_key if searched else previous.value("search"))
         previous.close()
         state.finish()
         self.result.written = writer.written
@@ -665,29 +671,73 @@ class _Build:
         self.reporter.extend(notes)
         return notes
 
+    def search_key(self, html: str) -> str:
+        """What the search index is made of, as one hash: every job's HTML pages (``html``),
+        the language and the size of its parts."""
+        site, language = self.project.settings.site, self.project.settings.edition.language
+        return digest(language, str(site.search_part_documents), html)
+
+    def index_search(
+        self,
+        site: Path,
+        pages: Callable[[], Iterable[tuple[str, str]]],
+        indexed: Mapping[int, str],
+    ) -> dict[int, str] | None:
+        """Index again the parts of the search index whose pages changed (``search.update``)."""
+        settings = self.project.settings
+        return search.update(
+            site,
+            pages,
+            settings.site.search_part_documents,
+            settings.edition.language,
+            indexed,
+            self.reporter,
+        )
+
     def update_search(
         self, state_path: Path, build_key: str, search_key: str, notes: list[Diagnostic]
     ) -> None:
-        """Re-index the committed site when its pages changed; swap the new index in."""
+        """Index again the parts of the committed site's search index whose document pages
+        changed; each is swapped in when all are made."""
         site = self.project.site_dir
         previous = PreviousState(state_path)
-        indexed = previous.value("search") == search_key
-        previous.close()
-        if not (indexed and (site / "pagefind").is_dir()):
-            with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site.parent) as folder:
-                output = Path(folder) / "pagefind"
-                language = self.project.settings.edition.language
-                if not search.build_index(site, language, self.reporter, output):
+        try:
+            indexed = _SearchIndex.of(previous.value(_SEARCH))
+            current = (site / search.FOLDER / search.MANIFEST).is_file()
+            if not (indexed.key == search_key and current):
+                parts = self.index_search(site, previous.document_pages, indexed.parts)
+                if parts is None:
                     return  # the old index stays; the next build tries again
-                old = Path(folder) / "old"
-                if (site / "pagefind").exists():
-                    (site / "pagefind").rename(old)
-                output.rename(site / "pagefind")
-                shutil.rmtree(old, ignore_errors=True)
-            set_value(state_path, "search", search_key)
+                set_value(state_path, _SEARCH, _SearchIndex(search_key, parts).to_value())
+        finally:
+            previous.close()
         self.save_key(build_key, notes)
 
 
+@dataclasses.dataclass
+class _SearchIndex:
+    """What the search index was made of: the key of the whole, and each part's key."""
+
+    key: str = ""
+    parts: dict[int, str] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def of(cls, value: str) -> _SearchIndex:
+        """As the state holds it (none when it cannot be read)."""
+        try:
+            data = orjson.loads(value)
+            return cls(str(data["key"]), {int(p): str(k) for p, k in data["parts"].items()})
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+            return cls()
+
+    def to_value(self) -> str:
+        return orjson.dumps(
+            {"key": self.key, "parts": self.parts}, option=orjson.OPT_NON_STR_KEYS
+        ).decode()
+
+
+#: The state's value that says what the search index was made of (``_SearchIndex``).
+_SEARCH = "search"
 #: The state's values for a build that renders only the files changed (``changed_alone``):
 #: a hash of what all pages share but for the persons files list (``shared_inputs``), those
 #: persons (``_embedded_data``), and how many documents the edition's order has.

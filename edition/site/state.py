@@ -17,7 +17,7 @@ import contextlib
 import hashlib
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -162,6 +162,12 @@ class PreviousState:
         row = self._query("SELECT value FROM meta WHERE name = ?", name)
         return str(row[0][0]) if row else ""
 
+    def document_pages(self) -> Iterator[tuple[str, str]]:
+        """Each document page's path in the site and content hash, by path."""
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                yield from _document_pages(self._db)
+
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
@@ -229,6 +235,10 @@ class NewState:
     def set(self, name: str, value: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
 
+    def document_pages(self) -> Iterator[tuple[str, str]]:
+        """Each document page's path in the site and content hash, by path."""
+        return _document_pages(self._db)
+
     def carry_over(self, previous: PreviousState) -> list[str]:
         """Copy what this build keeps of the last one's state: the documents the catalogue
         ``keep``s and the jobs ``keep_jobs`` noted, row to row in SQL. Returns the files
@@ -270,6 +280,15 @@ class NewState:
         with contextlib.suppress(sqlite3.Error):
             self._db.close()
         self.path.unlink(missing_ok=True)
+
+
+def _document_pages(db: sqlite3.Connection) -> Iterator[tuple[str, str]]:
+    """The document pages the jobs wrote (``documents/<slug>/index.html``), read from
+    their records in SQL, by path."""
+    yield from db.execute(
+        "SELECT d.key, d.value FROM jobs, json_each(CAST(jobs.record AS TEXT), '$.digests') AS d"
+        " WHERE d.key GLOB 'documents/*/index.html' ORDER BY d.key"
+    )
 
 
 def set_value(path: Path, name: str, value: str) -> None:

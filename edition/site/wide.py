@@ -65,24 +65,25 @@ class EditionWide:
         state: NewState,
         writer: SiteWriter,
         removed: list[str],
-    ) -> list[str]:
+    ) -> None:
         """Every page built from many documents, the static files, outputs and the sitemap.
 
         The documents are read from the catalogue one at a time, and pages are
         written as they render: nothing here holds the whole edition. When what they
         are made of is the last build's (a corrected word), they are its pages, not
-        looked at (``kept``). Returns a hash line for each HTML page
-        (for the search index).
+        looked at (``kept``).
         """
         project = self.project
         edition = project.settings.edition
         catalogue = state.catalogue
         made_of = digest(shared_key, str(introduction), catalogue.content_digest())
         state.set(EDITION_WIDE, made_of)
-        if writer.incremental and previous.value(EDITION_WIDE) == made_of:
-            kept = self.kept(previous, state)
-            if kept is not None:
-                return kept
+        if (
+            writer.incremental
+            and previous.value(EDITION_WIDE) == made_of
+            and self.kept(previous, state)
+        ):
+            return
         env = templates.cached_environment(
             tuple(project.template_dirs), shared_key, self.compiled_templates
         )
@@ -184,26 +185,25 @@ class EditionWide:
         state.pages(fingerprints)
         state.set(TOTALS, orjson.dumps(catalogue.totals.to_data()).decode())
         state.set(EDITION_PAGES, str(len(fingerprints)))
-        return html_lines(made)
 
-    def kept(self, previous: PreviousState, state: NewState) -> list[str] | None:
-        """The last build's edition-wide pages and files, taken as they are: what they are
-        made of has not changed. None: its record of them is incomplete (build them)."""
+    def kept(self, previous: PreviousState, state: NewState) -> bool:
+        """Take the last build's edition-wide pages and files as they are: what they are
+        made of has not changed. False: its record of them is incomplete (build them)."""
         try:
             totals = Totals.from_data(orjson.loads(previous.value(TOTALS)))
             count = int(previous.value(EDITION_PAGES))
         except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError):
-            return None
+            return False
         made, fingerprints = previous.files(), previous.pages()
         if count != len(fingerprints):
-            return None
+            return False
         state.catalogue.use_totals(totals)
         state.files(made)
         state.pages(fingerprints)
         for name in (OUTPUTS, TOTALS, EDITION_PAGES):
             state.set(name, previous.value(name))
         self.pages += count
-        return html_lines(made)
+        return True
 
     def outputs(
         self,
@@ -283,11 +283,6 @@ class EditionWide:
                 option=orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS,
             )
         )
-
-
-def html_lines(files: dict[str, str]) -> list[str]:
-    """A line for each HTML page of the edition-wide files (for the search index's key)."""
-    return [f"{k}\0{v}" for k, v in sorted(files.items()) if k.endswith(".html")]
 
 
 def static_files(project: Project) -> dict[str, Path]:

@@ -97,11 +97,26 @@
   function setupSearch() {
     var box = document.getElementById("search");
     if (!box || typeof window.PagefindUI === "undefined") return;
+    // The index is in parts (pagefind/parts.json): the first is Pagefind's own, the
+    // others are merged into it. Without the list, the folder is one index.
+    // Absolute: Pagefind resolves a merged index's path against its own folder.
+    var bundle = new URL(box.getAttribute("data-bundle"), window.location.href).pathname;
+    fetch(bundle + "parts.json")
+      .then(function (response) { return response.ok ? response.json() : { parts: [""] }; })
+      .catch(function () { return { parts: [""] }; })
+      .then(function (found) {
+        var parts = (found && found.parts && found.parts.length) ? found.parts : [""];
+        startSearch(box, bundle, parts);
+      });
+  }
+
+  function startSearch(box, bundle, parts) {
     new window.PagefindUI({
       element: "#search",
-      bundlePath: box.getAttribute("data-bundle"),
+      bundlePath: bundle + parts[0],
+      mergeIndex: parts.slice(1).map(function (part) { return { bundlePath: bundle + part }; }),
       // Result URLs start at the site's own folder, wherever the site is hosted.
-      baseUrl: new URL(box.getAttribute("data-bundle") + "../", window.location.href).pathname,
+      baseUrl: new URL(bundle + "../", window.location.href).pathname,
       showSubResults: true,
       showImages: false,
       processResult: function (result) {

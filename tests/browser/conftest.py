@@ -54,8 +54,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo edition plus the hand-made fixtures and register, with the search index."""
-    root = make_project(tmp_path_factory.mktemp("browser") / "project", search=True)
+    """The demo edition plus the hand-made fixtures and register, with the search index in
+    parts of one document each (the search page merges them)."""
+    root = make_project(
+        tmp_path_factory.mktemp("browser") / "project", search=True, search_part_documents=1
+    )
     reporter = Reporter()
     result = build_site(Project.load(root), reporter)
     assert not result.failed, reporter.render("text")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -76,7 +77,10 @@ def test_view_switch_works_without_javascript(browser, base_url):
     context.close()
 
 
-def test_search_finds_a_word_from_1960_and_the_year_filter_narrows(page, base_url):
+def test_search_finds_a_word_from_1960_and_the_year_filter_narrows(page, base_url, built_site):
+    """Across the parts of the index: the documents are in three of them, merged."""
+    parts = json.loads((built_site / "pagefind" / "parts.json").read_bytes())["parts"]
+    assert len(parts) >= 3
     page.goto(base_url + "search/")
     page.fill(".pagefind-ui__search-input", "Japan")
     results = page.locator(".pagefind-ui__result")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 import pytest
 
 from edition import api
@@ -56,3 +57,67 @@ def test_the_index_is_remade_only_for_changed_pages(
     telegram.write_text(text.replace("TOKYO", "TOKIO"), encoding="utf-8")
     changed = built(demo)
     assert len(runs) == 2 and changed != first
+
+
+def test_an_edit_indexes_again_only_the_part_its_page_is_in(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index in parts of one document: a word changed indexes again the one part its
+    page is in (the others' files untouched); a document removed takes its part away."""
+    with (demo / "edition.toml").open("a", encoding="utf-8") as out:
+        out.write("\n[site]\nsearch_part_documents = 1\n")
+    runs: list[Path] = []
+    indexer = search.build_index
+
+    def counted(site: Path, *args: object, **kwargs: object) -> bool:
+        runs.append(site)
+        return indexer(site, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "build_index", counted)
+    first = built(demo)
+    parts = orjson.loads(first["parts.json"])["parts"]
+    assert len(parts) == len(runs) >= 2, "each part indexed on its own"
+    runs.clear()
+    telegram = demo / "tei" / TELEGRAM
+    telegram.write_text(telegram.read_text(encoding="utf-8").replace("TOKYO", "TOKIO"))
+    changed = built(demo)
+    assert len(runs) == 1
+    (part,) = {name.split("/")[0] for name in set(first) ^ set(changed)} | {
+        name.split("/")[0] for name in first.keys() & changed.keys() if first[name] != changed[name]
+    }
+    assert f"{part}/" in parts
+    runs.clear()
+    untouched = {name: data for name, data in first.items() if not name.startswith(f"{part}/")}
+    assert {name: changed[name] for name in untouched} == untouched
+    runs.clear()
+    telegram.unlink()  # two documents: two parts, not four, so each is indexed again
+    removed = built(demo)
+    folders = sorted({name.split("/")[0] for name in removed if "/" in name}, key=int)
+    assert orjson.loads(removed["parts.json"])["parts"] == [f"{f}/" for f in folders]
+    assert len(runs) == len(folders) == search.part_count(2, 1) == 2
+
+
+def test_the_parts_are_a_power_of_two_up_to_the_most() -> None:
+    assert [search.part_count(n, 1000) for n in (0, 1000, 1001, 1567, 25_072)] == [1, 1, 2, 2, 32]
+    assert search.part_count(1_000_000, 1000) == search.MAX_PARTS
+    pages = [f"documents/d{n}/index.html" for n in range(2000)]
+    halves = [search.part_of(page, 2) for page in pages]
+    assert 800 < sum(halves) < 1200, "pages spread over the parts"
+    # a page stays in its part, or moves to the new one, when the parts double
+    doubled = [search.part_of(page, 4) for page in pages]
+    assert all(part % 2 == half for part, half in zip(doubled, halves, strict=True))
+
+
+def test_a_page_missing_from_the_site_is_reported_not_raised(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "pagefind" / "0").mkdir(parents=True)
+    (site / "pagefind" / "0" / "kept.txt").write_text("the index as it was")
+    reporter = Reporter()
+
+    def pages() -> list[tuple[str, str]]:
+        return [("documents/gone/index.html", "0" * 32)]
+
+    assert search.update(site, pages, 1000, "en", {}, reporter) is None
+    assert [d.code for d in reporter.diagnostics] == ["R520"]
+    assert "gone/index.html" in reporter.diagnostics[0].message
+    assert (site / "pagefind" / "0" / "kept.txt").read_text() == "the index as it was"
