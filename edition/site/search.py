@@ -77,12 +77,13 @@ def update(
 ) -> dict[int, str] | None:
     """Bring ``site/pagefind`` up to date with the site's document pages.
 
-    ``pages()`` gives each document page's path in the site and its content hash, in
-    a stable order (it is asked twice); ``indexed`` is each part's key when it was last
-    indexed. The parts whose key differs (or whose folder is missing) are indexed again,
-    each into a temporary folder, and swapped in only when all succeeded; parts left
-    without pages are removed, and the list of parts written. Returns the keys now
-    indexed, or None when Pagefind failed (reported; the index as it was stays).
+    ``pages()`` gives each document page's path in the site and its content hash, in a
+    stable order (it is asked up to three times: to count, to key, to link); ``indexed``
+    is each part's key when it was last indexed. The parts whose key differs (or whose
+    folder is missing) are indexed again, each into a temporary folder, and swapped in
+    only when all succeeded; parts left without pages are removed, and the list of parts
+    written. Returns the keys now indexed, or None when Pagefind failed (reported; the
+    index as it was stays).
     """
     count = part_count(sum(1 for _ in pages()), per_part)
     keys = part_keys(pages(), count, language)
@@ -114,10 +115,10 @@ def update(
                 return None
         index.mkdir(exist_ok=True)
         for part in sorted(todo):
-            old = index / str(part)
-            if old.exists():
-                old.rename(work / f"old-{part}")
-            (work / str(part)).rename(old)
+            place = index / str(part)
+            if place.exists():
+                place.rename(work / f"old-{part}")  # deleted with the temporary folder
+            (work / str(part)).rename(place)
         for gone in sorted(index.iterdir()):
             if gone.is_dir() and gone.name.isdigit() and int(gone.name) not in keys:
                 shutil.rmtree(gone)
