@@ -11,6 +11,7 @@ The search page merges the parts: ``pagefind/parts.json`` lists them, and
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import importlib.metadata
@@ -19,9 +20,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import IO
 
 import orjson
 
@@ -93,14 +95,11 @@ def update(
         for part, key in keys.items()
         if indexed.get(part) != key or not (index / str(part) / "pagefind.js").is_file()
     }
-    with (
-        tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site.parent) as scratch,
-        tempfile.TemporaryDirectory(prefix="edition-pages-", dir=_links_folder()) as links,
-    ):
+    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site.parent) as scratch:
         work = Path(scratch)
         if todo:
             try:
-                _link_pages(site, pages(), count, todo, Path(links))
+                _list_pages(site, pages(), count, todo, work)
             except OSError as err:  # a page the state lists is not in the site
                 reporter.report(
                     error(
@@ -111,7 +110,7 @@ def update(
                     )
                 )
                 return None
-            if not _index_all(sorted(todo), Path(links), work, language, reporter):
+            if not _index_all(sorted(todo), site, work, language, reporter):
                 return None
         index.mkdir(exist_ok=True)
         for part in sorted(todo):
@@ -126,16 +125,18 @@ def update(
     return keys
 
 
-def _index_all(
-    parts: list[int], links: Path, work: Path, language: str, reporter: Reporter
-) -> bool:
-    """Index each part's pages (``links/<part>``) into ``work/<part>``, as many at once as
-    there are cores: one Pagefind leaves a core idle much of its time (two parts of 400
-    pages: 1.2 s at once, 2.0 s one after the other, on 2 cores)."""
+def _index_all(parts: list[int], site: Path, work: Path, language: str, reporter: Reporter) -> bool:
+    """Index each part's pages (listed in ``work/<part>.txt``) into ``work/<part>``, as
+    many at once as there are cores: one Pagefind leaves a core idle much of its time
+    (two parts of 400 pages: 1.2 s at once, 2.0 s one after the other, on 2 cores)."""
 
     def one(part: int) -> Reporter:
         found = Reporter()
-        build_index(links / str(part), language, found, work / str(part))
+        try:
+            with _linked(site, work / f"{part}.txt", work) as pages:
+                build_index(pages, language, found, work / str(part))
+        except OSError as err:
+            found.report(error("R520", f"the search index could not be built: {err}", None))
         return found
 
     with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
@@ -149,31 +150,67 @@ def _index_all(
     return not any(found.has_errors for found in outcomes)
 
 
-def _link_pages(
-    site: Path, pages: Iterable[tuple[str, str]], count: int, todo: set[int], links: Path
+def _list_pages(
+    site: Path, pages: Iterable[tuple[str, str]], count: int, todo: set[int], work: Path
 ) -> None:
-    """A symbolic link to each page of the parts to index, at ``links/<part>/<its path in
-    the site>`` (so that Pagefind, which follows them, gives it the same URL); a copy
-    where links cannot be made. Raises ``FileNotFoundError`` for a page not in the site."""
+    """The pages of each part to index, a line each, in ``work/<part>.txt``. Raises
+    ``FileNotFoundError`` for a page that is not in the site."""
+    lists: dict[int, IO[str]] = {}
+    try:
+        for page, _ in pages:
+            part = part_of(page, count)
+            if part not in todo:
+                continue
+            if not (site / page).is_file():
+                raise FileNotFoundError(f"{page} is not in the site")
+            if part not in lists:
+                path = work / f"{part}.txt"
+                lists[part] = path.open("w", encoding="utf-8", errors="surrogatepass")
+            lists[part].write(page + "\n")
+    finally:
+        for listed in lists.values():
+            listed.close()
+
+
+@contextlib.contextmanager
+def _linked(site: Path, listed: Path, work: Path) -> Iterator[Path]:
+    """A folder of symbolic links to the listed pages, each at its path in the site (so
+    that Pagefind, which follows them, gives it the same URL), removed after use. Made on
+    a RAM disk when there is one, and beside the site when it is full: made on this
+    machine's disk, the folders and links cost more than the indexing itself (1,567
+    pages: 3.4 s for half of them, against 2.0 s for one index of them all). A part's
+    links only, so that a RAM disk of a few megabytes is enough."""
     site = site.resolve()
-    for page, _ in pages:
-        part = part_of(page, count)
-        if part not in todo:
-            continue
-        source, target = site / page, links / str(part) / page
-        if not source.is_file():
-            raise FileNotFoundError(f"{page} is not in the site")
-        target.parent.mkdir(parents=True, exist_ok=True)
+    for place in (_links_folder(), str(work)):
+        folder = None
         try:
-            target.symlink_to(source)
-        except OSError:
-            shutil.copyfile(source, target)
+            folder = Path(tempfile.mkdtemp(prefix="edition-pages-", dir=place))
+            with listed.open(encoding="utf-8", errors="surrogatepass") as lines:
+                for line in lines:
+                    page = line.rstrip("\n")
+                    target = folder / page
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    try:
+                        target.symlink_to(site / page)
+                    except OSError as err:
+                        if err.errno == errno.ENOSPC:
+                            raise
+                        shutil.copyfile(site / page, target)  # no links here: a copy
+        except OSError as err:
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+            if err.errno == errno.ENOSPC and place != str(work):
+                continue  # the RAM disk is full: beside the site
+            raise
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
 
 
 def _links_folder() -> str | None:
-    """Where the links to the pages are made: on a RAM disk when there is one. Made on this
-    machine's disk, the folders and links cost more than the indexing itself (1,567
-    pages: 3.4 s for half of them, against 2.0 s for one index of them all)."""
+    """Where the links to the pages are made first: a RAM disk, when there is one."""
     shm = Path("/dev/shm")  # noqa: S108 (only the parent of a private mkdtemp folder)
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 

@@ -6,6 +6,7 @@ comment added to a document (no page changes), and after a word changed in one.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import orjson
@@ -121,3 +122,46 @@ def test_a_page_missing_from_the_site_is_reported_not_raised(tmp_path: Path) -> 
     assert [d.code for d in reporter.diagnostics] == ["R520"]
     assert "gone/index.html" in reporter.diagnostics[0].message
     assert (site / "pagefind" / "0" / "kept.txt").read_text() == "the index as it was"
+
+
+def test_a_part_is_linked_alone_and_beside_the_site_when_the_ram_disk_is_full(
+    demo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Each Pagefind run sees a folder of its own part's pages only (a RAM disk needs room
+    for a part, not the edition); when links cannot be made there (no space left), they
+    are made beside the site, and the index is the same."""
+    with (demo / "edition.toml").open("a", encoding="utf-8") as out:
+        out.write("\n[site]\nsearch_part_documents = 1\n")
+    ram = tmp_path / "ram"
+    ram.mkdir()
+    monkeypatch.setattr(search, "_links_folder", lambda: str(ram))
+    monkeypatch.setattr(search.os, "cpu_count", lambda: 1)  # one Pagefind at a time
+    seen: list[tuple[Path, int]] = []
+    indexer = search.build_index
+
+    def counted(site: Path, *args: object, **kwargs: object) -> bool:
+        seen.append((site, sum(1 for _ in ram.rglob("*.html"))))  # every link there now
+        return indexer(site, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "build_index", counted)
+    first = built(demo)
+    assert len(seen) == len(orjson.loads(first["parts.json"])["parts"]) >= 2
+    assert all(folder.is_relative_to(ram) and linked == 1 for folder, linked in seen)
+    assert list(ram.iterdir()) == [], "the links are removed"
+
+    linking = Path.symlink_to
+
+    def full(self: Path, target: Path, *args: object) -> None:
+        if self.is_relative_to(ram):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        linking(self, target, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "symlink_to", full)
+    seen.clear()
+    telegram = demo / "tei" / TELEGRAM
+    telegram.write_text(telegram.read_text(encoding="utf-8").replace("TOKYO", "TOKIO"))
+    changed = built(demo)
+    assert len(seen) == 1 and not seen[0][0].is_relative_to(ram)
+    assert changed["parts.json"] == first["parts.json"] and changed != first
+    assert list(ram.iterdir()) == []
+    assert not list(demo.glob(".pagefind-*")), "the links beside the site are removed"
