@@ -194,9 +194,8 @@ class PackedHashes(Indexed[str]):
             return self._data[start : start + _HASH_BYTES].hex()
         return self._other[index] if kind == _OTHER else ""
 
-    def __getitem__(
-        self, index: int | slice
-    ) -> Any:  # a hash by place, without ``Indexed``'s checks
+    def __getitem__(self, index: int | slice) -> Any:
+        """A hash by place, without ``Indexed``'s checks when the place is in range."""
         if index.__class__ is int and 0 <= index < len(self._kinds):
             return self.item(index)
         return super().__getitem__(index)

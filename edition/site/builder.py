@@ -291,12 +291,12 @@ class _Build:
             full = not writer.incremental
             search_key = self.search_key(html)
             searched = not project.settings.site.search or not writer.incremental
-            indexed = _SearchIndex.of(previous.value(_SEARCH))
+            indexed = search.IndexKeys.read(previous.value(_SEARCH))
             if full and project.settings.site.search:
                 parts = self.index_search(writer.staging, state.document_pages, {})
                 if parts is None:
                     raise _BuildFailed
-                indexed = _SearchIndex(search_key, parts)
+                indexed = search.IndexKeys(search_key, parts)
             state.set(_SEARCH, indexed.to_value())
             if self.reporter.has_errors or not self.ready():
                 raise _BuildFailed
@@ -702,41 +702,19 @@ class _Build:
         site = self.project.site_dir
         previous = PreviousState(state_path)
         try:
-            indexed = _SearchIndex.of(previous.value(_SEARCH))
+            indexed = search.IndexKeys.read(previous.value(_SEARCH))
             current = (site / search.FOLDER / search.MANIFEST).is_file()
-            if not (indexed.key == search_key and current):
+            if not (indexed.whole == search_key and current):
                 parts = self.index_search(site, previous.document_pages, indexed.parts)
                 if parts is None:
                     return  # the old index stays; the next build tries again
-                set_value(state_path, _SEARCH, _SearchIndex(search_key, parts).to_value())
+                set_value(state_path, _SEARCH, search.IndexKeys(search_key, parts).to_value())
         finally:
             previous.close()
         self.save_key(build_key, notes)
 
 
-@dataclasses.dataclass
-class _SearchIndex:
-    """What the search index was made of: the key of the whole, and each part's key."""
-
-    key: str = ""
-    parts: dict[int, str] = dataclasses.field(default_factory=dict)
-
-    @classmethod
-    def of(cls, value: str) -> _SearchIndex:
-        """As the state holds it (none when it cannot be read)."""
-        try:
-            data = orjson.loads(value)
-            return cls(str(data["key"]), {int(p): str(k) for p, k in data["parts"].items()})
-        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
-            return cls()
-
-    def to_value(self) -> str:
-        return orjson.dumps(
-            {"key": self.key, "parts": self.parts}, option=orjson.OPT_NON_STR_KEYS
-        ).decode()
-
-
-#: The state's value that says what the search index was made of (``_SearchIndex``).
+#: The state's value that says what the search index was made of (``search.IndexKeys``).
 _SEARCH = "search"
 #: The state's values for a build that renders only the files changed (``changed_alone``):
 #: a hash of what all pages share but for the persons files list (``shared_inputs``), those

@@ -22,6 +22,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -37,6 +38,30 @@ MANIFEST = "parts.json"
 MAX_PARTS = 64
 #: The files of Pagefind's search box, which the search page loads from ``pagefind/``.
 _UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
+
+
+@dataclass
+class IndexKeys:
+    """What an index was made of: a key of the whole (``html``, the language and the parts'
+    size, so that a build whose pages did not change need not key the parts) and each
+    part's key (``part_keys``)."""
+
+    whole: str = ""
+    parts: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, value: str) -> IndexKeys:
+        """As ``to_value`` wrote them (none when they cannot be read)."""
+        try:
+            data = orjson.loads(value)
+            return cls(str(data["key"]), {int(p): str(k) for p, k in data["parts"].items()})
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+            return cls()
+
+    def to_value(self) -> str:
+        """As a build's state keeps them (JSON)."""
+        data = {"key": self.whole, "parts": self.parts}
+        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def part_count(pages: int, per_part: int) -> int:
