@@ -291,13 +291,13 @@ class _Build:
             full = not writer.incremental
             search_key = self.search_key(html)
             searched = not project.settings.site.search or not writer.incremental
-            indexed = search.IndexKeys.read(previous.value(_SEARCH))
             if full and project.settings.site.search:
                 parts = self.index_search(writer.staging, state.document_pages, {})
                 if parts is None:
                     raise _BuildFailed
-                indexed = search.IndexKeys(search_key, parts)
-            state.set(_SEARCH, indexed.to_value())
+                state.set(_SEARCH, search.IndexKeys(search_key, parts).to_value())
+            else:  # the index as the last build left it: update_search brings it up to date
+                state.set(_SEARCH, previous.value(_SEARCH))
             if self.reporter.has_errors or not self.ready():
                 raise _BuildFailed
         except BaseException as err:
