@@ -238,7 +238,7 @@ def search_in_parts(runs: int, folder: Path) -> None:
     """The search index as a build makes it: in parts (``search.update``), every part; then
     after one document changed, the part its page is in."""
     state = PreviousState(folder / ".edition-cache" / "site.sqlite")
-    pages, site, per_part = state.document_pages, folder / "site", 1000
+    pages, site, per_part = state.searched_pages, folder / "site", 1000
     count = search.part_count(sum(1 for _ in pages()), per_part)
     keys: dict[int, str] = {}
 

@@ -116,7 +116,7 @@ class SiteSettings:
     search: bool = option(True, "Build the Pagefind full-text search index and the search page.")
     search_part_documents: int = option(
         1000,
-        "Document pages per part of the search index, at most: parts are indexed apart (an "
+        "Pages per part of the search index, at most: parts are indexed apart (an "
         "edit indexes again only its part) and merged by the search page (at most 64 parts).",
     )
     documents_per_page: int = option(

@@ -289,10 +289,10 @@ class _Build:
 
             notes += self.report_fallbacks(state.catalogue.totals)
             full = not writer.incremental
-            search_key = self.search_key(html)
+            search_key = self.search_key(html, state.searched_wide_digest())
             searched = not project.settings.site.search or not writer.incremental
             if full and project.settings.site.search:
-                parts = self.index_search(writer.staging, state.document_pages, {})
+                parts = self.index_search(writer.staging, state.searched_pages, {})
                 if parts is None:
                     raise _BuildFailed
                 state.set(_SEARCH, search.IndexKeys(search_key, parts).to_value())
@@ -671,11 +671,12 @@ class _Build:
         self.reporter.extend(notes)
         return notes
 
-    def search_key(self, html: str) -> str:
+    def search_key(self, html: str, searched_wide: str) -> str:
         """What the search index is made of, as one hash: every job's HTML pages (``html``),
-        the language and the size of its parts."""
+        the edition-wide pages searched (``searched_wide``), the language and the size of
+        its parts."""
         site, language = self.project.settings.site, self.project.settings.edition.language
-        return digest(language, str(site.search_part_documents), html)
+        return digest(language, str(site.search_part_documents), html, searched_wide)
 
     def index_search(
         self,
@@ -697,15 +698,15 @@ class _Build:
     def update_search(
         self, state_path: Path, build_key: str, search_key: str, notes: list[Diagnostic]
     ) -> None:
-        """Index again the parts of the committed site's search index whose document pages
-        changed; each is swapped in when all are made."""
+        """Index again the parts of the committed site's search index whose pages changed;
+        each is swapped in when all are made."""
         site = self.project.site_dir
         previous = PreviousState(state_path)
         try:
             indexed = search.IndexKeys.read(previous.value(_SEARCH))
             current = (site / search.FOLDER / search.MANIFEST).is_file()
             if not (indexed.whole == search_key and current):
-                parts = self.index_search(site, previous.document_pages, indexed.parts)
+                parts = self.index_search(site, previous.searched_pages, indexed.parts)
                 if parts is None:
                     return  # the old index stays; the next build tries again
                 set_value(state_path, _SEARCH, search.IndexKeys(search_key, parts).to_value())

@@ -1,7 +1,9 @@
-"""The Pagefind full-text index over the document pages, in parts indexed apart.
+"""The Pagefind full-text index of the site, in parts indexed apart.
 
-Pagefind cannot update an index: it makes one from a set of pages. So the document
-pages are divided into parts (``part_of``: by a hash of the page's path, so that a
+The index holds the document pages and the edition-wide pages whose template marks
+them with ``data-pagefind-body`` (``MarkFinder``; none of the bundled ones does).
+Pagefind cannot update an index: it makes one from a set of pages. So these pages
+are divided into parts (``part_of``: by a hash of the page's path, so that a
 document stays in its part as others come and go), and each part is indexed on its
 own into ``pagefind/<part>/``: an edit indexes again only the part its page is in.
 The search page merges the parts: ``pagefind/parts.json`` lists them, and
@@ -38,6 +40,25 @@ MANIFEST = "parts.json"
 MAX_PARTS = 64
 #: The files of Pagefind's search box, which the search page loads from ``pagefind/``.
 _UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
+#: The attribute by which a template marks a page's text for the index (Pagefind's own).
+MARK = "data-pagefind-body"
+
+
+class MarkFinder:
+    """A page's pieces as they are written, noting whether the page carries ``MARK``
+    (``found``): an edition-wide page whose template marks it is indexed too."""
+
+    def __init__(self, chunks: Iterable[str]) -> None:
+        self._chunks = chunks
+        self.found = False
+
+    def __iter__(self) -> Iterator[str]:
+        tail = ""  # the end of the pieces so far, for a mark cut in two
+        for chunk in self._chunks:
+            if not self.found:
+                self.found = MARK in tail + chunk[: len(MARK)] or MARK in chunk
+                tail = (tail + chunk[-len(MARK) :])[-len(MARK) :]
+            yield chunk
 
 
 @dataclass
@@ -65,7 +86,7 @@ class IndexKeys:
 
 
 def part_count(pages: int, per_part: int) -> int:
-    """How many parts ``pages`` document pages are indexed in: a power of two, so that
+    """How many parts ``pages`` pages are indexed in: a power of two, so that
     each has about ``per_part`` pages at most (fewer past ``MAX_PARTS``)."""
     count = 1
     while count < MAX_PARTS and count * max(per_part, 1) < pages:
@@ -102,9 +123,9 @@ def update(
     indexed: Mapping[int, str],
     reporter: Reporter,
 ) -> dict[int, str] | None:
-    """Bring ``site/pagefind`` up to date with the site's document pages.
+    """Bring ``site/pagefind`` up to date with the site's searched pages.
 
-    ``pages()`` gives each document page's path in the site and its content hash, in a
+    ``pages()`` gives each searched page's path in the site and its content hash, in a
     stable order (it is asked up to three times: to count, to key, to link); ``indexed``
     is each part's key when it was last indexed. The parts whose key differs (or whose
     folder is missing) are indexed again, each into a temporary folder, and swapped in

@@ -3,8 +3,8 @@
 One row per render job (its key, the content hash of each file it wrote, one
 hash of its HTML pages, and what its scan found: the source's hash, its documents
 and the persons it lists), one per document (its summary, see ``catalogue``), the
-edition-wide files with their hashes, the fingerprints of the edition-wide pages,
-and a few values. A rebuild looks up each job by its file and never loads the
+edition-wide files with their hashes, the fingerprints of the edition-wide pages (and
+whether the search index reads them), and a few values. A rebuild looks up each job by its file and never loads the
 whole edition's state. The build writes the new state into a new file, made
 afresh or copied from the last one (``NewState``'s ``copy_of``), that is put in place
 together with the site (see ``writer``). SQLite, not pickle: a state that came
@@ -33,8 +33,10 @@ CREATE TABLE jobs (
     source TEXT NOT NULL, pieces TEXT NOT NULL, embedded TEXT NOT NULL
 );
 CREATE TABLE files (path TEXT PRIMARY KEY, digest TEXT NOT NULL);
-CREATE TABLE pages (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+CREATE TABLE pages (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, searched INTEGER NOT NULL);
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE VIEW searched_wide AS
+    SELECT files.path, files.digest FROM files JOIN pages USING (path) WHERE pages.searched;
 """
 
 
@@ -154,19 +156,21 @@ class PreviousState:
         """The edition-wide files and their content hashes."""
         return dict(self._query("SELECT path, digest FROM files"))
 
-    def pages(self) -> dict[str, str]:
-        """The fingerprints of the edition-wide pages."""
-        return dict(self._query("SELECT path, fingerprint FROM pages"))
+    def pages(self) -> dict[str, tuple[str, bool]]:
+        """The fingerprints of the edition-wide pages, and whether each is searched (it
+        carries ``data-pagefind-body``)."""
+        rows = self._query("SELECT path, fingerprint, searched FROM pages")
+        return {path: (fingerprint, bool(searched)) for path, fingerprint, searched in rows}
 
     def value(self, name: str) -> str:
         row = self._query("SELECT value FROM meta WHERE name = ?", name)
         return str(row[0][0]) if row else ""
 
-    def document_pages(self) -> Iterator[tuple[str, str]]:
-        """Each document page's path in the site and content hash, by path."""
+    def searched_pages(self) -> Iterator[tuple[str, str]]:
+        """Each page of the search index: its path in the site and content hash, by path."""
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
-                yield from _document_pages(self._db)
+                yield from _searched_pages(self._db)
 
     def close(self) -> None:
         if self._db is not None:
@@ -229,15 +233,16 @@ class NewState:
     def files(self, files: dict[str, str]) -> None:
         self._db.executemany("INSERT INTO files VALUES (?, ?)", files.items())
 
-    def pages(self, pages: dict[str, str]) -> None:
-        self._db.executemany("INSERT INTO pages VALUES (?, ?)", pages.items())
+    def pages(self, pages: dict[str, tuple[str, bool]]) -> None:
+        rows = ((path, fingerprint, searched) for path, (fingerprint, searched) in pages.items())
+        self._db.executemany("INSERT INTO pages VALUES (?, ?, ?)", rows)
 
     def set(self, name: str, value: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
 
-    def document_pages(self) -> Iterator[tuple[str, str]]:
-        """Each document page's path in the site and content hash, by path."""
-        return _document_pages(self._db)
+    def searched_pages(self) -> Iterator[tuple[str, str]]:
+        """Each page of the search index: its path in the site and content hash, by path."""
+        return _searched_pages(self._db)
 
     def carry_over(self, previous: PreviousState) -> list[str]:
         """Copy what this build keeps of the last one's state: the documents the catalogue
@@ -271,6 +276,13 @@ class NewState:
             hasher.update(f"{shown}\0{pages}\0".encode())
         return hasher.hexdigest()
 
+    def searched_wide_digest(self) -> str:
+        """One hash of the edition-wide pages that are searched, with their content."""
+        hasher = hashlib.blake2b(digest_size=16, person=b"site-searched")
+        for path, found in self._db.execute("SELECT * FROM searched_wide ORDER BY path"):
+            hasher.update(f"{path}\0{found}\0".encode("utf-8", "surrogatepass"))
+        return hasher.hexdigest()
+
     def finish(self) -> None:
         """Write everything to the file and close it."""
         self._db.commit()
@@ -282,12 +294,14 @@ class NewState:
         self.path.unlink(missing_ok=True)
 
 
-def _document_pages(db: sqlite3.Connection) -> Iterator[tuple[str, str]]:
-    """The document pages the jobs wrote (``documents/<slug>/index.html``), read from
-    their records in SQL, by path."""
+def _searched_pages(db: sqlite3.Connection) -> Iterator[tuple[str, str]]:
+    """The pages of the search index, by path: the document pages the jobs wrote
+    (``documents/<slug>/index.html``, read from their records in SQL) and the
+    edition-wide pages whose template marks them for it."""
     yield from db.execute(
         "SELECT d.key, d.value FROM jobs, json_each(CAST(jobs.record AS TEXT), '$.digests') AS d"
-        " WHERE d.key GLOB 'documents/*/index.html' ORDER BY d.key"
+        " WHERE d.key GLOB 'documents/*/index.html'"
+        " UNION ALL SELECT path, digest FROM searched_wide ORDER BY 1"
     )
 
 

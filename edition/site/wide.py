@@ -22,7 +22,7 @@ from edition.errors import EditionError
 from edition.outputs import SITE_OUTPUTS, Keyed
 from edition.project import Project
 from edition.render.legend import legend
-from edition.site import pages, templates
+from edition.site import pages, search, templates
 from edition.site.catalogue import Lazy, Totals
 from edition.site.documents import DocumentSummary
 from edition.site.register import Entity
@@ -89,35 +89,38 @@ class EditionWide:
         )
         known = previous.pages() if writer.incremental else {}
         old_files = previous.files() if writer.incremental else {}
-        fingerprints: dict[str, str] = {}
+        fingerprints: dict[str, tuple[str, bool]] = {}
         made: dict[str, str] = {}
         sitemap: list[str] = []
 
         def page(relative: str, template: str, root: str | None = None, **context: object) -> None:
             root = "../" * relative.count("/") if root is None else root
             fingerprint = digest(shared_key, template, root, self.fingerprint(context))
-            fingerprints[relative] = fingerprint
             if relative != "404.html":
                 sitemap.append(relative.removesuffix("index.html"))
             self.pages += 1
             current = old_files.get(relative)
-            if known.get(relative) == fingerprint and current is not None:
-                made[relative] = current
+            last = known.get(relative)
+            if last is not None and last[0] == fingerprint and current is not None:
+                made[relative], fingerprints[relative] = current, last
                 return
-            chunks = templates.generate(
-                env,
-                template,
-                project.root,
-                root=root,
-                page_path=relative,
-                **self.common,
-                **context,
+            chunks = search.MarkFinder(
+                templates.generate(
+                    env,
+                    template,
+                    project.root,
+                    root=root,
+                    page_path=relative,
+                    **self.common,
+                    **context,
+                )
             )
             try:
                 made[relative] = writer.put_chunks(relative, chunks, current)
             except EditionError as err:
                 self.reporter.extend(err.diagnostics)
                 raise PagesFailed from err
+            fingerprints[relative] = (fingerprint, chunks.found)
 
         documents = catalogue.documents()
         facets = catalogue.totals.facets()

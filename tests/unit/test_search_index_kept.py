@@ -7,6 +7,7 @@ comment added to a document (no page changes), and after a word changed in one.
 from __future__ import annotations
 
 import errno
+import gzip
 from pathlib import Path
 
 import orjson
@@ -165,3 +166,56 @@ def test_a_part_is_linked_alone_and_beside_the_site_when_the_ram_disk_is_full(
     assert changed["parts.json"] == first["parts.json"] and changed != first
     assert list(ram.iterdir()) == []
     assert not list(demo.glob(".pagefind-*")), "the links beside the site are removed"
+
+
+def indexed_pages(index: dict[str, bytes]) -> dict[str, str]:
+    """The text Pagefind indexed of each page, by URL, read from every part's fragments."""
+    found = {}
+    for name, data in index.items():
+        if "/fragment/" in name:
+            fragment = orjson.loads(gzip.decompress(data).removeprefix(b"pagefind_dcd"))
+            found[fragment["url"]] = fragment["content"]
+    return found
+
+
+def test_a_page_whose_template_marks_it_is_searched_too(demo: Path) -> None:
+    """A project's entity template that carries data-pagefind-body puts the entity pages
+    in the index beside the documents, in its parts; a change of their text is indexed
+    again, and the mark taken away takes them out."""
+    with (demo / "edition.toml").open("a", encoding="utf-8") as out:
+        out.write("\n[site]\nsearch_part_documents = 16\n")
+    entity = demo / "templates" / "entity.html"
+    template = entity.read_text(encoding="utf-8")
+    marked = template.replace("{% block main %}", "{% block main %}<div data-pagefind-body>", 1)
+    marked = marked[: marked.rindex("{% endblock %}")] + "</div>{% endblock %}\n"
+    entity.write_text(marked, encoding="utf-8")
+    first = indexed_pages(built(demo))
+    entity_pages = {
+        "/" + p.parent.relative_to(demo / "site").as_posix() + "/"
+        for folder in ("persons", "places", "organisations")
+        for p in (demo / "site" / folder).glob("*/index.html")
+    }
+    documents = {url for url in first if url.startswith("/documents/")}
+    assert len(documents) == 3 and len(entity_pages) > 16
+    assert set(first) == documents | entity_pages
+    parts = orjson.loads(index_of(demo)["parts.json"])["parts"]
+    assert len(parts) == search.part_count(len(first), 16) >= 4
+
+    entity.write_text(marked.replace("Also written:", "Also spelt:"), encoding="utf-8")
+    respelt = indexed_pages(built(demo))
+    assert set(respelt) == set(first)
+    assert any("Also spelt:" in respelt[url] for url in entity_pages)
+    assert not any("Also written:" in respelt[url] for url in entity_pages)
+
+    entity.write_text(template, encoding="utf-8")
+    assert set(indexed_pages(built(demo))) == documents
+
+
+def test_the_mark_is_found_when_the_pieces_cut_it() -> None:
+    page = '<main><div class="x" data-pagefind-body>text</div></main>'
+    for cut in range(len(page) + 1):
+        for second in range(cut, len(page) + 1):
+            finder = search.MarkFinder([page[:cut], page[cut:second], page[second:]])
+            assert "".join(finder) == page and finder.found, (cut, second)
+    finder = search.MarkFinder(["<div data-pagefind-", "ignore>", "body"])
+    assert "".join(finder) and not finder.found
