@@ -239,17 +239,18 @@ def search_in_parts(runs: int, folder: Path) -> None:
     after one document changed, the part its page is in."""
     state = PreviousState(folder / ".edition-cache" / "site.sqlite")
     pages, site, per_part = state.searched_pages, folder / "site", 1000
+    jobs = default_jobs()  # as edition build's default --jobs
     count = search.part_count(sum(1 for _ in pages()), per_part)
     keys: dict[int, str] = {}
 
     def every_part() -> None:
-        keys.update(search.update(site, pages, per_part, "en", {}, Reporter()) or {})
+        keys.update(search.update(site, pages, per_part, "en", {}, Reporter(), jobs) or {})
 
     show(f"search index in {count} parts, every part (a full build's)", timed(runs, every_part))
     stale = keys | {search.part_of(next(iter(pages()))[0], count): ""}  # as if its page changed
 
     def one_part() -> None:
-        search.update(site, pages, per_part, "en", stale, Reporter())
+        search.update(site, pages, per_part, "en", stale, Reporter(), jobs)
 
     show(
         "search index after one document changed: its part",

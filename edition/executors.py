@@ -40,6 +40,8 @@ class Executor(Protocol):
     name: str
     #: Whether workers see this machine's file system (so they can write the staging folder).
     shares_files: bool
+    #: How many processes of this machine a build may keep busy at once (as Pagefinds).
+    local_jobs: int
 
     def map(self, function: Callable[[S, T], R], shared: S, items: Sequence[T]) -> Iterator[R]:
         """``function(shared, item)`` for each item, results in order."""
@@ -71,6 +73,7 @@ class SerialExecutor:
 
     name = "serial"
     shares_files = True
+    local_jobs = 1
 
     def map(self, function: Callable[[S, T], R], shared: S, items: Sequence[T]) -> Iterator[R]:
         for item in items:
@@ -101,7 +104,7 @@ class ProcessExecutor:
     shares_files = True
 
     def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
+        self.jobs = self.local_jobs = jobs
         self._pool: ProcessPoolExecutor | None = None
 
     def _started(self) -> ProcessPoolExecutor:
@@ -167,6 +170,7 @@ class DaskExecutor:
 
     name = "dask"
     shares_files = False
+    local_jobs = default_jobs()  # the cluster's workers are elsewhere
 
     def __init__(self, scheduler: str) -> None:
         try:

@@ -693,6 +693,7 @@ class _Build:
             settings.edition.language,
             indexed,
             self.reporter,
+            self.executor.local_jobs,
         )
 
     def update_search(

@@ -122,13 +122,15 @@ def update(
     language: str,
     indexed: Mapping[int, str],
     reporter: Reporter,
+    jobs: int = 1,
 ) -> dict[int, str] | None:
     """Bring ``site/pagefind`` up to date with the site's searched pages.
 
     ``pages()`` gives each searched page's path in the site and its content hash, in a
     stable order (it is asked up to three times: to count, to key, to link); ``indexed``
     is each part's key when it was last indexed. The parts whose key differs (or whose
-    folder is missing) are indexed again, each into a temporary folder, and swapped in
+    folder is missing) are indexed again, ``jobs`` at once, each into a temporary folder,
+    and swapped in
     only when all succeeded; parts left without pages are removed, and the list of parts
     written. Returns the keys now indexed, or None when Pagefind failed (reported; the
     index as it was stays).
@@ -156,7 +158,7 @@ def update(
                     )
                 )
                 return None
-            if not _index_all(sorted(todo), site, work, language, reporter):
+            if not _index_all(sorted(todo), site, work, language, reporter, jobs):
                 return None
         index.mkdir(exist_ok=True)
         for part in sorted(todo):
@@ -171,10 +173,12 @@ def update(
     return keys
 
 
-def _index_all(parts: list[int], site: Path, work: Path, language: str, reporter: Reporter) -> bool:
-    """Index each part's pages (listed in ``work/<part>.txt``) into ``work/<part>``, as
-    many at once as there are cores: one Pagefind leaves a core idle much of its time
-    (two parts of 400 pages: 1.2 s at once, 2.0 s one after the other, on 2 cores)."""
+def _index_all(
+    parts: list[int], site: Path, work: Path, language: str, reporter: Reporter, jobs: int
+) -> bool:
+    """Index each part's pages (listed in ``work/<part>.txt``) into ``work/<part>``,
+    ``jobs`` at once (a build's ``--jobs``): one Pagefind leaves a core idle much of its
+    time (two parts of 400 pages: 1.2 s at once, 2.0 s one after the other, on 2 cores)."""
 
     def one(part: int) -> Reporter:
         found = Reporter()
@@ -185,7 +189,7 @@ def _index_all(parts: list[int], site: Path, work: Path, language: str, reporter
             found.report(error("R520", f"the search index could not be built: {err}", None))
         return found
 
-    with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         outcomes = list(pool.map(one, parts))
     seen: set[str] = set()
     for found in outcomes:  # each problem once (Pagefind missing fails every part alike)

@@ -1,14 +1,14 @@
 """What the last build made, in SQLite (``.edition-cache/site.sqlite``), read one job at a time.
 
-One row per render job (its key, the content hash of each file it wrote, one
-hash of its HTML pages, and what its scan found: the source's hash, its documents
-and the persons it lists), one per document (its summary, see ``catalogue``), the
-edition-wide files with their hashes, the fingerprints of the edition-wide pages (and
-whether the search index reads them), and a few values. A rebuild looks up each job by its file and never loads the
-whole edition's state. The build writes the new state into a new file, made
-afresh or copied from the last one (``NewState``'s ``copy_of``), that is put in place
-together with the site (see ``writer``). SQLite, not pickle: a state that came
-with a cloned project cannot run code.
+One row per render job (its key, the content hash of each file it wrote, one hash of its
+HTML pages, and what its scan found: the source's hash, its documents and the persons it
+lists), one per document (its summary, see ``catalogue``), the edition-wide files with
+their hashes, the fingerprints of the edition-wide pages (and whether the search index
+reads them), and a few values. A rebuild looks up each job by its file and never loads
+the whole edition's state. The build writes the new state into a new file, made afresh
+or copied from the last one (``NewState``'s ``copy_of``), that is put in place together
+with the site (see ``writer``). SQLite, not pickle: a state that came with a cloned
+project cannot run code.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import gzip
+import threading
 from pathlib import Path
 
 import orjson
@@ -136,7 +137,6 @@ def test_a_part_is_linked_alone_and_beside_the_site_when_the_ram_disk_is_full(
     ram = tmp_path / "ram"
     ram.mkdir()
     monkeypatch.setattr(search, "_links_folder", lambda: str(ram))
-    monkeypatch.setattr(search.os, "cpu_count", lambda: 1)  # one Pagefind at a time
     seen: list[tuple[Path, int]] = []
     indexer = search.build_index
 
@@ -145,7 +145,7 @@ def test_a_part_is_linked_alone_and_beside_the_site_when_the_ram_disk_is_full(
         return indexer(site, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(search, "build_index", counted)
-    first = built(demo)
+    first = built(demo)  # in this process (--jobs 1): one Pagefind at a time
     assert len(seen) == len(orjson.loads(first["parts.json"])["parts"]) >= 2
     assert all(folder.is_relative_to(ram) and linked == 1 for folder, linked in seen)
     assert list(ram.iterdir()) == [], "the links are removed"
@@ -219,3 +219,30 @@ def test_the_mark_is_found_when_the_pieces_cut_it() -> None:
             assert "".join(finder) == page and finder.found, (cut, second)
     finder = search.MarkFinder(["<div data-pagefind-", "ignore>", "body"])
     assert "".join(finder) and not finder.found
+
+
+def test_as_many_parts_are_indexed_at_once_as_the_build_has_jobs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two parts with two jobs: both Pagefinds run at once (each waits for the other at a
+    barrier before it indexes, which one job at a time would never pass)."""
+    site = tmp_path / "site"
+    pages = []
+    for name in ("first", "second"):
+        page = f"documents/{name}/index.html"
+        (site / page).parent.mkdir(parents=True)
+        (site / page).write_text(f"<html><body data-pagefind-body>{name}</body></html>")
+        pages.append((page, name))
+    assert {search.part_of(page, 2) for page, _ in pages} == {0, 1}
+    both = threading.Barrier(2, timeout=20)
+    indexer = search.build_index
+
+    def together(site: Path, *args: object, **kwargs: object) -> bool:
+        both.wait()
+        return indexer(site, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "build_index", together)
+    reporter = Reporter()
+    keys = search.update(site, lambda: pages, 1, "en", {}, reporter, jobs=2)
+    assert keys is not None and sorted(keys) == [0, 1], reporter.render("text")
+    assert orjson.loads((site / "pagefind" / "parts.json").read_bytes())["parts"] == ["0/", "1/"]
