@@ -135,6 +135,7 @@ def update(
     written. Returns the keys now indexed, or None when Pagefind failed (reported; the
     index as it was stays).
     """
+    remove_leftovers(site)
     count = part_count(sum(1 for _ in pages()), per_part)
     keys = part_keys(pages(), count, language)
     index = site / FOLDER
@@ -143,7 +144,8 @@ def update(
         for part, key in keys.items()
         if indexed.get(part) != key or not (index / str(part) / "pagefind.js").is_file()
     }
-    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site.parent) as scratch:
+    prefix = f"{_WORK}{os.getpid()}-"
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=site.parent) as scratch:
         work = Path(scratch)
         if todo:
             try:
@@ -234,7 +236,7 @@ def _linked(site: Path, listed: Path, work: Path) -> Iterator[Path]:
     for place in (_links_folder(), str(work)):
         folder = None
         try:
-            folder = Path(tempfile.mkdtemp(prefix="edition-pages-", dir=place))
+            folder = Path(tempfile.mkdtemp(prefix=f"{_LINKS}{os.getpid()}-", dir=place))
             with listed.open(encoding="utf-8", errors="surrogatepass") as lines:
                 for line in lines:
                     page = line.rstrip("\n")
@@ -257,6 +259,43 @@ def _linked(site: Path, listed: Path, work: Path) -> Iterator[Path]:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return
+
+
+def remove_leftovers(site: Path) -> None:
+    """Delete what the indexing of a build that was killed left: its folder beside the
+    site and its links on the RAM disk (each named with the id of its process, and
+    deleted once that process has ended: another build may be indexing now)."""
+    places = [(str(site.parent), _WORK)]
+    shm = _links_folder()
+    if shm is not None:
+        places.append((shm, _LINKS))
+    for place, prefix in places:
+        try:
+            with os.scandir(place) as entries:
+                found = [e.path for e in entries if e.name.startswith(prefix) and e.is_dir()]
+        except OSError:
+            continue
+        for path in found:
+            owner = os.path.basename(path)[len(prefix) :].split("-", 1)[0]  # noqa: PTH119
+            if owner.isdigit() and not _running(int(owner)):
+                shutil.rmtree(path, ignore_errors=True)
+
+
+#: The start of the names of a build's indexing folder beside the site (or beside its
+#: staging folder) and of a folder of links to a part's pages, before its process's id.
+_WORK = ".pagefind-"
+_LINKS = "edition-pages-"
+
+
+def _running(pid: int) -> bool:
+    """Whether a process of this id runs (as far as this user can tell)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's: it runs
+        return True
+    return True
 
 
 def _links_folder() -> str | None:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import errno
 import gzip
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -246,3 +249,27 @@ def test_as_many_parts_are_indexed_at_once_as_the_build_has_jobs(
     keys = search.update(site, lambda: pages, 1, "en", {}, reporter, jobs=2)
     assert keys is not None and sorted(keys) == [0, 1], reporter.render("text")
     assert orjson.loads((site / "pagefind" / "parts.json").read_bytes())["parts"] == ["0/", "1/"]
+
+
+def test_what_a_killed_indexing_left_is_removed_by_the_next(
+    demo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A build killed while it indexed leaves its folder beside the site and its links on
+    the RAM disk; the next build deletes them, and not those of a build still running."""
+    ram = tmp_path / "ram"
+    ram.mkdir()
+    monkeypatch.setattr(search, "_links_folder", lambda: str(ram))
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    dead = int(ended.stdout)
+    left = [demo / f".pagefind-{dead}-abc", ram / f"edition-pages-{dead}-abc"]
+    running = [demo / f".pagefind-{os.getpid()}-def", ram / f"edition-pages-{os.getpid()}-def"]
+    for folder in left + running:
+        (folder / "documents" / "x").mkdir(parents=True)
+    built(demo)
+    assert not any(folder.exists() for folder in left)
+    assert all(folder.is_dir() for folder in running), "a running build's are kept"
