@@ -40,6 +40,10 @@ MANIFEST = "parts.json"
 MAX_PARTS = 64
 #: The files of Pagefind's search box, which the search page loads from ``pagefind/``.
 _UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
+#: The start of the names of a build's indexing folder beside the site (or beside its
+#: staging folder) and of a folder of links to a part's pages, before its process's id.
+_WORK = ".pagefind-"
+_LINKS = "edition-pages-"
 #: The attribute by which a template marks a page's text for the index (Pagefind's own).
 MARK = "data-pagefind-body"
 
@@ -130,10 +134,9 @@ def update(
     stable order (it is asked up to three times: to count, to key, to link); ``indexed``
     is each part's key when it was last indexed. The parts whose key differs (or whose
     folder is missing) are indexed again, ``jobs`` at once, each into a temporary folder,
-    and swapped in
-    only when all succeeded; parts left without pages are removed, and the list of parts
-    written. Returns the keys now indexed, or None when Pagefind failed (reported; the
-    index as it was stays).
+    and swapped in only when all succeeded; parts left without pages are removed, and the
+    list of parts written. Returns the keys now indexed, or None when Pagefind failed
+    (reported; the index as it was stays).
     """
     remove_leftovers(site)
     count = part_count(sum(1 for _ in pages()), per_part)
@@ -279,12 +282,6 @@ def remove_leftovers(site: Path) -> None:
             owner = os.path.basename(path)[len(prefix) :].split("-", 1)[0]  # noqa: PTH119
             if owner.isdigit() and not _running(int(owner)):
                 shutil.rmtree(path, ignore_errors=True)
-
-
-#: The start of the names of a build's indexing folder beside the site (or beside its
-#: staging folder) and of a folder of links to a part's pages, before its process's id.
-_WORK = ".pagefind-"
-_LINKS = "edition-pages-"
 
 
 def _running(pid: int) -> bool:

@@ -279,7 +279,7 @@ class NewState:
     def searched_wide_digest(self) -> str:
         """One hash of the edition-wide pages that are searched, with their content."""
         hasher = hashlib.blake2b(digest_size=16, person=b"site-searched")
-        for path, found in self._db.execute("SELECT * FROM searched_wide ORDER BY path"):
+        for path, found in self._db.execute("SELECT path, digest FROM searched_wide ORDER BY path"):
             hasher.update(f"{path}\0{found}\0".encode("utf-8", "surrogatepass"))
         return hasher.hexdigest()
 

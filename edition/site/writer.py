@@ -2,13 +2,14 @@
 
 Every build writes into a staging folder beside the site. A full build (no
 record of the current site) stages every file and swaps the folder in whole.
-An incremental build stages only the files whose content changed, then
-commits: it first writes a journal (the files to move in, the files to delete,
-and the new state file that describes the result) into the staging folder,
-the commit point, and then moves the files into place one by one and the
-state file into the cache. A build killed before the journal is written leaves
-the site exactly as it was; one killed after it is finished by the next build
-(``recover``), before it does anything.
+An incremental build stages only the files whose content changed, listing them
+in a file as it stages them (``STAGED``: a build that writes every page again,
+a template changed, holds no list of them), then commits: it first writes a
+journal (the files to delete, and the new state file that describes the result)
+into the staging folder, the commit point, and then moves the staged files into
+place one by one and the state file into the cache. A build killed before the
+journal is written leaves the site exactly as it was; one killed after it is
+finished by the next build (``recover``), before it does anything.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 import orjson
 
@@ -25,6 +27,8 @@ from edition.cache import digest
 from edition.fsutil import remove_tree, swap_in, write_atomic, write_staged
 
 JOURNAL = ".edition-journal.json"
+#: The files an incremental build staged, one JSON string a line, in the staging folder.
+STAGED = ".edition-staged.jsonl"
 
 
 class SiteWriter:
@@ -36,9 +40,9 @@ class SiteWriter:
         self.incremental = incremental and site.is_dir()
         site.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{site.name}.building-", dir=site.parent))
-        #: Files written into the staging folder (kept by path only for an incremental commit).
+        #: Files written into the staging folder (listed in ``STAGED`` for an incremental commit).
         self.written = 0
-        self.changed: list[str] = []
+        self._staged: IO[bytes] | None = None
 
     def put(self, relative: str, data: bytes, current: str | None = None) -> str:
         """Stage a file unless the site holds these bytes already (``current``: its hash there)."""
@@ -79,7 +83,9 @@ class SiteWriter:
         """Record a file staged (by ``put``, or by a worker itself)."""
         self.written += 1
         if self.incremental:
-            self.changed.append(relative)
+            if self._staged is None:
+                self._staged = (self.staging / STAGED).open("wb")  # closed by commit or discard
+            self._staged.write(orjson.dumps(relative) + b"\n")
 
     def copy(self, relative: str, source: Path, current: str | None = None) -> str:
         """Stage a copy of a file (static assets)."""
@@ -97,8 +103,9 @@ class SiteWriter:
                 state[0].replace(state[1])
             done()
             return
+        if self._staged is not None:
+            self._staged.close()
         journal = {
-            "changed": sorted(self.changed),
             "removed": sorted(removed),
             "state": [str(state[0]), str(state[1])] if state is not None else None,
         }
@@ -107,13 +114,15 @@ class SiteWriter:
 
     def discard(self) -> None:
         """Throw the staged build away; the site stays as it was."""
+        if self._staged is not None:
+            self._staged.close()
         remove_tree(self.staging)
 
 
 def finish(staging: Path, site: Path, done: Callable[[], None]) -> None:
     """Carry out a committed journal: move files in, delete the removed ones (idempotent)."""
     journal = orjson.loads((staging / JOURNAL).read_bytes())
-    for relative in journal["changed"]:
+    for relative in _staged(staging):
         source = staging / relative
         if source.is_file():
             target = site / relative
@@ -130,6 +139,13 @@ def finish(staging: Path, site: Path, done: Callable[[], None]) -> None:
             new.replace(current)
     done()
     remove_tree(staging)
+
+
+def _staged(staging: Path) -> Iterator[str]:
+    """The files listed in ``STAGED``, one line at a time (none when nothing was staged)."""
+    with contextlib.suppress(FileNotFoundError), (staging / STAGED).open("rb") as lines:
+        for line in lines:
+            yield orjson.loads(line)
 
 
 def _remove_empty_parents(folder: Path, site: Path) -> None:

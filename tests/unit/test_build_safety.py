@@ -10,7 +10,9 @@ from pathlib import Path
 
 from test_tei_parsing import BILLION_LAUGHS, XXE
 
+from edition.cache import digest
 from edition.cli import main
+from edition.site.writer import STAGED, SiteWriter
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -155,3 +157,30 @@ def test_build_killed_after_its_commit_point_is_finished_by_the_next(
     assert {k: v for k, v in finished.items() if not k.startswith("pagefind/")} == {
         k: v for k, v in clean.items() if not k.startswith("pagefind/")
     }
+
+
+def test_an_incremental_commit_moves_in_what_was_staged_and_nothing_else(tmp_path: Path) -> None:
+    """The staged files are listed as they are staged (a file, not a list held), and the
+    commit carries the list out: changed files in, unchanged ones untouched, removed gone."""
+    site = tmp_path / "site"
+    (site / "documents" / "a").mkdir(parents=True)
+    for name, text in (
+        ("documents/a/index.html", "old"),
+        ("same.html", "same"),
+        ("gone.html", "x"),
+    ):
+        (site / name).write_text(text)
+    writer = SiteWriter(site, incremental=True)
+    writer.put("documents/a/index.html", b"new", digest(b"old"))
+    writer.put("same.html", b"same", digest(b"same"))  # the site has these bytes: not staged
+    writer.put_chunks("documents/b\nc/index.html", ["odd ", "name"])  # a line break in a name
+    assert writer.written == 2
+    assert (writer.staging / STAGED).is_file()
+    done: list[bool] = []
+    writer.commit(["gone.html"], None, lambda: done.append(True))
+    assert snapshot(site) == {
+        "documents/a/index.html": b"new",
+        "documents/b\nc/index.html": b"odd name",
+        "same.html": b"same",
+    }
+    assert done == [True] and not writer.staging.exists()
