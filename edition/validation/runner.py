@@ -44,6 +44,8 @@ from edition.validation.results import Results
 ENGINES = ("auto", "jing", "lxml")
 #: The cache section of the per-file results (and the group of their files' stamps).
 SECTION = "validation"
+#: The cache's section that counts the results stored since the last sweep (``_Keys.unswept``).
+_UNSWEPT = "validation-unswept"
 #: The most files a run checks again on their own, the others taken from the last run
 #: (``kept.changes``); past it, every file's result is looked up and checked across (jing
 #: starts after the changed files' Python checks there, not beside them).
@@ -287,12 +289,14 @@ class Run:
                 for item, check in results.fresh():
                     keys.store(item, check)
             keeper = kept.Keeper(keys.cache, self.run.key, self.run.layout, len(self.run.wanted))
+            unswept = keys.unswept() + len(self.run.places)
+            sweep = self.run.changes is None or unswept > len(self.run.wanted)
             if self.run.changes is not None:
-                self._report_changed(self.run, self.run.changes, keeper)
+                self._report_changed(self.run, self.run.changes, keeper, sweep)
             else:
                 self._report_all(self.run, keeper)
             keeper.close()
-            keys.save()
+            keys.save(sweep, 0 if sweep else unswept)
         finally:
             self.close()
         self.summary = Summary(self._shown(), self.engine)
@@ -327,8 +331,12 @@ class Run:
         for n, check in results.indexed_only():
             keeper.add(_record(run, n, check))
 
-    def _report_changed(self, run: _Run, changes: kept.Changes, keeper: kept.Keeper) -> None:
-        """Report the last run again, with the changed files' own checks done now."""
+    def _report_changed(
+        self, run: _Run, changes: kept.Changes, keeper: kept.Keeper, sweep: bool
+    ) -> None:
+        """Report the last run again, with the changed files' own checks done now. With
+        ``sweep``, each unchanged file's cached result is noted as used (``_Keys.keep``),
+        so that ``save`` can drop the others; else they are left for a later run."""
         fresh = {n: self.results.result(i)[1] for i, n in enumerate(run.places)}
         for name, chunk in kept.entries_of(self.keys.cache, changes.last):
             unchanged = not any(data[0] in fresh for data in chunk)
@@ -338,7 +346,8 @@ class Run:
                 n = data[0]
                 check = fresh.get(n)
                 if check is None:  # passed on as it is kept: its diagnostics are not decoded
-                    self.keys.keep(n, run.item_keys[n])
+                    if sweep:
+                        self.keys.keep(n, run.item_keys[n])
                     if not unchanged:
                         keeper.add_data(data)
                     self.reporter.extend_data(data[kept.FOUND])
@@ -686,10 +695,22 @@ class _Keys:
         if key is not None:
             self.known.put(key, check.to_data())
 
-    def save(self) -> None:
-        """Keep the results of this run's files (and only those)."""
-        self.known.complete()
+    def save(self, sweep: bool = True, unswept: int = 0) -> None:
+        """Keep the results of this run's files, and with ``sweep`` only those (every
+        file's result was read or noted as used). Without, ``unswept`` is how many
+        results runs have stored since the last sweep, some of which may be stale."""
+        if sweep:
+            self.known.complete()
+        if unswept != self.unswept():
+            self.cache.replace(_UNSWEPT, {"results": unswept})
         self.cache.save()
+
+    def unswept(self) -> int:
+        """How many results runs stored since the last sweep (``save``): a run that checks
+        a few changed files alone does not note every other file's result as used, which
+        costs a pass over the edition; it sweeps once they outnumber the edition's files."""
+        found = self.cache.section(_UNSWEPT).get("results", 0)
+        return found if isinstance(found, int) else 0
 
 
 def _position(diagnostic: Diagnostic) -> tuple[int, int]:

@@ -567,3 +567,39 @@ def test_validation_hands_the_build_each_file_hash_by_the_path_given(
         hashes = run.digests()
         run.finish()
         assert {p: hashes[p] for p in named} == {p: digest(p.read_bytes()) for p in named}
+
+
+def test_edits_checked_alone_leave_stale_results_for_a_sweep_later(
+    broken: Path, tmp_path: Path, parses: _Parses
+) -> None:
+    """A file checked alone does not note every other file's result as used (a pass over
+    the edition), so the result it replaces stays; once such results outnumber the
+    files, the run sweeps. The results held stay under twice the files plus one, and
+    every run reports what an uncached run reports."""
+    from edition.validation.runner import SECTION
+
+    cache_dir = tmp_path / "cache"
+    _validate(broken, Cache(cache_dir))
+    files = len(list((broken / "tei").glob("*.xml")))
+
+    def held() -> int:
+        with contextlib.closing(sqlite3.connect(cache_dir / "cache.sqlite")) as db:
+            return db.execute("SELECT COUNT(*) FROM entries WHERE tbl = ?", (SECTION,)).fetchone()[
+                0
+            ]
+
+    first, counts = held(), []
+    path, said = broken / "tei" / TELEGRAM, "DEPT PASS TO"
+    for n in range(3 * files):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(said, f"DEPT PASS {n} TO", 1), encoding="utf-8")
+        said = f"DEPT PASS {n} TO"
+        parses.names.clear()
+        got = _validate(broken, Cache(cache_dir))
+        assert parses.names == [TELEGRAM], "checked alone"
+        assert got == _validate(broken, None)
+        counts.append(held())
+    assert first <= files + 1
+    assert max(counts) > first, "a stale result is left for later"
+    assert max(counts) <= 2 * files + 1, "and swept"
+    assert min(counts[files:]) < max(counts), "more than once"
