@@ -7,8 +7,13 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not on a POSIX system: no lock
+    fcntl = None  # type: ignore[assignment]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -159,3 +164,26 @@ def backup_path(path: Path) -> Path:
         candidate = path.with_name(f"{path.name}.bak.{counter}")
         counter += 1
     return candidate
+
+
+@contextlib.contextmanager
+def locked(folder: Path, waiting: Callable[[], None]) -> Iterator[None]:
+    """Hold ``folder`` alone for the block (an advisory lock on the folder itself: no
+    file is left behind); when another process holds it, call ``waiting()`` once and
+    wait for it. The lock goes with the process: one that is killed holds nothing.
+    Where folders cannot be locked (not POSIX, some network file systems), the block
+    runs without."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                waiting()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            except OSError:
+                pass  # this file system has no such locks
+        yield
+    finally:
+        os.close(handle)

@@ -102,7 +102,7 @@ A scholarly edition made with `edition`.
 Jinja2 templates and `static/` files that replace the built-in ones.
 """
 
-GITIGNORE = "site/\n.site.*\n.edition-cache/\n*.bak\n*.bak.*\n"
+GITIGNORE = "site/\n.site.*\n.pagefind-*\n.edition-cache/\n*.bak\n*.bak.*\n"
 
 
 def create(target: Path, title: str | None = None) -> list[Path]:

@@ -31,6 +31,7 @@ import dataclasses
 import functools
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ from edition.cache import Cache, digest, digest_of, file_digests, json_digest, t
 from edition.diagnostics import Diagnostic, Location, Reporter, error, info
 from edition.errors import ConfigError
 from edition.executors import Executor, SerialExecutor
-from edition.fsutil import safe_name
+from edition.fsutil import locked, safe_name
 from edition.outputs import SITE_OUTPUTS
 from edition.packed import FileList, PackedMap
 from edition.project import Project
@@ -160,10 +161,20 @@ def build_site(
     cache = cache if cache is not None else Cache(None)
     executor = executor if executor is not None else SerialExecutor()
     build = _Build(project, reporter, validated, advance, cache, executor, ready)
+    site = project.site_dir
     try:
-        return build.run(files, digests)
+        # One build of a site at a time (``edition serve`` rebuilding while ``edition
+        # build`` runs): each deletes what it takes for a killed build's leftovers.
+        with locked(site.parent, lambda: _say_waiting(site)):
+            return build.run(files, digests)
     finally:
         cache.save()
+
+
+def _say_waiting(site: Path) -> None:
+    """Tell the user that this build waits for another one of the same site."""
+    sys.stderr.write(f"edition: waiting for another build of {site} to finish\n")
+    sys.stderr.flush()
 
 
 class _Build:

@@ -184,3 +184,28 @@ def test_an_incremental_commit_moves_in_what_was_staged_and_nothing_else(tmp_pat
         "same.html": b"same",
     }
     assert done == [True] and not writer.staging.exists()
+
+
+def test_a_build_waits_for_another_build_of_the_same_site(capsys, demo: Path) -> None:
+    """``edition serve`` rebuilding while ``edition build`` runs: the second build waits
+    for the first (each would take the other's staging folder for a killed build's
+    leftovers and delete it), says so, and then builds."""
+    import fcntl
+    import threading
+
+    outcome: list[int] = []
+    held = os.open(demo, os.O_RDONLY | os.O_DIRECTORY)  # the site's folder, as a build holds it
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        second = threading.Thread(
+            target=lambda: outcome.append(main(["build", "--project", str(demo)]))
+        )
+        second.start()
+        second.join(timeout=5)
+        assert second.is_alive() and not (demo / "site").exists(), "it waits"
+        assert "waiting for another build" in capsys.readouterr().err
+    finally:
+        os.close(held)  # the lock goes with it
+    second.join(timeout=120)
+    assert outcome == [0] and (demo / "site" / "index.html").is_file()
+    assert not list(demo.glob(".site.*")), "no lock file left"
