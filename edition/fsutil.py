@@ -173,17 +173,19 @@ def locked(folder: Path, waiting: Callable[[], None]) -> Iterator[None]:
     wait for it. The lock goes with the process: one that is killed holds nothing.
     Where folders cannot be locked (not POSIX, some network file systems), the block
     runs without."""
+    if fcntl is None:
+        yield
+        return
     folder.mkdir(parents=True, exist_ok=True)
-    handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        if fcntl is not None:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                waiting()
-                fcntl.flock(handle, fcntl.LOCK_EX)
-            except OSError:
-                pass  # this file system has no such locks
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        except OSError:
+            pass  # this file system has no such locks
         yield
     finally:
         os.close(handle)
