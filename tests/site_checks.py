@@ -38,7 +38,8 @@ def make_project(
     if not search or search_part_documents is not None:
         with (target / "edition.toml").open("a", encoding="utf-8") as out:
             out.write("\n[site]\n")
-            out.write("search = false\n" if not search else "")
+            if not search:
+                out.write("search = false\n")
             if search_part_documents is not None:
                 out.write(f"search_part_documents = {search_part_documents}\n")
     return target

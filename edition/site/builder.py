@@ -289,7 +289,6 @@ class _Build:
                 self.keep_totals(previous, state)
             self.result.documents = state.catalogue.count()
             self.result.pages += self.result.documents
-            html = state.html_digest()
             if self.reporter.has_errors:
                 raise _BuildFailed
             wide = EditionWide(project, self.reporter, self.common, self.compiled_templates)
@@ -300,7 +299,7 @@ class _Build:
 
             notes += self.report_fallbacks(state.catalogue.totals)
             full = not writer.incremental
-            search_key = self.search_key(html, state.searched_wide_digest())
+            search_key = self.search_key(state.searched_digest())
             searched = not project.settings.site.search or not writer.incremental
             if full and project.settings.site.search:
                 parts = self.index_search(writer.staging, state.searched_pages, {})
@@ -682,12 +681,11 @@ class _Build:
         self.reporter.extend(notes)
         return notes
 
-    def search_key(self, html: str, searched_wide: str) -> str:
-        """What the search index is made of, as one hash: every job's HTML pages (``html``),
-        the edition-wide pages searched (``searched_wide``), the language and the size of
-        its parts."""
+    def search_key(self, searched: str) -> str:
+        """What the search index is made of, as one hash: the pages it reads (``searched``,
+        ``NewState.searched_digest``), the language and the size of its parts."""
         site, language = self.project.settings.site, self.project.settings.edition.language
-        return digest(language, str(site.search_part_documents), html, searched_wide)
+        return digest(language, str(site.search_part_documents), searched)
 
     def index_search(
         self,

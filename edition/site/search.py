@@ -67,9 +67,9 @@ class MarkFinder:
 
 @dataclass
 class IndexKeys:
-    """What an index was made of: a key of the whole (``html``, the language and the parts'
-    size, so that a build whose pages did not change need not key the parts) and each
-    part's key (``part_keys``)."""
+    """What an index was made of: a key of the whole (the pages it reads, the language and
+    the parts' size, so that a build whose pages did not change need not key the parts)
+    and each part's key (``part_keys``)."""
 
     whole: str = ""
     parts: dict[int, str] = field(default_factory=dict)

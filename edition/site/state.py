@@ -269,18 +269,16 @@ class NewState:
             db.commit()
             db.execute("DETACH DATABASE previous")
 
-    def html_digest(self) -> str:
-        """One hash of every job's HTML pages (what the search index reads), by file."""
-        hasher = hashlib.blake2b(digest_size=16, person=b"site-html")
-        for shown, pages in self._db.execute("SELECT shown, pages FROM jobs ORDER BY shown"):
-            hasher.update(f"{shown}\0{pages}\0".encode())
-        return hasher.hexdigest()
-
-    def searched_wide_digest(self) -> str:
-        """One hash of the edition-wide pages that are searched, with their content."""
+    def searched_digest(self) -> str:
+        """One hash of what the search index reads: every job's HTML pages, by file, and
+        the edition-wide pages that are searched, with their content."""
         hasher = hashlib.blake2b(digest_size=16, person=b"site-searched")
-        for path, found in self._db.execute("SELECT path, digest FROM searched_wide ORDER BY path"):
-            hasher.update(f"{path}\0{found}\0".encode("utf-8", "surrogatepass"))
+        rows = self._db.execute(
+            "SELECT shown, pages FROM jobs UNION ALL SELECT path, digest FROM searched_wide"
+            " ORDER BY 1"
+        )
+        for name, found in rows:
+            hasher.update(f"{name}\0{found}\0".encode("utf-8", "surrogatepass"))
         return hasher.hexdigest()
 
     def finish(self) -> None:

@@ -44,7 +44,7 @@ from edition.validation.results import Results
 ENGINES = ("auto", "jing", "lxml")
 #: The cache section of the per-file results (and the group of their files' stamps).
 SECTION = "validation"
-#: The cache's section that counts the results stored since the last sweep (``_Keys.unswept``).
+#: The cache's section that counts the results stored since the last sweep (``_Keys.sweeps_after``).
 _UNSWEPT = "validation-unswept"
 #: The most files a run checks again on their own, the others taken from the last run
 #: (``kept.changes``); past it, every file's result is looked up and checked across (jing
@@ -289,14 +289,13 @@ class Run:
                 for item, check in results.fresh():
                     keys.store(item, check)
             keeper = kept.Keeper(keys.cache, self.run.key, self.run.layout, len(self.run.wanted))
-            unswept = keys.unswept() + len(self.run.places)
-            sweep = self.run.changes is None or unswept > len(self.run.wanted)
             if self.run.changes is not None:
+                sweep = keys.sweeps_after(len(self.run.places))
                 self._report_changed(self.run, self.run.changes, keeper, sweep)
             else:
                 self._report_all(self.run, keeper)
             keeper.close()
-            keys.save(sweep, 0 if sweep else unswept)
+            keys.save()
         finally:
             self.close()
         self.summary = Summary(self._shown(), self.engine)
@@ -598,6 +597,8 @@ class _Keys:
 
     def __init__(self, cache: Cache, settings: Settings, engine: str, wanted: CheckItems) -> None:
         self.cache, self.wanted = cache, wanted
+        #: Results stored since the last sweep: 0 when this run sweeps (``sweeps_after``).
+        self._unswept = 0
         #: Where jing keeps its class archive (``class_archive``): in the cache, when there is one.
         self.archives = cache.folder / "jvm" if cache.folder is not None else None
         self.known = cache.table(SECTION)
@@ -695,22 +696,24 @@ class _Keys:
         if key is not None:
             self.known.put(key, check.to_data())
 
-    def save(self, sweep: bool = True, unswept: int = 0) -> None:
-        """Keep the results of this run's files, and with ``sweep`` only those (every
-        file's result was read or noted as used). Without, ``unswept`` is how many
-        results runs have stored since the last sweep, some of which may be stale."""
-        if sweep:
-            self.known.complete()
-        if unswept != self.unswept():
-            self.cache.replace(_UNSWEPT, {"results": unswept})
-        self.cache.save()
-
-    def unswept(self) -> int:
-        """How many results runs stored since the last sweep (``save``): a run that checks
-        a few changed files alone does not note every other file's result as used, which
-        costs a pass over the edition; it sweeps once they outnumber the edition's files."""
+    def sweeps_after(self, stored: int) -> bool:
+        """Whether this run, which checks ``stored`` changed files alone, sweeps the cached
+        results (``save``). Noting every other file's result as used, so that the sweep
+        keeps it, costs a pass over the edition: a run does it only once the results
+        stored since the last sweep (some of which replaced others) outnumber the files."""
         found = self.cache.section(_UNSWEPT).get("results", 0)
-        return found if isinstance(found, int) else 0
+        unswept = (found if isinstance(found, int) else 0) + stored
+        self._unswept = 0 if unswept > len(self.wanted) else unswept
+        return self._unswept == 0
+
+    def save(self) -> None:
+        """Keep the results of this run's files; when it swept (every file's result read or
+        noted as used), only those."""
+        if self._unswept == 0:
+            self.known.complete()
+        if self.cache.section(_UNSWEPT).get("results", 0) != self._unswept:
+            self.cache.replace(_UNSWEPT, {"results": self._unswept})
+        self.cache.save()
 
 
 def _position(diagnostic: Diagnostic) -> tuple[int, int]:
