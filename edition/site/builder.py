@@ -15,8 +15,8 @@ A build has four steps:
 When the files that changed since the last build still hold the documents they
 held (the same ids, titles and dates) and nothing all pages share changed (a
 corrected word), steps 1–3 are theirs alone: the order and the pagers are the
-last build's, and the new state is a copy of the last one with their rows
-replaced (``changed_alone``). Otherwise every file's key is looked at.
+last build's, and the last state is updated in place, their rows replaced
+(``changed_alone``). Otherwise every file's key is looked at.
 
 Files go through a ``SiteWriter``: only changed files are written, and the
 result is committed into ``site/`` at the end (see ``writer``). What describes
@@ -272,8 +272,10 @@ class _Build:
         introduction = pages.introduction(project, self.reporter)
         notes = [d for d in self.reporter if d.code == "R530"]
 
-        new_path = folder / f"site.sqlite.new-{os.getpid()}"
-        state = NewState(new_path, copy_of=state_path if changed is not None else None)
+        if changed is None:
+            state = NewState(folder / f"site.sqlite.new-{os.getpid()}")
+        else:
+            state = NewState(state_path, in_place=True)
         writer = SiteWriter(project.site_dir, previous.known)
         self.result.incremental = writer.incremental
         try:
@@ -321,12 +323,11 @@ class _Build:
                 return self.result
             raise
         previous.close()
-        state.finish()
         self.result.written = writer.written
         self.save_key("")  # the site is about to change
         writer.commit(
             removed,
-            (state.path, state_path),
+            (state, state_path),
             lambda: self.save_key(build_key if searched else "", notes),
         )
         if not self.cache.enabled:
@@ -584,8 +585,9 @@ class _Build:
         state: NewState,
         writer: SiteWriter,
     ) -> list[str]:
-        """Render again the files ``changed_alone`` found, into a copy of the last state:
-        each job's row and documents replace its old ones. Returns the files to delete."""
+        """Render again the files ``changed_alone`` found, into the last state updated in
+        place: each job's row and documents replace its old ones. Returns the files to
+        delete."""
         shared = self.render_shared(register, shared_key, writer)
         removed: list[str] = []
         for start in range(0, len(changed), CHUNK):

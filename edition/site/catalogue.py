@@ -61,8 +61,8 @@ CREATE TABLE windows (
 ) WITHOUT ROWID;
 """
 # ``hashes`` and ``windows`` keep the hashes of many rows (``content_digest``,
-# ``output_digest``, a list window's ``digest``) as they were made: a copy of the catalogue
-# keeps those that none of the documents ``replace``d since is part of.
+# ``output_digest``, a list window's ``digest``) as they were made: a catalogue updated in
+# place keeps those that none of the documents ``replace``d since is part of.
 # ``records`` has rowids: its rows are large (a DTS record is about 1 KB), which a table
 # without them stores in its index's pages (copying them took half as long again).
 
@@ -216,12 +216,12 @@ class Catalogue:
     """The documents of a build, in the tables of its state file."""
 
     def __init__(self, db: sqlite3.Connection, ranked: bool = False) -> None:
-        """``ranked``: the tables hold a whole catalogue already, its orders ranked (a copy
-        of the last build's)."""
+        """``ranked``: the tables hold a whole catalogue already, its orders ranked (the
+        last build's, updated in place)."""
         self.db = db
         #: Whether the orders' ranks are those of the documents in (``index``).
         self._ranked = ranked
-        #: Whether the totals are those of the catalogue copied (``ranked``): no document
+        #: Whether the totals are those of the last build's catalogue (``ranked``): no document
         #: ``replace`` put in changed what they are made of.
         self.same_totals = ranked
 

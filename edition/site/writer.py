@@ -5,11 +5,14 @@ record of the current site) stages every file and swaps the folder in whole.
 An incremental build stages only the files whose content changed, listing them
 in a file as it stages them (``STAGED``: a build that writes every page again,
 a template changed, holds no list of them), then commits: it first writes a
-journal (the files to delete, and the new state file that describes the result)
-into the staging folder, the commit point, and then moves the staged files into
-place one by one and the state file into the cache. A build killed before the
-journal is written leaves the site exactly as it was; one killed after it is
-finished by the next build (``recover``), before it does anything.
+journal (the files to delete, and the state that describes the result) into the
+staging folder, and then moves the staged files into place one by one. The
+journal is the commit point when the state is a new file (moved into the cache
+after the files). A state updated in place (``NewState.in_place``) commits after
+the journal, marked with the journal's mark, which is the commit point; the mark
+is cleared once the files are in. A build killed before its commit point leaves
+the site and its state exactly as they were; one killed after it is finished by
+the next build (``recover``), before it does anything.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import orjson
 
 from edition.cache import digest
 from edition.fsutil import remove_tree, swap_in, write_atomic, write_staged
+from edition.site.state import NewState, clear_mark, committing_mark, remove_state
 
 JOURNAL = ".edition-journal.json"
 #: The files an incremental build staged, one JSON string a line, in the staging folder.
@@ -92,24 +96,26 @@ class SiteWriter:
         return self.put(relative, source.read_bytes(), current)
 
     def commit(
-        self, removed: list[str], state: tuple[Path, Path] | None, done: Callable[[], None]
+        self, removed: list[str], state: tuple[NewState, Path] | None, done: Callable[[], None]
     ) -> None:
-        """Put the staged build and its ``state`` file (new, in place) in place, then ``done()``."""
+        """Put the staged build in place with its ``state`` and where the state belongs (a
+        new file goes there; one updated in place is committed), then ``done()``."""
+        mark = self.staging.name  # the journal's: unique to this build
         if not self.incremental:
-            if state is not None:
-                state[1].unlink(missing_ok=True)  # the old description goes before the old site
-            swap_in(self.staging, self.site)
-            if state is not None:
-                state[0].replace(state[1])
+            _swap_in(self.staging, self.site, state, mark)
             done()
             return
         if self._staged is not None:
             self._staged.close()
-        journal = {
-            "removed": sorted(removed),
-            "state": [str(state[0]), str(state[1])] if state is not None else None,
-        }
+        journal: dict[str, object] = {"removed": sorted(removed), "state": None, "marked": None}
+        if state is not None and state[0].in_place:
+            journal["marked"] = {"path": str(state[1]), "mark": mark}
+        elif state is not None:
+            state[0].finish()
+            journal["state"] = [str(state[0].path), str(state[1])]
         write_atomic(self.staging / JOURNAL, orjson.dumps(journal))
+        if state is not None and state[0].in_place:
+            state[0].commit_marked(mark)  # the commit point
         finish(self.staging, self.site, done)
 
     def discard(self) -> None:
@@ -119,9 +125,34 @@ class SiteWriter:
         remove_tree(self.staging)
 
 
+def _swap_in(staging: Path, site: Path, state: tuple[NewState, Path] | None, mark: str) -> None:
+    """Put a whole staged site in place of the last, and its state."""
+    if state is None:
+        swap_in(staging, site)
+        return
+    new, current = state
+    if new.in_place:
+        new.commit_marked(mark)  # killed before the swap: marked, so not used
+        swap_in(staging, site)
+        clear_mark(current)
+    else:
+        new.finish()
+        remove_state(current)  # the old description goes before the old site
+        swap_in(staging, site)
+        new.path.replace(current)
+
+
 def finish(staging: Path, site: Path, done: Callable[[], None]) -> None:
-    """Carry out a committed journal: move files in, delete the removed ones (idempotent)."""
+    """Carry out a committed journal: move files in, delete the removed ones (idempotent).
+
+    A journal whose state was to be committed in place, and was not (the build was
+    killed just before), is thrown away with its staging folder: nothing moved yet.
+    """
     journal = orjson.loads((staging / JOURNAL).read_bytes())
+    marked = journal.get("marked")
+    if marked is not None and committing_mark(Path(marked["path"])) != marked["mark"]:
+        remove_tree(staging)
+        return
     for relative in _staged(staging):
         source = staging / relative
         if source.is_file():
@@ -136,7 +167,10 @@ def finish(staging: Path, site: Path, done: Callable[[], None]) -> None:
     if journal["state"] is not None:
         new, current = map(Path, journal["state"])
         if new.is_file():
+            remove_state(current)
             new.replace(current)
+    if marked is not None:
+        clear_mark(Path(marked["path"]))
     done()
     remove_tree(staging)
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -209,3 +211,132 @@ def test_a_build_waits_for_another_build_of_the_same_site(capsys, demo: Path) ->
     second.join(timeout=120)
     assert outcome == [0] and (demo / "site" / "index.html").is_file()
     assert not list(demo.glob(".site.*")), "no lock file left"
+
+
+TELEGRAM = "1975-01-13_telegram_tokyo-00458.xml"
+
+KILL_AT_STATE_COMMIT = """
+import os, signal, sys
+from edition.site.state import NewState
+def die(self, mark):
+    os.kill(os.getpid(), signal.SIGKILL)  # the journal is written; the state not committed
+NewState.commit_marked = die
+from edition.cli import main
+sys.exit(main(["build", "--jobs", "1", "--project", sys.argv[1]]))
+"""
+
+
+def correct_a_word(demo: Path) -> None:
+    """A word of the telegram's text corrected: the build renders that file alone."""
+    telegram = demo / "tei" / TELEGRAM
+    telegram.write_text(telegram.read_text().replace("DEPT PASS TO", "DEPT PASSED TO"))
+
+
+def state_rows(demo: Path) -> tuple[int, list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The state file's inode, its jobs and its meta values (sorted)."""
+    path = demo / ".edition-cache" / "site.sqlite"
+    with sqlite3.connect(path) as db:
+        jobs = db.execute("SELECT * FROM jobs ORDER BY shown").fetchall()
+        meta = db.execute("SELECT * FROM meta ORDER BY name").fetchall()
+    db.close()
+    return path.stat().st_ino, jobs, meta
+
+
+def site_without_index(folder: Path) -> dict[str, bytes]:
+    """The site's files, but the search index (its fragments' names differ between runs)."""
+    return {k: v for k, v in snapshot(folder).items() if not k.startswith("pagefind/")}
+
+
+def clean_site(demo: Path, tmp_path: Path) -> dict[str, bytes]:
+    """What a clean build of the edition as it now is makes (in a copy of it)."""
+    copy = tmp_path / "clean"
+    shutil.copytree(demo, copy, ignore=shutil.ignore_patterns(".edition-cache", "site", ".site.*"))
+    assert main(["build", "--clean", "--project", str(copy)]) == 0
+    return site_without_index(copy / "site")
+
+
+def test_a_corrected_word_updates_the_last_state_in_place(
+    capsys, demo: Path, tmp_path: Path
+) -> None:
+    """The build that renders a changed file alone writes its rows into the last state
+    (the same file), not into a copy of the whole state; it leaves no other file."""
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    inode, jobs, _ = state_rows(demo)
+    correct_a_word(demo)
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    again, jobs_after, meta = state_rows(demo)
+    assert again == inode, "the state was updated where it is"
+    assert [j for j in jobs_after if j not in jobs] == [
+        j for j in jobs_after if j[0] == f"tei/{TELEGRAM}"
+    ], "the telegram's row alone changed"
+    assert "committing" not in dict(meta)
+    assert sorted(p.name for p in (demo / ".edition-cache").glob("site.sqlite*")) == ["site.sqlite"]
+    assert site_without_index(demo / "site") == clean_site(demo, tmp_path)
+    capsys.readouterr()
+
+
+def test_a_build_killed_before_its_state_commit_leaves_site_and_state_as_they_were(
+    capsys, demo: Path, tmp_path: Path
+) -> None:
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    site, state = snapshot(demo / "site"), state_rows(demo)
+    correct_a_word(demo)
+    same_code = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_AT_STATE_COMMIT, str(demo)],
+        capture_output=True,
+        check=False,
+        env=same_code,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert list(demo.glob(".site.building-*")), "its journal is written"
+    assert snapshot(demo / "site") == site
+    assert state_rows(demo) == state, "the state's transaction was not committed"
+    # The next build throws the journal away (nothing was moved) and builds the edit.
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    assert not list(demo.glob(".site.*"))
+    assert state_rows(demo)[0] == state[0], "again in place: the state was usable"
+    assert site_without_index(demo / "site") == clean_site(demo, tmp_path)
+
+
+def test_a_build_killed_after_its_state_commit_is_finished_by_the_next(
+    capsys, demo: Path, tmp_path: Path
+) -> None:
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    correct_a_word(demo)
+    same_code = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_WHILE_COMMITTING, str(demo)],
+        capture_output=True,
+        check=False,
+        cwd=tmp_path,
+        env=same_code,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    _, _, meta = state_rows(demo)
+    staging = next(demo.glob(".site.building-*"))
+    assert dict(meta)["committing"] == staging.name, "committed, marked with the journal's mark"
+    written = snapshot(demo / "site")
+    # The next build moves the rest in and clears the mark; nothing is left to build.
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    assert not list(demo.glob(".site.*"))
+    assert "committing" not in dict(state_rows(demo)[2])
+    assert snapshot(demo / "site") != written
+    assert site_without_index(demo / "site") == clean_site(demo, tmp_path)
+
+
+def test_a_state_marked_as_committing_without_its_journal_is_not_used(capsys, demo: Path) -> None:
+    """Its site's files may be half moved in (the staging folder deleted by hand): the
+    next build is a full one, into a new state file."""
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    path = demo / ".edition-cache" / "site.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO meta VALUES ('committing', '.site.building-gone')")
+    db.close()
+    untouched = next((demo / "site" / "documents").glob("d1954-*/index.html"))
+    inodes = path.stat().st_ino, untouched.stat().st_ino
+    correct_a_word(demo)
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    assert path.stat().st_ino != inodes[0], "a new state"
+    assert untouched.stat().st_ino != inodes[1], "a new site: the build was a full one"
+    assert "committing" not in dict(state_rows(demo)[2])
