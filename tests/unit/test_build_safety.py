@@ -286,6 +286,7 @@ def test_a_build_killed_before_its_state_commit_leaves_site_and_state_as_they_we
         [sys.executable, "-c", KILL_AT_STATE_COMMIT, str(demo)],
         capture_output=True,
         check=False,
+        cwd=tmp_path,  # not the repository's folder: the child imports this process's edition
         env=same_code,
     )
     assert killed.returncode == -signal.SIGKILL
