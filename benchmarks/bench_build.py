@@ -227,9 +227,13 @@ def jing_servers_on(folder: Path) -> Iterator[None]:
 
 
 def cli_build(folder: Path) -> None:
-    """``edition build --no-validate`` in a subprocess (validation errors would stop it)."""
+    """``edition build --no-validate`` in a subprocess (validation errors would stop it),
+    as an installation runs it: with Python's bytecode caches, even where the
+    environment says not to write them (``PYTHONDONTWRITEBYTECODE``; without them every
+    module is compiled again at each start: 0.1 s of this command's 0.3 s)."""
     command = [str(EDITION), "build", "--no-validate", "--project", str(folder)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from edition.cache import digest
 from edition.diagnostics import Diagnostic
@@ -34,6 +32,9 @@ from edition.site.metadata import read_title_and_date
 from edition.site.register import Entity, read_embedded
 from edition.site.volumes import pieces_of
 from edition.tei import XML_ID, parse_xml
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from heapq import merge
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from edition.diagnostics import Location, Reporter, warning
@@ -153,6 +152,8 @@ def introduction(project: Project, reporter: Reporter) -> Markup:
             )
         )
         return Markup("")
+    from markdown_it import MarkdownIt  # here: 25 ms of every command's start otherwise
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
     return Markup(md.render(text))  # raw HTML is disabled: the Markdown cannot inject markup
 

@@ -10,12 +10,13 @@ import sys
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from edition.diagnostics import Location, error
 from edition.errors import InputError
+
+if TYPE_CHECKING:
+    import jinja2
 
 #: Where a pre-rendered list row links from: each page puts its own ``root`` there.
 #: No text of a TEI file can hold it (XML has no NUL character).
@@ -31,6 +32,8 @@ def environment(template_dirs: Sequence[Path], compiled: Path | None = None) -> 
     between processes (Jinja's bytecode cache, which compiles a template again when
     its source changed): 0.14 s of an ``edition build`` of the demo, and of each worker.
     """
+    import jinja2  # here: 20 ms of every command's start otherwise (a build with nothing to do)
+
     cache = None
     if compiled is not None:
         try:
@@ -91,6 +94,8 @@ def generate(env: jinja2.Environment, name: str, shown_root: Path, **context: An
 @contextlib.contextmanager
 def _diagnosed(name: str, shown_root: Path) -> Iterator[None]:
     """Template mistakes raised inside the block, as R5xx diagnostics with file and line."""
+    import jinja2
+
     try:
         yield
     except jinja2.TemplateSyntaxError as err:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lxml import etree, isoschematron
+from lxml import etree
 
 from edition.diagnostics import Diagnostic, Location, error, warning
 from edition.errors import ConfigError, EditionError
 from edition.tei import parse_xml
 from edition.validation import schema_files
+
+if TYPE_CHECKING:
+    from lxml import isoschematron
 
 SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
 #: Schematron diagnostics are ``V400-<assert id>``.
@@ -24,6 +28,8 @@ def compiled(path: Path) -> isoschematron.Schematron:
 
 @lru_cache(maxsize=8)
 def _compiled(path: Path, stamps: tuple[tuple[int, int], ...]) -> isoschematron.Schematron:
+    from lxml import isoschematron  # here: 8 ms of every command's start otherwise
+
     try:
         return isoschematron.Schematron(
             parse_xml(path),
