@@ -405,9 +405,10 @@ class _Build:
         else that pages share changed: then the edition's ids, order and pagers are the last
         build's, and only these files are rendered again (a corrected word). Only they are
         scanned. None: build the whole way (a file added or removed, a document added,
-        renamed or re-dated, the register or a template changed, no usable last build)."""
+        renamed or re-dated, the register or a template changed, no last build's state
+        that can be updated in place)."""
         project = self.project
-        if not (previous.known and self.cache.enabled and project.site_dir.is_dir()):
+        if not (previous.updatable and self.cache.enabled and project.site_dir.is_dir()):
             return None
         if previous.value(_SHARED_INPUTS) != self.shared_inputs:
             return None

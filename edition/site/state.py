@@ -88,6 +88,14 @@ class PreviousState:
         """Whether there is a usable description of the site."""
         return self._db is not None
 
+    @property
+    def updatable(self) -> bool:
+        """Whether a build may update this state in place (``NewState``'s ``in_place``): it
+        is in WAL mode, so that it reads the same until that build's commit (a file
+        system that refused WAL leaves it in another mode: every build writes a new one)."""
+        rows = self._query("PRAGMA journal_mode")
+        return bool(rows) and str(rows[0][0]).lower() == "wal"
+
     def jobs_of(self, shown: list[str]) -> dict[str, tuple[str, bytes, str]]:
         """Some render jobs' keys, records (JSON) and hashes of their HTML pages, by file,
         in one query."""

@@ -341,3 +341,20 @@ def test_a_state_marked_as_committing_without_its_journal_is_not_used(capsys, de
     assert path.stat().st_ino != inodes[0], "a new state"
     assert untouched.stat().st_ino != inodes[1], "a new site: the build was a full one"
     assert "committing" not in dict(state_rows(demo)[2])
+
+
+def test_a_state_not_in_wal_mode_is_not_updated_in_place(
+    capsys, demo: Path, tmp_path: Path
+) -> None:
+    """Where the file system refused WAL, the last state would not read the same while a
+    build updates it: such a build writes a new state instead."""
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    path = demo / ".edition-cache" / "site.sqlite"
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode = DELETE").fetchone() == ("delete",)
+    db.close()
+    inode = path.stat().st_ino
+    correct_a_word(demo)
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    assert path.stat().st_ino != inode, "a new state"
+    assert site_without_index(demo / "site") == clean_site(demo, tmp_path)
