@@ -100,13 +100,13 @@ class SiteWriter:
     ) -> None:
         """Put the staged build in place with its ``state`` and where the state belongs (a
         new file goes there; one updated in place is committed), then ``done()``."""
-        mark = self.staging.name  # the journal's: unique to this build
         if not self.incremental:
-            _swap_in(self.staging, self.site, state, mark)
+            _swap_in(self.staging, self.site, state)
             done()
             return
         if self._staged is not None:
             self._staged.close()
+        mark = self.staging.name  # unique to this build
         journal: dict[str, object] = {"removed": sorted(removed), "state": None, "marked": None}
         if state is not None and state[0].in_place:
             journal["marked"] = {"path": str(state[1]), "mark": mark}
@@ -125,21 +125,18 @@ class SiteWriter:
         remove_tree(self.staging)
 
 
-def _swap_in(staging: Path, site: Path, state: tuple[NewState, Path] | None, mark: str) -> None:
-    """Put a whole staged site in place of the last, and its state."""
+def _swap_in(staging: Path, site: Path, state: tuple[NewState, Path] | None) -> None:
+    """Put a whole staged site in place of the last, and its new state file."""
     if state is None:
         swap_in(staging, site)
         return
     new, current = state
-    if new.in_place:
-        new.commit_marked(mark)  # killed before the swap: marked, so not used
-        swap_in(staging, site)
-        clear_mark(current)
-    else:
-        new.finish()
-        remove_state(current)  # the old description goes before the old site
-        swap_in(staging, site)
-        new.path.replace(current)
+    if new.in_place:  # it describes the files this build left where they are
+        raise RuntimeError("a state updated in place needs the site it updates")
+    new.finish()
+    remove_state(current)  # the old description goes before the old site
+    swap_in(staging, site)
+    new.path.replace(current)
 
 
 def finish(staging: Path, site: Path, done: Callable[[], None]) -> None:
