@@ -233,11 +233,12 @@ def correct_a_word(demo: Path) -> None:
 
 
 def state_rows(demo: Path) -> tuple[int, list[tuple[object, ...]], list[tuple[object, ...]]]:
-    """The state file's inode, its jobs and its meta values (sorted)."""
+    """The state file's inode, its jobs with its edition-wide files, and its meta values."""
     path = demo / ".edition-cache" / "site.sqlite"
     with sqlite3.connect(path) as db:
         jobs = db.execute("SELECT * FROM jobs ORDER BY shown").fetchall()
         meta = db.execute("SELECT * FROM meta ORDER BY name").fetchall()
+        jobs += db.execute("SELECT 'file', * FROM files ORDER BY path").fetchall()
     db.close()
     return path.stat().st_ino, jobs, meta
 
@@ -266,9 +267,9 @@ def test_a_corrected_word_updates_the_last_state_in_place(
     assert run(capsys, "build", "--project", str(demo))[0] == 0
     again, jobs_after, meta = state_rows(demo)
     assert again == inode, "the state was updated where it is"
-    assert [j for j in jobs_after if j not in jobs] == [
+    assert [j for j in jobs_after if j not in jobs and j[0] != "file"] == [
         j for j in jobs_after if j[0] == f"tei/{TELEGRAM}"
-    ], "the telegram's row alone changed"
+    ], "the telegram's job row alone changed"
     assert "committing" not in dict(meta)
     assert sorted(p.name for p in (demo / ".edition-cache").glob("site.sqlite*")) == ["site.sqlite"]
     assert site_without_index(demo / "site") == clean_site(demo, tmp_path)
@@ -357,4 +358,30 @@ def test_a_state_not_in_wal_mode_is_not_updated_in_place(
     correct_a_word(demo)
     assert run(capsys, "build", "--project", str(demo))[0] == 0
     assert path.stat().st_ino != inode, "a new state"
+    assert site_without_index(demo / "site") == clean_site(demo, tmp_path)
+
+
+def test_a_build_killed_while_updating_the_state_in_place_leaves_it_as_it_was(
+    capsys, demo: Path, tmp_path: Path
+) -> None:
+    """Killed while it stages the edited file's pages, its state's transaction open: the
+    state rolls back, the site is untouched, and the next build makes the edit."""
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    site, state = snapshot(demo / "site"), state_rows(demo)
+    correct_a_word(demo)
+    same_code = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    at_first_write = KILL_MIDWAY.replace("len(written) == 3", "len(written) == 1")
+    killed = subprocess.run(
+        [sys.executable, "-c", at_first_write, str(demo)],
+        capture_output=True,
+        check=False,
+        cwd=tmp_path,
+        env=same_code,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert snapshot(demo / "site") == site
+    assert state_rows(demo) == state
+    assert run(capsys, "build", "--project", str(demo))[0] == 0
+    assert not list(demo.glob(".site.*"))
+    assert state_rows(demo)[0] == state[0], "updated in place again"
     assert site_without_index(demo / "site") == clean_site(demo, tmp_path)
