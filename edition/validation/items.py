@@ -44,7 +44,16 @@ class CheckItems(Indexed[CheckItem]):
 
     def __setitem__(self, n: int, item: CheckItem) -> None:
         """Set the ``n``-th file's engine (the item must be that file's)."""
-        self._engines[n] = _ENGINES.index(item.relaxng)
+        self.set_engine(n, item.relaxng)
+
+    def set_engine(self, n: int, relaxng: str) -> None:
+        """Set who does the ``n``-th file's RELAX NG (``CheckItem.relaxng``)."""
+        self._engines[n] = _ENGINES.index(relaxng)
+
+    def listed(self, n: int) -> tuple[str, str, bool]:
+        """The ``n``-th file's path (a string), shown path and ``index_only``, without an
+        item (making its ``Path`` costs more than the rest of what a run does per file)."""
+        return self._paths[n], self._shown[n], bool(self._index_only[n])
 
     def path_text(self, n: int) -> str:
         return self._paths[n]

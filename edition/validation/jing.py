@@ -106,14 +106,14 @@ def _quoted(argument: str) -> str:
     return f'"{escaped}"'
 
 
-def reads_safely(path: Path) -> bool:
+def reads_safely(path: str | Path) -> bool:
     """Whether jing may read ``path``: its prolog plainly has no DOCTYPE (whose DTD jing fetches).
 
     False also when the prolog cannot be read this way (another encoding, a very long
     prolog): the file is then decided on its parsed tree.
     """
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:  # noqa: PTH123 (a string path: no Path made per file)
             head = handle.read(_PROLOG_BYTES).removeprefix(b"\xef\xbb\xbf")
     except OSError:
         return False

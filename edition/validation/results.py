@@ -54,7 +54,12 @@ INSERT INTO shared SELECT ident FROM global_ids GROUP BY ident HAVING count(*) >
 _KEPT_IDS = 8
 
 
-def _key(path: Path) -> str:
+#: A file of the run as ``CheckItems.listed`` gives it: its path, shown path and whether
+#: only its index is wanted (no ``Path`` made).
+Listed = tuple[str, str, bool]
+
+
+def _key(path: str | Path) -> str:
     return os.path.normcase(path)
 
 
@@ -83,26 +88,28 @@ class Results:
         self._db.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def add(self, n: int, item: CheckItem, check: FileCheck, *, fresh: bool) -> None:
-        """Write the result of the ``n``-th file (``fresh``: checked now, not from the cache)."""
-        self._insert(n, item, check.to_data(), fresh=fresh, for_jing=check.for_jing)
+    def add(self, n: int, listed: Listed, check: FileCheck, *, fresh: bool) -> None:
+        """Write the result of the ``n``-th file, ``listed`` as ``CheckItems.listed`` gives it
+        (``fresh``: checked now, not from the cache)."""
+        self._insert(n, listed, check.to_data(), fresh=fresh, for_jing=check.for_jing)
 
-    def add_data(self, n: int, item: CheckItem, data: dict[str, Any]) -> None:
+    def add_data(self, n: int, listed: Listed, data: dict[str, Any]) -> None:
         """Write the cached result of the ``n``-th file, as ``FileCheck.to_data`` made it."""
-        self._insert(n, item, data, fresh=False, for_jing=False)
+        self._insert(n, listed, data, fresh=False, for_jing=False)
 
     def _insert(
-        self, n: int, item: CheckItem, data: dict[str, Any], *, fresh: bool, for_jing: bool
+        self, n: int, listed: Listed, data: dict[str, Any], *, fresh: bool, for_jing: bool
     ) -> None:
+        path, shown, index_only = listed
         index = data["index"]
         self._db.execute(
             "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 n,
-                str(item.path),
-                _key(item.path),
-                item.shown,
-                item.index_only,
+                path,
+                _key(path),
+                shown,
+                index_only,
                 fresh,
                 bool(data["parsed"]),
                 for_jing,

@@ -237,7 +237,7 @@ def _check_changed(
         return None
     results = Results()
     for i, (item, check) in enumerate(zip(todo, checks, strict=True)):
-        results.add(i, item, check, fresh=True)
+        results.add(i, (str(item.path), item.shown, item.index_only), check, fresh=True)
     run.changes, run.places = changes, places
     return results, pending, by_jing
 
@@ -473,7 +473,9 @@ def _check(
     cached = _from_cache(wanted, keys, results)
     todo = array("L", (n for n, done in enumerate(cached) if not done))
     for n in todo:
-        wanted[n] = _engine_for(wanted[n], engine)
+        path, _, index_only = wanted.listed(n)
+        if not index_only:
+            wanted.set_engine(n, _engine_of(path, engine))
     # Started first, so that the JVM works while Python does everything else.
     by_jing = PackedMap.over(wanted.paths_column(), wanted.shown_by_jing())
     pending = _start_jing(settings, keys, by_jing)
@@ -484,7 +486,8 @@ def _check(
         following = next(waiting, None)
         for n, (path, _, index_only) in enumerate(wanted.columns()):
             if n == following:
-                results.add(n, wanted[n], checked[n] if n in checked else next(fresh), fresh=True)
+                check = checked[n] if n in checked else next(fresh)
+                results.add(n, wanted.listed(n), check, fresh=True)
                 following = next(waiting, None)
             if not index_only:
                 advance(os.path.basename(path))  # noqa: PTH119 (a string, not a Path)
@@ -576,20 +579,23 @@ def _from_cache(wanted: CheckItems, keys: _Keys, results: Results) -> bytearray:
     for n in range(len(wanted)):
         hit = keys.cached(n)
         if hit is not None:
-            results.add_data(n, wanted[n], hit)
+            results.add_data(n, wanted.listed(n), hit)
             cached[n] = True
     return cached
 
 
 def _engine_for(item: CheckItem, engine: str) -> CheckItem:
-    """The item with who does its RELAX NG: jing only for files that plainly have no DOCTYPE."""
+    """The item with who does its RELAX NG (``_engine_of``)."""
     if item.index_only:
         return item
+    return CheckItem(item.path, item.shown, _engine_of(str(item.path), engine))
+
+
+def _engine_of(path: str, engine: str) -> str:
+    """Who does a file's RELAX NG: jing only for files that plainly have no DOCTYPE."""
     if engine == "lxml":
-        relaxng = LXML
-    else:
-        relaxng = JING if jing.reads_safely(item.path) else LXML_IF_DOCTYPE
-    return CheckItem(item.path, item.shown, relaxng)
+        return LXML
+    return JING if jing.reads_safely(path) else LXML_IF_DOCTYPE
 
 
 class _Keys:

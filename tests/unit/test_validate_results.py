@@ -80,8 +80,10 @@ def test_checks_across_files_from_disk_equal_those_in_memory(linked: list[Path])
     expected = crossdoc.cross_checks(checked, {index.path: index for index in indexes})
     with Results() as results:
         for n, index in enumerate(indexes):
-            item = jobs.CheckItem(index.path, index.shown, index_only=n >= len(checked))
-            results.add(n, item, jobs.FileCheck(index.shown, index=index, parsed=True), fresh=True)
+            listed = (str(index.path), index.shown, n >= len(checked))
+            results.add(
+                n, listed, jobs.FileCheck(index.shown, index=index, parsed=True), fresh=True
+            )
         results.finish()
         found = []
         for n in range(len(checked)):
