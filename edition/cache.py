@@ -306,13 +306,17 @@ class CacheTable:
 
     def put(self, key: str, value: Any) -> None:
         """Set an entry."""
+        self.put_encoded(key, orjson.dumps(value, default=_plain))
+
+    def put_encoded(self, key: str, value: bytes) -> None:
+        """Set an entry given as JSON already."""
         db = self.cache._connection()
         if db is None:
             return
         try:
             db.execute(
                 "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
-                (self.name, key, orjson.dumps(value, default=_plain), self.cache._run),
+                (self.name, key, value, self.cache._run),
             )
         except sqlite3.OperationalError:
             self.cache._give_up()

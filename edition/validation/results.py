@@ -162,10 +162,10 @@ class Results:
                             (orjson.dumps(check.to_data()), n),
                         )
 
-    def fresh(self) -> Iterator[tuple[CheckItem, FileCheck]]:
-        """The files checked in this run (not from the cache) with their results, in order."""
-        for (n,) in self._db.execute("SELECT n FROM files WHERE fresh ORDER BY n"):
-            yield self.result(n)
+    def fresh_data(self) -> Iterator[tuple[int, bytes]]:
+        """The files checked in this run (not from the cache), by place, with their
+        results as stored (``FileCheck.to_data`` in JSON, jing's problems first), in order."""
+        yield from self._db.execute("SELECT n, result FROM files WHERE fresh ORDER BY n")
 
     def reported(self) -> Iterator[list[tuple[int, FileCheck]]]:
         """The results of the files reported on (with their places), grouped by shown path,

@@ -285,9 +285,10 @@ class Run:
                 self.summary = Summary(self._shown(), self.engine)
                 return self.summary
             _take_jing(settings, results, self.pending, self.by_jing)
-            if keys.cache.enabled:
-                for item, check in results.fresh():
-                    keys.store(item, check)
+            if keys.cache.enabled:  # as stored, not decoded: the run's keys are known
+                places = self.run.places if self.run.changes is not None else None
+                for i, data in results.fresh_data():
+                    keys.store(self.run.item_keys[places[i] if places is not None else i], data)
             keeper = kept.Keeper(keys.cache, self.run.key, self.run.layout, len(self.run.wanted))
             if self.run.changes is not None:
                 sweep = keys.sweeps_after(len(self.run.places))
@@ -641,11 +642,6 @@ class _Keys:
         for (path, shown, only), content in zip(self.wanted.columns(), contents, strict=True):
             yield self._key(content, path, shown, only) or ""
 
-    def key_of(self, item: CheckItem) -> str | None:
-        """``key`` of a file of the run, found by its path."""
-        content = self.files.get_text(str(item.path)) if self.cache.enabled else None
-        return self._key(content or "", str(item.path), item.shown, item.index_only)
-
     def _key(self, content: str, path: str, shown: str, index_only: bool) -> str | None:
         if not content:
             return None
@@ -696,11 +692,11 @@ class _Keys:
             if full is not None:
                 self.known.touch(full)
 
-    def store(self, item: CheckItem, check: FileCheck) -> None:
-        """Remember a file's fresh result."""
-        key = self.key_of(item)
-        if key is not None:
-            self.known.put(key, check.to_data())
+    def store(self, key: str, data: bytes) -> None:
+        """Remember a file's fresh result under its ``key`` ('' for none: not kept), as
+        ``Results`` stores it (``FileCheck.to_data`` in JSON)."""
+        if key:
+            self.known.put_encoded(key, data)
 
     def sweeps_after(self, stored: int) -> bool:
         """Whether this run, which checks ``stored`` changed files alone, sweeps the cached
