@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from edition.diagnostics import Diagnostic
 from edition.errors import EditionError
 from edition.tei import parse_xml
@@ -68,6 +70,17 @@ class FileCheck:
             "parsed": self.parsed,
         }
 
+    def stored(self) -> StoredCheck:
+        """The result as a run stores it (``to_data`` in JSON, and what it looks up)."""
+        index = self.index
+        return StoredCheck(
+            orjson.dumps(self.to_data()),
+            self.parsed,
+            self.for_jing,
+            index is not None,
+            index.global_ids if index is not None else {},
+        )
+
     @staticmethod
     def readable(data: object) -> bool:
         """Whether ``data`` has the shape ``to_data`` gives (a damaged cache entry: no)."""
@@ -95,6 +108,20 @@ class FileCheck:
         )
 
 
+@dataclass(frozen=True, slots=True, weakref_slot=True)
+class StoredCheck:
+    """A file's result as a run stores it (``check_file_stored``): encoded in the worker,
+    so that the client neither decodes objects it would only encode again."""
+
+    #: ``FileCheck.to_data`` in JSON.
+    data: bytes
+    parsed: bool
+    for_jing: bool
+    #: Whether it has an index (``FileCheck.index``), and that index's global ids.
+    indexed: bool
+    global_ids: dict[str, int | None]
+
+
 _RESULT_FIELDS = {"shown", "problems", "local", "index", "parsed"}
 _INDEX_FIELDS = {"path", "shown", "ids", "global_ids", "pointers"}
 _DIAGNOSTIC_FIELDS = 5  # code, message, location, severity, hints (``Diagnostic.to_data``)
@@ -109,6 +136,11 @@ def _readable_index(index: object) -> bool:
         and isinstance(index["pointers"], list)
         and all(isinstance(p, list) and len(p) == _POINTER_FIELDS for p in index["pointers"])
     )
+
+
+def check_file_stored(settings: CheckSettings, item: CheckItem) -> StoredCheck:
+    """``check_file``, its result encoded as a run stores it."""
+    return check_file(settings, item).stored()
 
 
 def check_file(settings: CheckSettings, item: CheckItem) -> FileCheck:

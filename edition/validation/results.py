@@ -22,7 +22,7 @@ import orjson
 
 from edition.diagnostics import Diagnostic, Location
 from edition.validation.crossdoc import FileIndex
-from edition.validation.jobs import LXML, NONE, CheckItem, FileCheck
+from edition.validation.jobs import LXML, NONE, CheckItem, FileCheck, StoredCheck
 
 #: ``n`` is the file's place in the run; a path may come twice (under two shown paths).
 #: ``key`` is the path as paths compare (``os.path.normcase``: without case on Windows).
@@ -91,17 +91,26 @@ class Results:
     def add(self, n: int, listed: Listed, check: FileCheck, *, fresh: bool) -> None:
         """Write the result of the ``n``-th file, ``listed`` as ``CheckItems.listed`` gives it
         (``fresh``: checked now, not from the cache)."""
-        self._insert(n, listed, check.to_data(), fresh=fresh, for_jing=check.for_jing)
+        self._insert(n, listed, check.stored(), fresh=fresh)
 
     def add_data(self, n: int, listed: Listed, data: dict[str, Any]) -> None:
         """Write the cached result of the ``n``-th file, as ``FileCheck.to_data`` made it."""
-        self._insert(n, listed, data, fresh=False, for_jing=False)
-
-    def _insert(
-        self, n: int, listed: Listed, data: dict[str, Any], *, fresh: bool, for_jing: bool
-    ) -> None:
-        path, shown, index_only = listed
         index = data["index"]
+        stored = StoredCheck(
+            orjson.dumps(data),
+            bool(data["parsed"]),
+            False,
+            index is not None,
+            index["global_ids"] if index is not None else {},
+        )
+        self._insert(n, listed, stored, fresh=False)
+
+    def add_stored(self, n: int, listed: Listed, stored: StoredCheck, *, fresh: bool) -> None:
+        """Write the ``n``-th file's result as the worker encoded it (``check_file_stored``)."""
+        self._insert(n, listed, stored, fresh=fresh)
+
+    def _insert(self, n: int, listed: Listed, stored: StoredCheck, *, fresh: bool) -> None:
+        path, shown, index_only = listed
         self._db.execute(
             "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -111,16 +120,16 @@ class Results:
                 shown,
                 index_only,
                 fresh,
-                bool(data["parsed"]),
-                for_jing,
-                index is not None,
-                orjson.dumps(data),
+                stored.parsed,
+                stored.for_jing,
+                stored.indexed,
+                stored.data,
             ),
         )
-        if index is not None and index["global_ids"]:
+        if stored.global_ids:
             self._db.executemany(
                 "INSERT INTO global_ids VALUES (?, ?, ?)",
-                [(ident, n, line) for ident, line in index["global_ids"].items()],
+                [(ident, n, line) for ident, line in stored.global_ids.items()],
             )
 
     def finish(self) -> None:

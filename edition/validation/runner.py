@@ -38,6 +38,7 @@ from edition.validation.jobs import (
     CheckSettings,
     FileCheck,
     check_file,
+    check_file_stored,
 )
 from edition.validation.results import Results
 
@@ -482,13 +483,15 @@ def _check(
     pending = _start_jing(settings, keys, by_jing)
     try:
         unchecked = _Places(wanted, array("L", (n for n in todo if n not in checked)))
-        fresh = executor.map(check_file, _check_settings(settings), unchecked)
+        fresh = executor.map(check_file_stored, _check_settings(settings), unchecked)
         waiting = iter(todo)
         following = next(waiting, None)
         for n, (path, _, index_only) in enumerate(wanted.columns()):
             if n == following:
-                check = checked[n] if n in checked else next(fresh)
-                results.add(n, wanted.listed(n), check, fresh=True)
+                if n in checked:
+                    results.add(n, wanted.listed(n), checked[n], fresh=True)
+                else:
+                    results.add_stored(n, wanted.listed(n), next(fresh), fresh=True)
                 following = next(waiting, None)
             if not index_only:
                 advance(os.path.basename(path))  # noqa: PTH119 (a string, not a Path)

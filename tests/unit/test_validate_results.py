@@ -173,6 +173,7 @@ def test_no_result_is_held_while_the_others_are_checked(linked: list[Path], monk
     """Each file's result is written and let go before the next one comes, cached or not."""
     seen: list[weakref.ref[Any]] = []
     add, add_data, cached = Results.add, Results.add_data, runner._Keys.cached
+    add_stored = Results.add_stored
 
     class Tracked(dict):  # type: ignore[type-arg]
         """A cached result as the cache gives it (a dict), that a weak reference can follow."""
@@ -185,6 +186,11 @@ def test_no_result_is_held_while_the_others_are_checked(linked: list[Path], monk
         seen.append(weakref.ref(check))
         add(self, n, item, check, fresh=fresh)
 
+    def adding_stored(self, n, item, stored, *, fresh):
+        assert held() == 0, "an earlier result is still in memory"
+        seen.append(weakref.ref(stored))
+        add_stored(self, n, item, stored, fresh=fresh)
+
     def adding_data(self, n, item, data):
         assert held() == 0, "an earlier result is still in memory"
         seen.append(weakref.ref(data))
@@ -196,6 +202,7 @@ def test_no_result_is_held_while_the_others_are_checked(linked: list[Path], monk
 
     monkeypatch.setattr(Results, "add", adding)
     monkeypatch.setattr(Results, "add_data", adding_data)
+    monkeypatch.setattr(Results, "add_stored", adding_stored)
     monkeypatch.setattr(runner._Keys, "cached", tracked)
     # Not the run kept whole (which adds no result at all): each file's own cached result.
     monkeypatch.setattr(kept, "report", lambda *args: False)
