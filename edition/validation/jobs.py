@@ -71,15 +71,8 @@ class FileCheck:
         }
 
     def stored(self) -> StoredCheck:
-        """The result as a run stores it (``to_data`` in JSON, and what it looks up)."""
-        index = self.index
-        return StoredCheck(
-            orjson.dumps(self.to_data()),
-            self.parsed,
-            self.for_jing,
-            index is not None,
-            index.global_ids if index is not None else {},
-        )
+        """The result as a run stores it (``StoredCheck``)."""
+        return StoredCheck.of(self.to_data(), for_jing=self.for_jing)
 
     @staticmethod
     def readable(data: object) -> bool:
@@ -120,6 +113,15 @@ class StoredCheck:
     #: Whether it has an index (``FileCheck.index``), and that index's global ids.
     indexed: bool
     global_ids: dict[str, int | None]
+
+    @classmethod
+    def of(cls, data: dict[str, Any], *, for_jing: bool = False) -> StoredCheck:
+        """A result given as ``FileCheck.to_data`` makes it, encoded."""
+        index = data["index"]
+        global_ids = index["global_ids"] if index is not None else {}
+        return cls(
+            orjson.dumps(data), bool(data["parsed"]), for_jing, index is not None, global_ids
+        )
 
 
 _RESULT_FIELDS = {"shown", "problems", "local", "index", "parsed"}

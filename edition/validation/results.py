@@ -95,15 +95,7 @@ class Results:
 
     def add_data(self, n: int, listed: Listed, data: dict[str, Any]) -> None:
         """Write the cached result of the ``n``-th file, as ``FileCheck.to_data`` made it."""
-        index = data["index"]
-        stored = StoredCheck(
-            orjson.dumps(data),
-            bool(data["parsed"]),
-            False,
-            index is not None,
-            index["global_ids"] if index is not None else {},
-        )
-        self._insert(n, listed, stored, fresh=False)
+        self._insert(n, listed, StoredCheck.of(data), fresh=False)
 
     def add_stored(self, n: int, listed: Listed, stored: StoredCheck, *, fresh: bool) -> None:
         """Write the ``n``-th file's result as the worker encoded it (``check_file_stored``)."""
