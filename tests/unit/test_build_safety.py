@@ -29,6 +29,21 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
+def killed_build(script: str, demo: Path, cwd: Path, *args: str) -> int:
+    """Run a build that ``script`` kills in a child process; its exit status. The child
+    runs outside the repository's folder with this process's path: it must import the
+    very edition this process runs (the cache is keyed by its code)."""
+    same_code = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(demo), *args],
+        capture_output=True,
+        check=False,
+        cwd=cwd,
+        env=same_code,
+    )
+    return done.returncode
+
+
 def test_invalid_tei_is_not_published(capsys, demo: Path) -> None:
     assert run(capsys, "build", "--project", str(demo))[0] == 0
     before = snapshot(demo / "site")
@@ -136,16 +151,7 @@ def test_build_killed_after_its_commit_point_is_finished_by_the_next(
     telegram = demo / "tei" / "1975-01-13_telegram_tokyo-00458.xml"
     telegram.write_text(telegram.read_text().replace("TOKYO", "TOKIO"))
     (demo / "tei" / "1960-05-10_record-of-conversation_khrushchev-fukuda-takasaki.xml").unlink()
-    # The child must import the very edition this process runs: the cache is keyed by its code.
-    same_code = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    killed = subprocess.run(
-        [sys.executable, "-c", KILL_WHILE_COMMITTING, str(demo)],
-        capture_output=True,
-        check=False,
-        cwd=tmp_path,
-        env=same_code,
-    )
-    assert killed.returncode == -signal.SIGKILL
+    assert killed_build(KILL_WHILE_COMMITTING, demo, tmp_path) == -signal.SIGKILL
     assert list(demo.glob(".site.building-*")), "the journal stays until it is carried out"
     # The next build carries out the journal first, then finds nothing else to do.
     assert run(capsys, "build", "--project", str(demo))[0] == 0
@@ -282,15 +288,7 @@ def test_a_build_killed_before_its_state_commit_leaves_site_and_state_as_they_we
     assert run(capsys, "build", "--project", str(demo))[0] == 0
     site, state = snapshot(demo / "site"), state_rows(demo)
     correct_a_word(demo)
-    same_code = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    killed = subprocess.run(
-        [sys.executable, "-c", KILL_AT_STATE_COMMIT, str(demo)],
-        capture_output=True,
-        check=False,
-        cwd=tmp_path,  # not the repository's folder: the child imports this process's edition
-        env=same_code,
-    )
-    assert killed.returncode == -signal.SIGKILL
+    assert killed_build(KILL_AT_STATE_COMMIT, demo, tmp_path) == -signal.SIGKILL
     assert list(demo.glob(".site.building-*")), "its journal is written"
     assert snapshot(demo / "site") == site
     assert state_rows(demo) == state, "the state's transaction was not committed"
@@ -306,15 +304,7 @@ def test_a_build_killed_after_its_state_commit_is_finished_by_the_next(
 ) -> None:
     assert run(capsys, "build", "--project", str(demo))[0] == 0
     correct_a_word(demo)
-    same_code = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    killed = subprocess.run(
-        [sys.executable, "-c", KILL_WHILE_COMMITTING, str(demo)],
-        capture_output=True,
-        check=False,
-        cwd=tmp_path,
-        env=same_code,
-    )
-    assert killed.returncode == -signal.SIGKILL
+    assert killed_build(KILL_WHILE_COMMITTING, demo, tmp_path) == -signal.SIGKILL
     _, _, meta = state_rows(demo)
     staging = next(demo.glob(".site.building-*"))
     assert dict(meta)["committing"] == staging.name, "committed, marked with the journal's mark"
@@ -369,16 +359,8 @@ def test_a_build_killed_while_updating_the_state_in_place_leaves_it_as_it_was(
     assert run(capsys, "build", "--project", str(demo))[0] == 0
     site, state = snapshot(demo / "site"), state_rows(demo)
     correct_a_word(demo)
-    same_code = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     at_first_write = KILL_MIDWAY.replace("len(written) == 3", "len(written) == 1")
-    killed = subprocess.run(
-        [sys.executable, "-c", at_first_write, str(demo)],
-        capture_output=True,
-        check=False,
-        cwd=tmp_path,
-        env=same_code,
-    )
-    assert killed.returncode == -signal.SIGKILL
+    assert killed_build(at_first_write, demo, tmp_path) == -signal.SIGKILL
     assert snapshot(demo / "site") == site
     assert state_rows(demo) == state
     assert run(capsys, "build", "--project", str(demo))[0] == 0
