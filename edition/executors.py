@@ -13,9 +13,11 @@ from __future__ import annotations
 import itertools
 import os
 import pickle
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from edition.cache import digest
@@ -97,6 +99,30 @@ def _run_batch(
     return [function(shared, item) for item in batch]
 
 
+@contextmanager
+def _this_import_path() -> Iterator[None]:
+    """Python processes started meanwhile import from this process's ``sys.path``.
+
+    The fork server is started with ``python -c``, which puts the current folder first
+    on its path (Python 3.11 ignores the path it is sent): run from a folder that holds
+    an ``edition`` package, the workers would import that code, not this process's.
+    """
+    saved = {name: os.environ.get(name) for name in ("PYTHONSAFEPATH", "PYTHONPATH")}
+    os.environ["PYTHONSAFEPATH"] = "1"  # no current folder first
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        os.path.abspath(entry)  # noqa: PTH100 ("" is the current folder, as in this process)
+        for entry in sys.path
+    )
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 class ProcessExecutor:
     """A pool of worker processes on this machine (``--jobs N``)."""
 
@@ -110,6 +136,7 @@ class ProcessExecutor:
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
             import multiprocessing
+            import multiprocessing.forkserver
             from concurrent.futures import ProcessPoolExecutor
 
             # forkserver: workers fork from a clean process that has imported the build code,
@@ -120,6 +147,8 @@ class ProcessExecutor:
             context = multiprocessing.get_context(method)
             if method == "forkserver":
                 context.set_forkserver_preload(["edition.site.jobs", "edition.validation.jobs"])
+                with _this_import_path():
+                    multiprocessing.forkserver.ensure_running()
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=context)
         return self._pool
 

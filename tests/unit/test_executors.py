@@ -7,6 +7,9 @@ it writes what came back).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -43,3 +46,31 @@ def test_a_slow_reader_holds_back_the_work_not_the_results(tmp_path: Path) -> No
     most = (2 * _BATCHES_PER_WORKER + 1) * _MAX_BATCH
     assert _MAX_BATCH <= taken <= most < len(items)
     assert len(list(tmp_path.iterdir())) == len(items)
+
+
+def test_workers_import_this_process_code_not_the_current_folders(tmp_path: Path) -> None:
+    # A folder holding another ``edition`` package, as this repository's root does for a
+    # tool installed from it: the workers must not import that one.
+    (tmp_path / "edition").mkdir()
+    (tmp_path / "edition" / "__init__.py").write_text(
+        "import pathlib\npathlib.Path('imported-here').touch()\n"
+    )
+    script = (
+        "import sys; sys.path.remove('')\n"  # this process imports the tool under test
+        "from edition.executors import make_executor\n"
+        "executor = make_executor('local', 2)\n"
+        "print(list(executor.map(divmod, 7, list(range(10, 20)))))\n"
+        "executor.close()\n"
+    )
+    same_code = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        env=same_code,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == str([divmod(7, n) for n in range(10, 20)])
+    assert not (tmp_path / "imported-here").exists()
