@@ -15,6 +15,7 @@ from edition.packed import FileList, Indexed
 from edition.project import Project
 from edition.site.builder import BuildResult, build_site
 from edition.validation import Run, Settings, Summary, start
+from edition.validation.runner import FolderFiles
 
 if TYPE_CHECKING:  # imported where used: a rebuild need not load the importer's libraries
     from edition.deposit.package import DepositResult
@@ -148,12 +149,12 @@ class _EditionFiles(Indexed[tuple[Path, str]]):
         for path in itertools.chain(self.documents, self.register):
             yield path, shown(path)
 
-    def texts(self) -> Iterator[tuple[str, str]]:
-        """Each file's path as a string and its shown path (``runner.TextListed``), without
-        ``Path`` objects for a folder's files."""
+    def listing(self) -> Iterator[tuple[str, str] | FolderFiles]:
+        """The files in order (``runner.Listed``): the documents' folder at once, without an
+        object per file, or each file's path as a string and its shown path."""
         documents, shown = self.documents, self.project.shown
         if isinstance(documents, FileList):
-            yield from self.project.shown_files(documents)
+            yield FolderFiles(documents, self.project.shown_folder(documents))
         else:
             yield from ((str(path), shown(path)) for path in documents)
         yield from ((str(path), shown(path)) for path in self.register)

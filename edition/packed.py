@@ -67,6 +67,33 @@ class PackedStrings(Sequence[str]):
         self.ascending, self.repeats = _followed(self, self._last, text)
         self._last = text
 
+    def extend_prefixed(self, prefix: str, other: PackedStrings) -> None:
+        """Append ``prefix + text`` for each text of ``other``, at once (no string made a
+        text: a folder's names, as paths)."""
+        if not other:
+            return
+        # Taken first: ``other`` may be this one.
+        first, last_text = prefix + other[0], prefix + other[-1]
+        sort = (other.ascending, other.repeats)
+        source, their_ends = bytes(other._data), array("Q", other._ends)
+        start, data, ends = len(self._data), self._data, self._ends
+        head = prefix.encode("utf-8", _ERRORS)
+        if head:
+            last = 0
+            for end in their_ends:
+                data += head
+                data += source[last:end]
+                last = end
+            width = len(head)
+            ends.extend(start + end + n * width for n, end in enumerate(their_ends, 1))
+        else:
+            data += source
+            ends.extend(start + end for end in their_ends)
+        ascending, repeats = _followed(self, self._last, first)
+        # One prefix for all: they sort, and repeat, as the texts of ``other`` do.
+        self.ascending, self.repeats = ascending and sort[0], repeats or sort[1]
+        self._last = last_text
+
     def __len__(self) -> int:
         return len(self._ends)
 
@@ -143,6 +170,23 @@ class PackedPaths(Indexed[str]):
         self._names.append(text[cut:])
         self.ascending, self.repeats = _followed(self, self._last, text)
         self._last = text
+
+    def extend_folder(self, folder: str, names: PackedStrings) -> None:
+        """Append ``folder + name`` for each of ``names``, at once (``folder`` ends with
+        its separator, as ``append`` cuts a path)."""
+        if not names:
+            return
+        number = self._numbers.get(folder)
+        if number is None:
+            number = self._numbers[folder] = len(self._folders)
+            self._folders.append(folder)
+            self._raw_folders.append(folder.encode("utf-8", _ERRORS))
+        self._folder_of.extend(array("L", (number,)) * len(names))
+        ascending, repeats = _followed(self, self._last, folder + names[0])
+        self._names.extend_prefixed("", names)
+        # One folder for all: the paths sort, and repeat, as their names do.
+        self.ascending, self.repeats = ascending and names.ascending, repeats or names.repeats
+        self._last = folder + names[-1]
 
     def __len__(self) -> int:
         return len(self._names)
@@ -279,6 +323,10 @@ class FileList(Indexed[Path]):
     def names(self) -> Iterator[str]:
         """The files' names, in order."""
         return iter(self._names)
+
+    def names_column(self) -> PackedStrings:
+        """The files' names, in order, as held (not to be changed)."""
+        return self._names
 
     def texts(self) -> Iterator[str]:
         """The files' paths as strings (``str(path)``), in order."""

@@ -66,9 +66,13 @@ class Project:
 
     def shown_files(self, files: FileList) -> Iterator[tuple[str, str]]:
         """Each file's path (as ``str(path)``) and shown path, without ``Path`` objects."""
-        folder = self.shown(files.folder)
-        prefix = "" if folder in ("", ".") else f"{folder}/"
+        prefix = self.shown_folder(files)
         return zip(files.texts(), (prefix + name for name in files.names()), strict=True)
+
+    def shown_folder(self, files: FileList) -> str:
+        """What the shown path of each of ``files`` starts with (its name follows)."""
+        folder = self.shown(files.folder)
+        return "" if folder in ("", ".") else f"{folder}/"
 
     @property
     def cache_dir(self) -> Path:

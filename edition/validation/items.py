@@ -35,6 +35,14 @@ class CheckItems(Indexed[CheckItem]):
         self._engines.append(_ENGINES.index(relaxng))
         self._index_only.append(index_only)
 
+    def add_folder(self, folder: str, names: PackedStrings, shown_folder: str) -> None:
+        """Append a folder's files at once: each ``folder + name``, shown as ``shown_folder +
+        name``, with ``add``'s defaults (``folder`` ends with its separator)."""
+        self._paths.extend_folder(folder, names)
+        self._shown.extend_prefixed(shown_folder, names)
+        self._engines += bytes((_LXML,)) * len(names)
+        self._index_only += bytes(len(names))
+
     def __len__(self) -> int:
         return len(self._engines)
 
@@ -109,4 +117,4 @@ class _ShownByJing(Indexed[str]):
             yield shown if engine == _JING else ""
 
 
-_JING = _ENGINES.index(JING)
+_JING, _LXML = _ENGINES.index(JING), _ENGINES.index(LXML)

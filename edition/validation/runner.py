@@ -17,16 +17,16 @@ import hashlib
 import itertools
 import os
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, cast, runtime_checkable
+from typing import Any, NamedTuple, Protocol, cast, runtime_checkable
 
 from edition.cache import Cache, digest, file_hashes, json_digest, tool_digest
 from edition.diagnostics import Diagnostic, Reporter, error, warning
 from edition.errors import UsageError
 from edition.executors import Executor, SerialExecutor
-from edition.packed import Indexed, PackedHashes, PackedMap
+from edition.packed import FileList, Indexed, PackedHashes, PackedMap
 from edition.validation import crossdoc, jing, kept, schema_files
 from edition.validation.items import CheckItems
 from edition.validation.jobs import (
@@ -375,13 +375,22 @@ def _wanted(
     resolve = _Resolver()
     items = CheckItems()
     as_given = True
-    for path, shown in _texts(files):
-        resolved = resolve.text(path)
-        as_given = as_given and resolved == path
-        items.add(resolved, shown)
+    for part in _listing(files):
+        if isinstance(part, FolderFiles):
+            given = str(part.files.folder)
+            folder = resolve.folder_without_links(given)
+            if folder is not None:  # none of its files resolves elsewhere: all at once
+                as_given = as_given and folder == given
+                names = part.files.names_column()
+                items.add_folder(os.path.join(folder, ""), names, part.shown_folder)  # noqa: PTH118
+                continue
+        for path, shown in _texts((part,)):
+            resolved = resolve.text(path)
+            as_given = as_given and resolved == path
+            items.add(resolved, shown)
     if edition_files:
         seen = set(items.path_texts())
-        for path, shown in _texts(edition_files):
+        for path, shown in _texts(_listing(edition_files)):
             resolved = resolve.text(path)
             if resolved not in seen:
                 seen.add(resolved)
@@ -389,21 +398,39 @@ def _wanted(
     return items, as_given
 
 
-@runtime_checkable
-class TextListed(Protocol):
-    """Files that can give their paths as strings, without ``Path`` objects
-    (``api``'s list of the edition's files)."""
+class FolderFiles(NamedTuple):
+    """A folder's files, listed at once: each shown as ``shown_folder`` and its name."""
 
-    def texts(self) -> Iterator[tuple[str, str]]:
-        """Each file's path (as ``str(path)``) and shown path, in order."""
+    files: FileList
+    shown_folder: str
+
+
+@runtime_checkable
+class Listed(Protocol):
+    """Files that can be listed without an object per file (``api``'s list of the edition's
+    files)."""
+
+    def listing(self) -> Iterator[tuple[str, str] | FolderFiles]:
+        """The files in order: a folder's files at once, or each file's path (as
+        ``str(path)``) and shown path."""
         ...
 
 
-def _texts(files: Sequence[tuple[Path, str]]) -> Iterator[tuple[str, str]]:
-    """Each file's path as a string and its shown path."""
-    if isinstance(files, TextListed):
-        return files.texts()
+def _listing(files: Sequence[tuple[Path, str]]) -> Iterable[tuple[str, str] | FolderFiles]:
+    """The files as ``Listed`` gives them (given as pairs: each path as a string)."""
+    if isinstance(files, Listed):
+        return files.listing()
     return ((str(path), shown) for path, shown in files)
+
+
+def _texts(parts: Iterable[tuple[str, str] | FolderFiles]) -> Iterator[tuple[str, str]]:
+    """Each file's path as a string and its shown path."""
+    for part in parts:
+        if isinstance(part, FolderFiles):
+            shown, files = part.shown_folder, part.files
+            yield from zip(files.texts(), (shown + name for name in files.names()), strict=True)
+        else:
+            yield part
 
 
 class _Resolver:
@@ -435,6 +462,25 @@ class _Resolver:
             return str(Path(path).resolve())
         return path if folder == parent else str(Path(folder, name))
 
+    def folder_without_links(self, folder: str) -> str | None:
+        """``folder`` resolved, when none of its files is a symbolic link (None: some are)."""
+        resolved = self._folders.get(folder)
+        if resolved is None:
+            resolved = self._folders[folder] = str(Path(folder).resolve())
+        return resolved if not self._links_of(resolved) else None
+
+    def _links_of(self, folder: str) -> frozenset[str]:
+        """The names of the symbolic links in ``folder`` (one ``scandir``)."""
+        links = self._links.get(folder)
+        if links is None:
+            try:
+                with os.scandir(folder) as entries:
+                    links = frozenset(entry.name for entry in entries if entry.is_symlink())
+            except OSError:
+                links = frozenset()
+            self._links[folder] = links
+        return links
+
     def _is_link(self, folder: str, name: str) -> bool:
         links = self._links.get(folder)
         if links is not None:
@@ -442,13 +488,7 @@ class _Resolver:
         asked = self._asked[folder] = self._asked.get(folder, 0) + 1
         if asked <= _LISTED_AFTER:
             return os.path.islink(os.path.join(folder, name))  # noqa: PTH114, PTH118
-        try:
-            with os.scandir(folder) as entries:
-                links = frozenset(entry.name for entry in entries if entry.is_symlink())
-        except OSError:
-            links = frozenset()
-        self._links[folder] = links
-        return name in links
+        return name in self._links_of(folder)
 
 
 #: Files of one folder asked about one by one before its symbolic links are listed.

@@ -129,3 +129,29 @@ def test_a_column_knows_whether_it_came_sorted_and_without_repeats(items: list[s
     for packed in (PackedStrings(items), PackedPaths(items)):
         assert packed.ascending == (items == sorted(items))
         assert packed.repeats == any(a == b for a, b in itertools.pairwise(items))
+
+
+@given(st.lists(st.one_of(texts, paths)), st.lists(texts), st.sampled_from(["", "tei/", "/é/"]))
+def test_strings_added_at_once_are_those_appended_one_by_one(
+    before: list[str], names: list[str], prefix: str
+) -> None:
+    """A folder's names joined at once (``extend_prefixed``, ``extend_folder``) give the
+    column that appending each ``prefix + name`` gives, its order flags included."""
+    expected = [*before, *(prefix + name for name in names)]
+    strings = PackedStrings(before)
+    strings.extend_prefixed(prefix, PackedStrings(names))
+    paths = PackedPaths(before)
+    if prefix.endswith("/"):  # a folder, as ``append`` cuts paths
+        paths.extend_folder(prefix, PackedStrings(names))
+    else:
+        paths = PackedPaths(expected)
+    for packed in (strings, paths):
+        assert list(packed) == expected
+        assert [packed.raw(i) for i in range(len(expected))] == [
+            item.encode("utf-8", "surrogatepass") for item in expected
+        ]
+        one_by_one = type(packed)(expected)
+        assert (packed.ascending, packed.repeats) == (one_by_one.ascending, one_by_one.repeats)
+    itself = PackedStrings(names)
+    itself.extend_prefixed(prefix, itself)
+    assert list(itself) == [*names, *(prefix + name for name in names)]

@@ -18,6 +18,7 @@ from lxml import etree
 
 from edition.cache import Cache
 from edition.diagnostics import Diagnostic, Reporter
+from edition.packed import FileList
 from edition.tei import TEI_NS, XML_ID, parse_xml
 from edition.validation import Settings, crossdoc, jobs, kept, runner, start
 from edition.validation.results import Results
@@ -252,3 +253,46 @@ def test_files_resolve_as_pathlib_resolves_them(tmp_path: Path, monkeypatch) -> 
         for path in paths:
             assert resolve(path) == path.resolve(), path
         assert resolve(paths[0]) is paths[0], "resolved already: the same object"
+
+
+class _FolderListed:
+    """Files given as ``api`` gives the edition's: a folder's files at once (``Listed``)."""
+
+    def __init__(self, files: FileList, shown_folder: str) -> None:
+        self.files, self.shown_folder = files, shown_folder
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def listing(self):
+        yield runner.FolderFiles(self.files, self.shown_folder)
+
+
+@pytest.mark.parametrize("linked", [False, True], ids=["plain", "a file linked"])
+@pytest.mark.parametrize("through", [False, True], ids=["folder", "linked folder"])
+def test_a_folder_listed_at_once_is_checked_as_its_files_one_by_one(
+    tmp_path: Path, linked: bool, through: bool
+) -> None:
+    """The edition's folder taken at once gives the run's files that naming each file
+    gives: resolved paths, shown paths, order, and whether each is the path given (a
+    file that is a link, or a folder reached through one, is not)."""
+    real = tmp_path / "tei"
+    real.mkdir()
+    for name in ("b.xml", "a.xml", "é.xml", "c d.xml"):
+        (real / name).write_text("<TEI/>", encoding="utf-8")
+    if linked:
+        (tmp_path / "elsewhere.xml").write_text("<TEI/>", encoding="utf-8")
+        (real / "linked.xml").symlink_to(tmp_path / "elsewhere.xml")
+    folder = real
+    if through:
+        (tmp_path / "alias").symlink_to(real, target_is_directory=True)
+        folder = tmp_path / "alias"
+    files = FileList(folder, [p.name for p in real.iterdir()])
+    one_by_one = [(path, f"tei/{path.name}") for path in files]
+    at_once, as_given = runner._wanted(_FolderListed(files, "tei/"), ())  # type: ignore[arg-type]
+    expected, expected_as_given = runner._wanted(one_by_one, ())
+    assert list(at_once.columns()) == list(expected.columns())
+    assert at_once.listed(0) == (str(real.resolve() / "a.xml"), "tei/a.xml", False)
+    assert as_given == expected_as_given == (not linked and not through)
+    assert at_once.sorted_and_unique() == expected.sorted_and_unique()
+    assert [at_once.item(n) for n in range(len(at_once))] == list(expected)
