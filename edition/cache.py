@@ -277,8 +277,16 @@ class CacheTable:
     def get_many(self, keys: Sequence[str]) -> dict[str, Any]:
         """The entries of these keys that there are and can be read (``get`` for many:
         one query per ``BATCH`` keys)."""
-        db = self.cache._connection()
         found: dict[str, Any] = {}
+        for key, value in self.get_many_encoded(keys).items():
+            with contextlib.suppress(orjson.JSONDecodeError):
+                found[key] = orjson.loads(value)
+        return found
+
+    def get_many_encoded(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """``get_many``'s entries as stored (JSON), not decoded: read one at a time after."""
+        db = self.cache._connection()
+        found: dict[str, bytes] = {}
         for start in range(0, len(keys), BATCH):
             if db is None:
                 break
@@ -294,8 +302,7 @@ class CacheTable:
                 return {}
             for key, value in rows:
                 self.cache._touch(self.name, key)
-                with contextlib.suppress(orjson.JSONDecodeError):
-                    found[key] = orjson.loads(value)
+                found[key] = value
             db = self.cache._connection()  # None if a batch of touches gave up
         return found
 

@@ -164,6 +164,9 @@ def render_file(shared: RenderShared, item: RenderItem) -> RenderResult:
             )
         except EditionError as err:
             result.diagnostics.extend(err.diagnostics)
+        # Hashed here, in parallel: the hash (and the JSON it hashes) is pickled with the
+        # summary's other attributes, so the client does not make it again.
+        summary.digest  # noqa: B018
         result.summaries.append(summary)
         _deliver(files, item.previous, shared.staging, result)
     return result

@@ -58,6 +58,11 @@ class CheckItems(Indexed[CheckItem]):
         """Set who does the ``n``-th file's RELAX NG (``CheckItem.relaxng``)."""
         self._engines[n] = _ENGINES.index(relaxng)
 
+    def row(self, n: int) -> tuple[str, str, str, bool]:
+        """The ``n``-th item as strings: its path, shown path, engine and ``index_only``."""
+        engine = _ENGINES[self._engines[n]]
+        return self._paths[n], self._shown[n], engine, bool(self._index_only[n])
+
     def listed(self, n: int) -> tuple[str, str, bool]:
         """The ``n``-th file's path (a string), shown path and ``index_only``, without an
         item (making its ``Path`` costs more than the rest of what a run does per file)."""

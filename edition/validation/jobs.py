@@ -140,9 +140,11 @@ def _readable_index(index: object) -> bool:
     )
 
 
-def check_file_stored(settings: CheckSettings, item: CheckItem) -> StoredCheck:
-    """``check_file``, its result encoded as a run stores it."""
-    return check_file(settings, item).stored()
+def check_file_stored(settings: CheckSettings, listed: tuple[str, str, str, bool]) -> StoredCheck:
+    """``check_file`` of an item given as strings (``CheckItems.row``: its ``Path`` is made
+    here, in the worker), its result encoded as a run stores it."""
+    path, shown, relaxng, index_only = listed
+    return check_file(settings, CheckItem(Path(path), shown, relaxng, index_only)).stored()
 
 
 def check_file(settings: CheckSettings, item: CheckItem) -> FileCheck:

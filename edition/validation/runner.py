@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, cast, runtime_checkable
 
-from edition.cache import Cache, digest, file_hashes, json_digest, tool_digest
+import orjson
+
+from edition.cache import BATCH, Cache, digest, file_hashes, json_digest, tool_digest
 from edition.diagnostics import Diagnostic, Reporter, error, warning
 from edition.errors import UsageError
 from edition.executors import Executor, SerialExecutor
@@ -542,8 +544,9 @@ def _check(
     return pending, by_jing
 
 
-class _Places(Indexed[CheckItem]):
-    """Some of a run's items, by their places (made as they are read)."""
+class _Places(Indexed[tuple[str, str, str, bool]]):
+    """Some of a run's items, by their places, as strings (``CheckItems.row``, made as
+    they are read)."""
 
     def __init__(self, items: CheckItems, places: array[int]) -> None:
         self.items, self.places = items, places
@@ -551,8 +554,8 @@ class _Places(Indexed[CheckItem]):
     def __len__(self) -> int:
         return len(self.places)
 
-    def item(self, i: int) -> CheckItem:
-        return self.items[self.places[i]]
+    def item(self, i: int) -> tuple[str, str, str, bool]:
+        return self.items.row(self.places[i])
 
 
 def _start_jing(settings: Settings, keys: _Keys, by_jing: PackedMap) -> jing.Pending | None:
@@ -620,9 +623,8 @@ def _in_order(tagged: list[tuple[Diagnostic, bool]]) -> tuple[list[Diagnostic], 
 def _from_cache(wanted: CheckItems, keys: _Keys, results: Results) -> bytearray:
     """Put the cached results into ``results``; for each file, whether it was cached."""
     cached = bytearray(len(wanted))
-    for n in range(len(wanted)):
-        hit = keys.cached(n)
-        if hit is not None:
+    for first in range(0, len(wanted), BATCH):  # one query a batch, not one a file
+        for n, hit in keys.cached(range(first, min(first + BATCH, len(wanted)))):
             results.add_data(n, wanted.listed(n), hit)
             cached[n] = True
     return cached
@@ -709,17 +711,23 @@ class _Keys:
             hasher.update(f"\0{shown}\0{index_only}\0{key}".encode())
         return hasher.hexdigest()
 
-    def cached(self, n: int) -> dict[str, Any] | None:
-        """The cached result of the ``n``-th file (``FileCheck.to_data``); for an index, a
-        full result will do too."""
-        index_only = self.wanted.index_only(n)
-        wanted = [self.key(n, False), *([self.key(n, True)] if index_only else [])]
-        for key in wanted:
-            found = self.known.get(key) if key is not None else None
-            if FileCheck.readable(found):
-                return cast(dict[str, Any], found)
-            # else an entry this version cannot read: check the file again
-        return None
+    def cached(self, places: Sequence[int]) -> Iterator[tuple[int, dict[str, Any]]]:
+        """The cached result of each of these files that has one (``FileCheck.to_data``),
+        with its place; for an index, a full result will do too."""
+        wanted: dict[int, list[str]] = {}
+        for n in places:
+            index_only = self.wanted.index_only(n)
+            both = [self.key(n, False), *([self.key(n, True)] if index_only else [])]
+            wanted[n] = [key for key in both if key is not None]
+        # Held as stored, each decoded when its turn comes: one result in memory at a time.
+        found = self.known.get_many_encoded([key for keys in wanted.values() for key in keys])
+        for n, keys in wanted.items():
+            for key in keys:
+                hit = _decoded(found.get(key))
+                if FileCheck.readable(hit):
+                    yield n, cast(dict[str, Any], hit)
+                    break
+                # else an entry this version cannot read: check the file again
 
     def keep(self, n: int, own: str = "") -> None:
         """Keep the ``n``-th file's cached result for the next run without reading it.
@@ -759,6 +767,16 @@ class _Keys:
         if self.cache.section(_UNSWEPT).get("results", 0) != self._unswept:
             self.cache.replace(_UNSWEPT, {"results": self._unswept})
         self.cache.save()
+
+
+def _decoded(value: bytes | None) -> Any:
+    """A cache entry as stored, decoded (None: none, or not JSON)."""
+    if value is None:
+        return None
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return None
 
 
 def _position(diagnostic: Diagnostic) -> tuple[int, int]:
