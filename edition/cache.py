@@ -15,7 +15,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache as memoise
-from itertools import islice
+from itertools import islice, pairwise
 from pathlib import Path
 from typing import Any, Literal, overload
 
@@ -401,14 +401,22 @@ class _Stamps:
         if db is None:
             return {}
         try:
-            rows = db.execute(
-                "SELECT path, size, mtime, inode, digest FROM stamps"
-                " WHERE grp = ? AND path IN (SELECT value FROM json_each(?))",
-                (self.group, orjson.dumps(paths).decode()),
-            ).fetchall()
+            if paths and all(a < b for a, b in pairwise(paths)):  # the edition's files: a range
+                rows = db.execute(
+                    "SELECT path, size, mtime, inode, digest FROM stamps"
+                    " WHERE grp = ? AND path BETWEEN ? AND ?",
+                    (self.group, paths[0], paths[-1]),
+                ).fetchall()
+            else:
+                rows = db.execute(
+                    "SELECT path, size, mtime, inode, digest FROM stamps"
+                    " WHERE grp = ? AND path IN (SELECT value FROM json_each(?))",
+                    (self.group, orjson.dumps(paths).decode()),
+                ).fetchall()
         except sqlite3.OperationalError:
             self.cache._give_up()
             return {}
+        # (A range may hold files not asked about: they are not looked up.)
         return {path: (size, mtime, inode, found) for path, size, mtime, inode, found in rows}
 
     def put(self, rows: list[tuple[str, int, int, int, str]]) -> None:

@@ -100,3 +100,26 @@ def test_without_a_usable_cache_every_file_is_hashed(tmp_path: Path, reads: list
         with Cache(folder) as cache:
             assert file_digests(cache, "documents", paths) == expected
         assert len(reads) == 3
+
+
+@pytest.mark.parametrize("order", ["sorted", "reversed"])
+def test_files_asked_about_in_part_are_read_from_their_stamps_alone(
+    tmp_path: Path, reads: list[str], order: str
+) -> None:
+    """Asked about some of the files the group knows (in the edition's order: read as a
+    range of paths, which holds the others too; or in any order), each file gets its own
+    hash, and none is read again."""
+    paths = _files(tmp_path / "tei", 6)
+    expected = {path: digest(path.read_bytes()) for path in paths}
+    with Cache(tmp_path / "cache") as cache:
+        file_digests(cache, "documents", paths)
+        cache.save()
+    reads.clear()
+    asked = paths[1:5:2] + paths[5:]  # f1, f3, f5: f2 and f4 lie between them
+    if order == "reversed":
+        asked.reverse()
+    with Cache(tmp_path / "cache") as cache:
+        stamps = cache_module._Stamps(cache, "documents")
+        found = dict(stamps.hashed(iter(str(path) for path in asked)))
+    assert found == {str(path): expected[path] for path in asked}
+    assert reads == []
