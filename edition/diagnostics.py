@@ -163,9 +163,14 @@ class Reporter:
         ignore: frozenset[str] = frozenset(),
         strict: bool = False,
         diagnostics: Iterable[Diagnostic] = (),
+        *,
+        spooled: bool = False,
     ) -> None:
+        """``spooled``: none held, every diagnostic to the file (diagnostics gathered to be
+        ``absorb``ed: copied there as they are)."""
         self.ignore, self.strict = ignore, strict
         self._held: list[Diagnostic] = []
+        self._held_at_most = 0 if spooled else self.HELD
         self._spool: IO[bytes] | None = None
         #: Diagnostics recorded per severity, kept as they come: ``has_errors`` is asked often.
         self._counts: Counter[Severity] = Counter()
@@ -188,7 +193,7 @@ class Reporter:
 
     def _keep(self, diagnostic: Diagnostic) -> None:
         self._counts[diagnostic.severity] += 1
-        if self._spool is None and len(self._held) < self.HELD:  # once spooling, always
+        if self._spool is None and len(self._held) < self._held_at_most:  # once spooling, always
             self._held.append(diagnostic)
             return
         if self._spool is None:

@@ -169,17 +169,26 @@ def entries_of(cache: Cache, run_key: str) -> Iterator[tuple[str, list[list[Any]
         raise ValueError(f"no kept run {run_key}")
     count = 0
     for name in names:
-        chunk = runs.get(name)
-        if not isinstance(chunk, list):
-            raise ValueError(f"entry {name} of kept run {run_key} is missing")
-        for data in chunk:
-            if not isinstance(data, list) or len(data) != _RECORD_FIELDS:
-                raise ValueError(f"entry {name} of kept run {run_key} is damaged")
+        chunk = entry(cache, name)
         count += len(chunk)
         yield name, chunk
     if count != head.get("files"):
         raise ValueError(f"kept run {run_key} is incomplete")
     runs.complete()
+
+
+def entry(cache: Cache, name: str) -> list[list[Any]]:
+    """One entry of a kept run (``entries_of`` gives their names): its files as stored.
+
+    Raises ``ValueError`` when it is missing or damaged.
+    """
+    chunk = cache.table(RUNS).get(name)
+    if not isinstance(chunk, list):
+        raise ValueError(f"kept entry {name} is missing")
+    for data in chunk:
+        if not isinstance(data, list) or len(data) != _RECORD_FIELDS:
+            raise ValueError(f"kept entry {name} is damaged")
+    return chunk
 
 
 def report(cache: Cache, run_key: str, reporter: Reporter) -> bool:
@@ -213,27 +222,51 @@ class Changes:
     #: The places of the files whose key changed, with the hash of their index then and
     #: what the checks across files found in them then.
     changed: dict[int, tuple[str, list[Diagnostic]]]
+    #: The last run's entries in order, each with whether a changed file is in it.
+    entries: list[tuple[str, bool]]
+    #: What was reported for the other files, as they come: before the first changed
+    #: file, after each (``len(changed) + 1`` reporters, which spool).
+    between: list[Reporter]
 
 
-def changes(cache: Cache, run_layout: str, keys: Sequence[str]) -> Changes | None:
-    """The files whose key differs from the last run's (None: no such run, other files)."""
+def changes(
+    cache: Cache, run_layout: str, keys: Sequence[str], reporter: Reporter, most: int
+) -> Changes | None:
+    """The files whose key differs from the last run's (None: no such run, other files,
+    or more than ``most`` of them).
+
+    The last run is read once: what it reported for the files that did not change is
+    gathered on the way (``between``, with ``reporter``'s settings), so that the run
+    reports it again without reading the last run again.
+    """
     last = cache.table(RUNS).get(LAST)
     if not isinstance(last, dict) or last.get("layout") != run_layout:
         return None
     run_key = str(last.get("run"))
     changed: dict[int, tuple[str, list[Diagnostic]]] = {}
+    entries: list[tuple[str, bool]] = []
+    between = [Reporter(reporter.ignore, reporter.strict, spooled=True)]
     seen = 0
     try:
-        for data in entries(cache, run_key):
-            n = data[0]
-            if not isinstance(n, int) or not 0 <= n < len(keys):
-                return None
-            seen += 1
-            if keys[n] != data[3]:  # only the changed files' diagnostics are decoded
+        for name, chunk in entries_of(cache, run_key):
+            holds_changed = False
+            for data in chunk:
+                n = data[0]
+                if not isinstance(n, int) or not 0 <= n < len(keys):
+                    return None
+                seen += 1
+                if keys[n] == data[3]:  # passed on as it is kept: its diagnostics not decoded
+                    between[-1].extend_data(data[FOUND])
+                    continue
+                if len(changed) == most:
+                    return None
                 record = Record.from_data(data)
                 changed[n] = (record.index, record.found_across)
+                holds_changed = True
+                between.append(Reporter(reporter.ignore, reporter.strict, spooled=True))
+            entries.append((name, holds_changed))
     except (TypeError, ValueError, KeyError, IndexError):
         return None
     if seen != len(keys):
         return None
-    return Changes(run_key, changed)
+    return Changes(run_key, changed, entries, between)

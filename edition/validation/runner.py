@@ -149,7 +149,7 @@ def start(
         empty = PackedMap()
         return Run(files, settings, reporter, engine, keys, Results(), None, empty, run, True)
     if run_key is not None and _one_file_one_name(wanted):
-        again = _check_changed(run, settings, engine, keys, executor)
+        again = _check_changed(run, settings, engine, keys, executor, reporter)
         if again is not None:
             results, pending, by_jing = again
             for path, _, index_only in wanted.columns():
@@ -205,9 +205,15 @@ def _one_file_one_name(wanted: CheckItems) -> bool:
 
 
 def _check_changed(
-    run: _Run, settings: Settings, engine: str, keys: _Keys, executor: Executor
+    run: _Run,
+    settings: Settings,
+    engine: str,
+    keys: _Keys,
+    executor: Executor,
+    reporter: Reporter,
 ) -> tuple[Results, jing.Pending | None, PackedMap] | None:
-    """Check only the files whose key changed since the last run kept, if that is enough.
+    """Check only the files whose key changed since the last run kept, if that is enough
+    (``reporter``: the run's, whose settings the last run's diagnostics are gathered with).
 
     It is when they are few and each has the same index as then: nothing a check
     across files sees has changed. jing is started on them first, its JVM's start
@@ -215,8 +221,8 @@ def _check_changed(
     None: check the whole run as usual.
     """
     wanted = run.wanted
-    changes = kept.changes(keys.cache, run.layout, run.item_keys)
-    if changes is None or not 0 < len(changes.changed) <= CHANGED_AT_MOST:
+    changes = kept.changes(keys.cache, run.layout, run.item_keys, reporter, CHANGED_AT_MOST)
+    if changes is None or not changes.changed:
         return None
     places = sorted(changes.changed)
     todo = [_engine_for(wanted[n], engine) for n in places]
@@ -337,23 +343,23 @@ class Run:
     def _report_changed(
         self, run: _Run, changes: kept.Changes, keeper: kept.Keeper, sweep: bool
     ) -> None:
-        """Report the last run again, with the changed files' own checks done now. With
-        ``sweep``, each unchanged file's cached result is noted as used (``_Keys.keep``),
-        so that ``save`` can drop the others; else they are left for a later run."""
+        """Report the last run again, with the changed files' own checks done now: what
+        the other files had is reported as ``kept.changes`` gathered it, and only the
+        entries that hold a changed file are read again. With ``sweep``, each unchanged
+        file's cached result is noted as used (``_Keys.keep``), so that ``save`` can drop
+        the others; else they are left for a later run."""
         fresh = {n: self.results.result(i)[1] for i, n in enumerate(run.places)}
-        for name, chunk in kept.entries_of(self.keys.cache, changes.last):
-            unchanged = not any(data[0] in fresh for data in chunk)
-            if unchanged:  # the new run lists this entry of the last one, as it is
+        between = iter(changes.between)
+        self.reporter.absorb(next(between))
+        for name, holds_changed in changes.entries:
+            if not holds_changed:  # the new run lists this entry of the last one, as it is
                 keeper.add_entry(name)
-            for data in chunk:
+                continue
+            for data in kept.entry(self.keys.cache, name):
                 n = data[0]
                 check = fresh.get(n)
-                if check is None:  # passed on as it is kept: its diagnostics are not decoded
-                    if sweep:
-                        self.keys.keep(n, run.item_keys[n])
-                    if not unchanged:
-                        keeper.add_data(data)
-                    self.reporter.extend_data(data[kept.FOUND])
+                if check is None:  # passed on as it is kept (reported already, above)
+                    keeper.add_data(data)
                     continue
                 record = kept.Record.from_data(data)
                 record.key = run.item_keys[n]
@@ -361,6 +367,11 @@ class Run:
                     record.found, record.across = _in_order(_tagged(check, record.found_across))
                 keeper.add(record)
                 self.reporter.extend(record.found)
+                self.reporter.absorb(next(between))
+        if sweep:
+            for n, key in enumerate(run.item_keys):
+                if n not in fresh:
+                    self.keys.keep(n, key)
 
     def close(self) -> None:
         """Stop jing if it still runs and drop the stored results (``finish`` does this too)."""

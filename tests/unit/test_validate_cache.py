@@ -21,7 +21,7 @@ from lxml import etree
 
 from edition import api, tei
 from edition.cache import Cache
-from edition.diagnostics import Reporter
+from edition.diagnostics import Reporter, Severity
 from edition.executors import make_executor
 from edition.project import Project
 from edition.validation import Settings, crossdoc, jobs, kept, start
@@ -603,3 +603,35 @@ def test_edits_checked_alone_leave_stale_results_for_a_sweep_later(
     assert max(counts) > first, "a stale result is left for later"
     assert max(counts) <= 2 * files + 1, "and swept"
     assert min(counts[files:]) < max(counts), "more than once"
+
+
+@pytest.mark.parametrize("options", [{}, {"ignore": frozenset({"V421"})}, {"strict": True}])
+def test_a_file_checked_alone_reports_the_others_as_they_were_read_once(
+    broken: Path, tmp_path: Path, monkeypatch, options: dict[str, object]
+) -> None:
+    """A word changed: what the other files had is gathered as the last run is read (once:
+    only the entry that holds the changed file is read again), then reported in its place,
+    with --ignore and --strict applied as an uncached run applies them; the main reporter
+    spools past the first diagnostic, so the gathered ones are copied file to file."""
+    monkeypatch.setattr(kept, "CHUNK", 2)  # an entry per file or so
+    monkeypatch.setattr(Reporter, "HELD", 1)
+    cache_dir = tmp_path / "cache"
+    _validate(broken, Cache(cache_dir))
+    assert _change(broken, "word (same index)")
+    read: list[str] = []
+    entry = kept.entry
+
+    def reading(cache: Cache, name: str) -> list[list[object]]:
+        read.append(name)
+        return entry(cache, name)
+
+    monkeypatch.setattr(kept, "entry", reading)
+    got = Reporter(**options)  # type: ignore[arg-type]
+    api.validate(Project.load(broken), reporter=got, engine="lxml", cache=Cache(cache_dir))
+    assert len(read) == len(set(read)) + 1, "every entry read once, the changed one twice"
+    monkeypatch.setattr(kept, "entry", entry)
+    expected = Reporter(**options)  # type: ignore[arg-type]
+    api.validate(Project.load(broken), reporter=expected, engine="lxml")
+    assert got.render() == expected.render()
+    assert got.codes() == expected.codes()
+    assert [got.count(s) for s in Severity] == [expected.count(s) for s in Severity]
