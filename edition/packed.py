@@ -68,8 +68,8 @@ class PackedStrings(Sequence[str]):
         self._last = text
 
     def extend_prefixed(self, prefix: str, other: PackedStrings) -> None:
-        """Append ``prefix + text`` for each text of ``other``, at once (no string made a
-        text: a folder's names, as paths)."""
+        """Append ``prefix + text`` for each text of ``other``, at once: no string is made
+        per text (a folder's names, appended as its paths)."""
         if not other:
             return
         # Taken first: ``other`` may be this one.
