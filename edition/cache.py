@@ -65,6 +65,16 @@ def digest_of(parts: Iterable[bytes | str]) -> str:
     return hasher.hexdigest()
 
 
+def decoded(value: bytes | None) -> Any:
+    """A cache entry as stored, decoded (None: none, or not JSON)."""
+    if value is None:
+        return None
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return None
+
+
 def json_digest(value: Any) -> str:
     """The hash of a JSON-serialisable value (keys sorted, so dict order does not matter)."""
     return digest(orjson.dumps(value, option=orjson.OPT_SORT_KEYS, default=_plain))
@@ -269,10 +279,7 @@ class CacheTable:
             self.cache._give_up()
             return None
         self.cache._touch(self.name, key)
-        try:
-            return orjson.loads(row[0])
-        except orjson.JSONDecodeError:
-            return None
+        return decoded(row[0])
 
     def get_many(self, keys: Sequence[str]) -> dict[str, Any]:
         """The entries of these keys that there are and can be read (``get`` for many:

@@ -22,9 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, cast, runtime_checkable
 
-import orjson
-
-from edition.cache import BATCH, Cache, digest, file_hashes, json_digest, tool_digest
+from edition.cache import (
+    BATCH,
+    Cache,
+    decoded,
+    digest,
+    file_hashes,
+    json_digest,
+    tool_digest,
+)
 from edition.diagnostics import Diagnostic, Reporter, error, warning
 from edition.errors import UsageError
 from edition.executors import Executor, SerialExecutor
@@ -734,7 +740,7 @@ class _Keys:
         found = self.known.get_many_encoded([key for keys in wanted.values() for key in keys])
         for n, keys in wanted.items():
             for key in keys:
-                hit = _decoded(found.get(key))
+                hit = decoded(found.get(key))
                 if FileCheck.readable(hit):
                     yield n, cast(dict[str, Any], hit)
                     break
@@ -778,16 +784,6 @@ class _Keys:
         if self.cache.section(_UNSWEPT).get("results", 0) != self._unswept:
             self.cache.replace(_UNSWEPT, {"results": self._unswept})
         self.cache.save()
-
-
-def _decoded(value: bytes | None) -> Any:
-    """A cache entry as stored, decoded (None: none, or not JSON)."""
-    if value is None:
-        return None
-    try:
-        return orjson.loads(value)
-    except orjson.JSONDecodeError:
-        return None
 
 
 def _position(diagnostic: Diagnostic) -> tuple[int, int]:

@@ -173,7 +173,7 @@ def test_a_run_reports_what_the_indexes_in_memory_give(linked: list[Path], tmp_p
 def test_no_result_is_held_while_the_others_are_checked(linked: list[Path], monkeypatch) -> None:
     """Each file's result is written and let go before the next one comes, cached or not."""
     seen: list[weakref.ref[Any]] = []
-    add, add_data, decoded = Results.add, Results.add_data, runner._decoded
+    add, add_data, decoded = Results.add, Results.add_data, runner.decoded
     add_stored = Results.add_stored
 
     class Tracked(dict):  # type: ignore[type-arg]
@@ -204,7 +204,7 @@ def test_no_result_is_held_while_the_others_are_checked(linked: list[Path], monk
     monkeypatch.setattr(Results, "add", adding)
     monkeypatch.setattr(Results, "add_data", adding_data)
     monkeypatch.setattr(Results, "add_stored", adding_stored)
-    monkeypatch.setattr(runner, "_decoded", decoding)
+    monkeypatch.setattr(runner, "decoded", decoding)
     # Not the run kept whole (which adds no result at all): each file's own cached result.
     monkeypatch.setattr(kept, "report", lambda *args: False)
     monkeypatch.setattr(kept, "changes", lambda *args: None)  # nor the changed files alone
