@@ -115,13 +115,15 @@ class StoredCheck:
     global_ids: dict[str, int | None]
 
     @classmethod
-    def of(cls, data: dict[str, Any], *, for_jing: bool = False) -> StoredCheck:
-        """A result given as ``FileCheck.to_data`` makes it, encoded."""
+    def of(
+        cls, data: dict[str, Any], *, for_jing: bool = False, encoded: bytes | None = None
+    ) -> StoredCheck:
+        """A result given as ``FileCheck.to_data`` makes it, encoded (``encoded``: ``data``
+        in JSON already, as the cache holds it: not encoded again)."""
         index = data["index"]
         global_ids = index["global_ids"] if index is not None else {}
-        return cls(
-            orjson.dumps(data), bool(data["parsed"]), for_jing, index is not None, global_ids
-        )
+        json = encoded if encoded is not None else orjson.dumps(data)
+        return cls(json, bool(data["parsed"]), for_jing, index is not None, global_ids)
 
 
 _RESULT_FIELDS = {"shown", "problems", "local", "index", "parsed"}

@@ -93,9 +93,10 @@ class Results:
         (``fresh``: checked now, not from the cache)."""
         self._insert(n, listed, check.stored(), fresh=fresh)
 
-    def add_data(self, n: int, listed: Listed, data: dict[str, Any]) -> None:
-        """Write the cached result of the ``n``-th file, as ``FileCheck.to_data`` made it."""
-        self._insert(n, listed, StoredCheck.of(data), fresh=False)
+    def add_data(self, n: int, listed: Listed, data: dict[str, Any], encoded: bytes) -> None:
+        """Write the cached result of the ``n``-th file, as ``FileCheck.to_data`` made it,
+        given decoded (``data``) and as the cache holds it (``encoded``, stored as it is)."""
+        self._insert(n, listed, StoredCheck.of(data, encoded=encoded), fresh=False)
 
     def add_stored(self, n: int, listed: Listed, stored: StoredCheck, *, fresh: bool) -> None:
         """Write the ``n``-th file's result as the worker encoded it (``check_file_stored``)."""

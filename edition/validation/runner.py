@@ -641,8 +641,8 @@ def _from_cache(wanted: CheckItems, keys: _Keys, results: Results) -> bytearray:
     """Put the cached results into ``results``; for each file, whether it was cached."""
     cached = bytearray(len(wanted))
     for first in range(0, len(wanted), BATCH):  # one query a batch, not one a file
-        for n, hit in keys.cached(range(first, min(first + BATCH, len(wanted)))):
-            results.add_data(n, wanted.listed(n), hit)
+        for n, hit, encoded in keys.cached(range(first, min(first + BATCH, len(wanted)))):
+            results.add_data(n, wanted.listed(n), hit, encoded)
             cached[n] = True
     return cached
 
@@ -728,9 +728,9 @@ class _Keys:
             hasher.update(f"\0{shown}\0{index_only}\0{key}".encode())
         return hasher.hexdigest()
 
-    def cached(self, places: Sequence[int]) -> Iterator[tuple[int, dict[str, Any]]]:
+    def cached(self, places: Sequence[int]) -> Iterator[tuple[int, dict[str, Any], bytes]]:
         """The cached result of each of these files that has one (``FileCheck.to_data``),
-        with its place; for an index, a full result will do too."""
+        with its place and as stored; for an index, a full result will do too."""
         wanted: dict[int, list[str]] = {}
         for n in places:
             index_only = self.wanted.index_only(n)
@@ -740,9 +740,10 @@ class _Keys:
         found = self.known.get_many_encoded([key for keys in wanted.values() for key in keys])
         for n, keys in wanted.items():
             for key in keys:
-                hit = decoded(found.get(key))
-                if FileCheck.readable(hit):
-                    yield n, cast(dict[str, Any], hit)
+                stored = found.get(key)
+                hit = decoded(stored)
+                if stored is not None and FileCheck.readable(hit):
+                    yield n, cast(dict[str, Any], hit), stored
                     break
                 # else an entry this version cannot read: check the file again
 

@@ -192,10 +192,10 @@ def test_no_result_is_held_while_the_others_are_checked(linked: list[Path], monk
         seen.append(weakref.ref(stored))
         add_stored(self, n, item, stored, fresh=fresh)
 
-    def adding_data(self, n, item, data):
+    def adding_data(self, n, item, data, encoded):
         assert held() == 0, "an earlier result is still in memory"
         seen.append(weakref.ref(data))
-        add_data(self, n, item, data)
+        add_data(self, n, item, data, encoded)
 
     def decoding(value):  # as a cached result is read: a dict a weak reference can follow
         found = decoded(value)
