@@ -36,6 +36,10 @@ BUSY_WAIT = 10.0
 TOUCHED = 10_000
 #: Keys looked up by one query of ``CacheTable.get_many``.
 BATCH = 1_000
+#: The page cache (KiB) of a build's working databases: the validation run's results, the
+#: site's state and its orders (SQLite's default is 2 MiB a connection). Past it, pages
+#: go to the file, that is to the system's cache, and a large build's memory with them.
+PAGE_CACHE_KIB = 512
 _TABLES = """
 CREATE TABLE IF NOT EXISTS entries (
     tbl TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, run INTEGER NOT NULL,

@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from edition.cache import PAGE_CACHE_KIB
 from edition.fsutil import safe_name
 from edition.site import pages
 from edition.site.documents import Neighbour
@@ -67,8 +68,7 @@ class Order:
     def _db(self) -> sqlite3.Connection:
         if self._opened is None:
             self._opened = sqlite3.connect("")  # private and temporary: gone when closed
-            # A small page cache: past it, pages go to the temporary file (the system's cache).
-            self._opened.execute("PRAGMA cache_size = -512")
+            self._opened.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
             self._opened.executescript(_TABLE)
         return self._opened
 

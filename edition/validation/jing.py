@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Protocol
@@ -155,10 +155,29 @@ def _packed(files: Mapping[Path, str]) -> PackedMap:
 class _Server(Protocol):
     """A jing kept running (``jing_server.Server``, ``jing_daemon.Daemon``)."""
 
-    def validate(self, paths: Iterable[Path]) -> list[str]: ...
+    def validate(self, paths: Iterable[str | Path]) -> list[str]: ...
 
 
-def _serve(server: _Server, files: Iterable[Path], into: Future[list[str]]) -> None:
+class _Names(Collection[str]):
+    """The files of a ``PackedMap`` as strings, as a server is given them: no ``Path`` is
+    made a file (pathlib would keep each name in its table of interned strings)."""
+
+    __slots__ = ("_files",)
+
+    def __init__(self, files: PackedMap) -> None:
+        self._files = files
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def __iter__(self) -> Iterator[str]:
+        return (path for path, _ in self._files.items_as_text())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._files
+
+
+def _serve(server: _Server, files: Iterable[str | Path], into: Future[list[str]]) -> None:
     """Validate the files with a running jing (in a thread), into ``into``."""
     try:
         into.set_result(server.validate(files))
@@ -197,7 +216,7 @@ class Pending:
             self._start_batch()
         else:  # a running jing: no new JVM, no schema compile
             self._served = served = Future[list[str]]()
-            args = (server, self.files, served)
+            args = (server, _Names(self.files), served)
             threading.Thread(target=_serve, args=args, daemon=True).start()
 
     def _paths(self) -> Iterator[str]:

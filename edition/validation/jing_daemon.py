@@ -150,7 +150,7 @@ class Daemon:
         except OSError:
             return True  # it never failed
 
-    def validate(self, paths: Iterable[Path]) -> list[str]:
+    def validate(self, paths: Iterable[str | Path]) -> list[str]:
         """What jing prints for these (absolute) files, line by line, as a batch run would.
 
         OSError: the server cannot start or stopped before it finished (run jing as a batch).
@@ -221,7 +221,7 @@ class Daemon:
             raise OSError("the jing server did not start")
 
 
-def _send(connection: socket.socket, files: Iterable[Path]) -> None:
+def _send(connection: socket.socket, files: Iterable[str | Path]) -> None:
     """Send the files' names, a block at a time (the edition's files are not held at once)."""
     names = (f"{path}\n" for path in files)
     with contextlib.suppress(OSError):  # the reader reports a server that stopped

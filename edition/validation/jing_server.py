@@ -46,7 +46,7 @@ class Server:
     def alive(self) -> bool:
         return self.ready and self._process.poll() is None
 
-    def validate(self, paths: Iterable[Path]) -> list[str]:
+    def validate(self, paths: Iterable[str | Path]) -> list[str]:
         """What jing prints for these files, line by line, as a batch run would."""
         stdin, stdout = self._stdin, self._stdout
         lines: list[str] = []

@@ -13,14 +13,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edition.cache import Cache
+from edition.cache import PAGE_CACHE_KIB, Cache
 from edition.diagnostics import Reporter
 from edition.executors import make_executor
 from edition.project import Project
 from edition.site import builder, pages, wide
 from edition.site.builder import build_site
 from edition.site.catalogue import Totals
+from edition.site.order import Order
 from edition.site.state import NewState, PreviousState
+from edition.validation.results import Results
 
 TELEGRAM = "1975-01-13_telegram_tokyo-00458.xml"
 CONVERSATION = "1960-05-10_record-of-conversation_khrushchev-fukuda-takasaki.xml"
@@ -494,6 +496,27 @@ def test_the_changed_jobs_are_found_along_the_files_in_order(edition: Path) -> N
     assert previous.changed_jobs([*rows, ("tei/zz-new.xml", "x")]) is None  # one added
     assert previous.changed_jobs([rows[1], rows[0], *rows[2:]]) is None  # out of order
     assert previous.changed_jobs([(rows[0][0], rows[0][1]), *rows]) is None  # one twice
+
+
+def test_the_working_databases_keep_a_bounded_page_cache(edition: Path) -> None:
+    """The site's state (read, written anew, updated in place), the validation run's
+    results and the documents' orders hold at most ``PAGE_CACHE_KIB`` of pages each,
+    not SQLite's 2 MiB a connection: a large build's memory does not fill up with them."""
+    incremental_build(edition)
+    state = edition / ".edition-cache" / "site.sqlite"
+    bounded = -PAGE_CACHE_KIB
+    previous = PreviousState(state)
+    assert previous._query("PRAGMA cache_size") == [(bounded,)]
+    previous.close()
+    updated = NewState(state, in_place=True)
+    assert updated._db.execute("PRAGMA cache_size").fetchone() == (bounded,)
+    updated.discard()
+    anew = NewState(edition / "new.sqlite")
+    assert anew._db.execute("PRAGMA cache_size").fetchone() == (bounded,)
+    anew.discard()
+    with Results() as results:
+        assert results._db.execute("PRAGMA cache_size").fetchone() == (bounded,)
+    assert Order("edition")._db.execute("PRAGMA cache_size").fetchone() == (bounded,)
 
 
 def test_a_corrected_word_in_a_file_whose_ids_were_made_unique_renders_it_alone(
