@@ -14,7 +14,7 @@ import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TextIO
 from urllib.parse import unquote
 
 from edition.diagnostics import Diagnostic, Location, error, warning
@@ -155,7 +155,7 @@ def _packed(files: Mapping[Path, str]) -> PackedMap:
 class _Server(Protocol):
     """A jing kept running (``jing_server.Server``, ``jing_daemon.Daemon``)."""
 
-    def validate(self, paths: Iterable[str | Path]) -> list[str]: ...
+    def validate(self, paths: Iterable[str | Path], output: TextIO) -> int: ...
 
 
 class _Names(Collection[str]):
@@ -177,12 +177,19 @@ class _Names(Collection[str]):
         return name in self._files
 
 
-def _serve(server: _Server, files: Iterable[str | Path], into: Future[list[str]]) -> None:
-    """Validate the files with a running jing (in a thread), into ``into``."""
+def _serve(server: _Server, files: Iterable[str | Path], into: Future[_Served]) -> None:
+    """Validate the files with a running jing (in a thread), into ``into``: what it
+    printed goes to a temporary file as it comes (an edition's problems are not held)."""
+    output = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")  # noqa: SIM115
     try:
-        into.set_result(server.validate(files))
-    except BaseException as err:  # handed to Pending.result()
+        into.set_result((server.validate(files, output), output))
+    except BaseException as err:  # handed to Pending.groups()
+        output.close()
         into.set_exception(err)
+
+
+#: A server's run: how many lines jing printed, and the file they are in.
+_Served = tuple[int, TextIO]
 
 
 class Pending:
@@ -204,7 +211,9 @@ class Pending:
         self._options = os.environ.get("EDITION_JVM_OPTIONS", JVM_OPTIONS).split()
         self._folder: Path | None = None
         self._process: subprocess.Popen[bytes] | None = None
-        self._served: Future[list[str]] | None = None
+        self._served: Future[_Served] | None = None
+        #: What the server printed, once it finished (closed by ``close``).
+        self._spool: TextIO | None = None
         #: Whether a batch run takes over when the server fails (the daemon's, not serve's).
         self._fall_back = False
         self._archive: ClassArchive | None = None
@@ -215,7 +224,7 @@ class Pending:
         if server is None:
             self._start_batch()
         else:  # a running jing: no new JVM, no schema compile
-            self._served = served = Future[list[str]]()
+            self._served = served = Future[_Served]()
             args = (server, _Names(self.files), served)
             threading.Thread(target=_serve, args=args, daemon=True).start()
 
@@ -291,13 +300,27 @@ class Pending:
     def result(self) -> dict[str, list[Diagnostic]]:
         """Wait for jing; diagnostics by shown path (of the files it found problems in)."""
         results: dict[str, list[Diagnostic]] = {}
+        for shown, diagnostics in self.groups():
+            results.setdefault(shown, []).extend(diagnostics)
+        return results
+
+    def groups(self) -> Iterator[tuple[str, list[Diagnostic]]]:
+        """Wait for jing; then each file's diagnostics with its shown path, as jing printed
+        them (a file's problems together), read from its output a line at a time: a run
+        with many problems does not hold them all. Raises ``ConfigError`` when the schema
+        cannot be used or jing failed (after the groups read before it)."""
         output = self._output()
         if output is None:
-            return results
+            return
         returncode, stdout, stderr = output
         shown_of = self.files.get_text
         schema_problems: list[Diagnostic] = []
-        for raw in stdout.splitlines():
+        found_any, last_line = False, ""
+        group: tuple[str, list[Diagnostic]] | None = None
+        for raw in stdout:
+            raw = raw.rstrip("\n")
+            if raw.strip():
+                last_line = raw
             match = _LINE.match(raw)
             if match is None:
                 continue
@@ -311,46 +334,51 @@ class Pending:
                 schema_problems.append(
                     error("C020", f"the RELAX NG schema cannot be used: {match['message']}", where)
                 )
-            elif match["kind"] == "warning":
-                results.setdefault(shown, []).append(
-                    warning(CODE, canonical(match["message"]), where, *self.hints)
-                )
-            else:
-                found = error(CODE, canonical(match["message"]), where, *self.hints)
-                results.setdefault(shown, []).append(found)
+                continue
+            report = warning if match["kind"] == "warning" else error
+            found = report(CODE, canonical(match["message"]), where, *self.hints)
+            found_any = True
+            if group is not None and group[0] != shown:
+                yield group
+                group = None
+            if group is None:
+                group = (shown, [])
+            group[1].append(found)
+        if group is not None:
+            yield group
         if schema_problems:
             raise ConfigError(*schema_problems)
-        if returncode not in (0, 1) or (returncode == 1 and not any(results.values())):
-            detail = (stderr or stdout).strip().splitlines()
-            raise ConfigError(
-                error(
-                    "C024", f"jing failed: {detail[-1] if detail else f'exit status {returncode}'}"
-                )
-            )
-        return results
+        if returncode not in (0, 1) or (returncode == 1 and not found_any):
+            detail = stderr.strip().splitlines()[-1:] if stderr else [last_line.rstrip()]
+            said = detail[-1] if detail and detail[-1] else f"exit status {returncode}"
+            raise ConfigError(error("C024", f"jing failed: {said}"))
 
-    def _output(self) -> tuple[int, str, str] | None:
-        """jing's exit status, stdout and stderr, once it finished (None: no files)."""
+    def _output(self) -> tuple[int, TextIO, str] | None:
+        """jing's exit status, stdout (a file, read from its start) and stderr, once it
+        finished (None: no files)."""
         if self._served is not None:
             try:
-                lines = self._served.result()
+                written, self._spool = self._served.result()
             except OSError as err:
                 if not self._fall_back:
                     raise ConfigError(error("C024", f"jing failed: {err}")) from err
                 self._served = None
                 self._start_batch()  # the daemon failed: jing as if there were none
             else:
-                return (1 if lines else 0), "\n".join(lines), ""
+                self._spool.seek(0)
+                return (1 if written else 0), self._spool, ""
         if self._process is None or self._folder is None:
             return None
         returncode = self._wait(self._process, self._folder)
-        stdout = (self._folder / "out").read_text(encoding="utf-8")
         stderr = (self._folder / "err").read_text(encoding="utf-8")
-        self.close()
-        return returncode, stdout, stderr
+        self._spool = (self._folder / "out").open(encoding="utf-8", newline="\n")
+        return returncode, self._spool, stderr
 
     def close(self) -> None:
         """Stop jing if it still runs and remove its temporary files."""
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
             self._process.wait()

@@ -34,6 +34,7 @@ import time
 from collections.abc import Collection, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
+from typing import TextIO
 
 from edition.cache import digest
 from edition.diagnostics import error
@@ -150,24 +151,26 @@ class Daemon:
         except OSError:
             return True  # it never failed
 
-    def validate(self, paths: Iterable[str | Path]) -> list[str]:
-        """What jing prints for these (absolute) files, line by line, as a batch run would.
+    def validate(self, paths: Iterable[str | Path], output: TextIO) -> int:
+        """Write what jing prints for these (absolute) files into ``output``, as a batch
+        run would; the number of lines written.
 
         OSError: the server cannot start or stopped before it finished (run jing as a batch).
         """
         files = paths if isinstance(paths, Collection) else list(paths)
         connection = self._connection()
+        written = 0
         with connection, connection.makefile("r", encoding="utf-8", newline="\n") as replies:
             sender = threading.Thread(target=_send, args=(connection, files), daemon=True)
             sender.start()  # sent while the replies are read: neither side's buffer fills up
-            lines: list[str] = []
             for _ in range(len(files)):
                 while (line := replies.readline()) != _DONE:
                     if not line:
                         raise OSError("the jing server stopped")
-                    lines.append(line.rstrip("\n"))
+                    output.write(line)
+                    written += 1
             sender.join()
-        return lines
+        return written
 
     def _connection(self) -> socket.socket:
         """A connection to the running server, started first if it is not running."""

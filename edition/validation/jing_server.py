@@ -17,6 +17,7 @@ import subprocess
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from edition.validation import jing_daemon, schema_files, server_classes
 
@@ -46,10 +47,11 @@ class Server:
     def alive(self) -> bool:
         return self.ready and self._process.poll() is None
 
-    def validate(self, paths: Iterable[str | Path]) -> list[str]:
-        """What jing prints for these files, line by line, as a batch run would."""
+    def validate(self, paths: Iterable[str | Path], output: TextIO) -> int:
+        """Write what jing prints for these files into ``output``, as a batch run would;
+        the number of lines written."""
         stdin, stdout = self._stdin, self._stdout
-        lines: list[str] = []
+        written = 0
         with self._lock:
             for path in paths:
                 stdin.write(f"{path}\n")
@@ -57,8 +59,9 @@ class Server:
                 while (line := stdout.readline()) != _DONE:
                     if not line:
                         raise OSError("jing server stopped")
-                    lines.append(line.rstrip("\n"))
-        return lines
+                    output.write(line)
+                    written += 1
+        return written
 
     def close(self) -> None:
         with contextlib.suppress(OSError):

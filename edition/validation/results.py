@@ -14,7 +14,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections import OrderedDict
-from collections.abc import Container, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -145,13 +145,16 @@ class Results:
         )
         return {Path(path) for (path,) in rows}
 
-    def put_first(self, found: Mapping[str, list[Diagnostic]], checked: Container[Path]) -> None:
-        """Put jing's diagnostics (by shown path) first among the problems of each file it had.
+    def put_first(
+        self, found: Iterable[tuple[str, list[Diagnostic]]], checked: Container[Path]
+    ) -> None:
+        """Put jing's diagnostics (each file's, with its shown path) first among the problems
+        of each file it had, as they come.
 
         jing had the parsed files whose path is in ``checked`` and those that waited for it.
         """
         with self._db:
-            for shown, diagnostics in found.items():
+            for shown, diagnostics in found:
                 if not diagnostics:
                     continue
                 rows = self._db.execute(

@@ -593,25 +593,34 @@ def _check_settings(settings: Settings) -> CheckSettings:
 def _take_jing(
     settings: Settings, results: Results, pending: jing.Pending | None, by_jing: PackedMap
 ) -> None:
-    """Wait for jing and put its problems first in each file's result."""
+    """Wait for jing and put its problems first in each file's result, a file at a time."""
     try:
-        from_jing = pending.result() if pending is not None else {}
+        results.finish()
+        # Files whose DOCTYPE could not be ruled out before parsing: jing has them now.
+        later = results.waiting_for_jing()
+        # jing stops at the first file that is not well-formed: the files after it, again.
+        unparsed = {str(path) for path in results.unparsed()}
+        checked = by_jing.items_as_text()
+        for path, _ in checked:  # up to the first that did not parse
+            if path in unparsed:
+                break
+        later |= {Path(path): shown for path, shown in checked if path not in unparsed}
+        again = set(later.values())  # what jing says of these the second time stands
+        found = pending.groups() if pending is not None else iter(())
+        first = ((shown, problems) for shown, problems in found if shown not in again)
+        results.put_first(itertools.chain(first, _checked_again(settings, later)), by_jing)
     finally:
         if pending is not None:
             pending.close()
-    results.finish()
-    # Files whose DOCTYPE could not be ruled out before parsing: jing has them now.
-    later = results.waiting_for_jing()
-    # jing stops at the first file that is not well-formed: the files after it, again.
-    unparsed = {str(path) for path in results.unparsed()}
-    checked = by_jing.items_as_text()
-    for path, _ in checked:  # up to the first that did not parse
-        if path in unparsed:
-            break
-    later |= {Path(path): shown for path, shown in checked if path not in unparsed}
+
+
+def _checked_again(
+    settings: Settings, later: dict[Path, str]
+) -> Iterator[tuple[str, list[Diagnostic]]]:
+    """jing's problems with the files it checks after the run's own jing ended."""
     if later:
-        from_jing |= jing.check(settings.schema, later, *settings.schema_hints)
-    results.put_first(from_jing, by_jing)
+        with jing.start(settings.schema, later, *settings.schema_hints) as again:
+            yield from again.groups()
 
 
 def _record(run: _Run, n: int, check: FileCheck) -> kept.Record:

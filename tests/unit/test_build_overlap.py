@@ -78,18 +78,18 @@ def test_the_site_is_rendered_before_jing_is_waited_for(
     demo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     events: list[str] = []
-    render, result = builder.render_file, jing.Pending.result
+    render, output = builder.render_file, jing.Pending._output
 
     def rendering(*args: object, **kwargs: object) -> object:
         events.append("render")
         return render(*args, **kwargs)  # type: ignore[arg-type]
 
-    def waiting(self: jing.Pending) -> object:
+    def waiting(self: jing.Pending) -> object:  # where jing's problems are waited for
         events.append("jing")
-        return result(self)
+        return output(self)
 
     monkeypatch.setattr(builder, "render_file", rendering)
-    monkeypatch.setattr(jing.Pending, "result", waiting)
+    monkeypatch.setattr(jing.Pending, "_output", waiting)
     assert api.build(Project.load(demo), Reporter(), cache=False) is not None
     assert events.index("jing") > events.index("render")
     assert events.count("render") == len(list((demo / "tei").glob("1*.xml")))

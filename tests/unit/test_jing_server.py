@@ -7,7 +7,9 @@ the server runs.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,42 @@ def test_a_schema_jing_cannot_load_falls_back_to_batch_runs(broken: Path, tmp_pa
             jing.check(schema, files)
         assert list(jing_server.SERVERS.running.values()) == [None], "no server for it"
     assert str(served.value) == str(batch.value)
+
+
+_INVALID = (
+    '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t'
+    "</title></titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p>"
+    "</sourceDesc></fileDesc></teiHeader><text><body><p>A<unknown/> and <other/></p>"
+    "</body></text></TEI>"
+)
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["batch", "server"])
+def test_jing_problems_are_read_a_file_at_a_time(tmp_path: Path, kept: bool) -> None:
+    """A run over many invalid files: jing's problems come a file at a time from its output
+    (on disk), never all held. Taken whole (``result``, as validation used to), the same
+    problems hold more than ten times what reading them one file after another ever does."""
+    files = {}
+    for n in range(1500):
+        path = tmp_path / f"d{n:04}.xml"
+        path.write_text(_INVALID, encoding="utf-8")
+        files[path] = path.name
+    expected = iter(sorted(files.values()))
+    with contextlib.ExitStack() as stack:
+        if kept:
+            stack.enter_context(jing_server.kept_running())
+        with jing.start(TEI_ALL, files) as pending:
+            tracemalloc.start()
+            for shown, problems in pending.groups():
+                assert shown == next(expected) and len(problems) == 2
+            one_at_a_time = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        assert next(expected, None) is None, "every file's problems came"
+        with jing.start(TEI_ALL, files) as pending:
+            tracemalloc.start()
+            whole = pending.result()
+            held = tracemalloc.get_traced_memory()[0]
+            tracemalloc.stop()
+    assert sorted(whole) == sorted(files.values())
+    assert all(len(found) == 2 for found in whole.values())
+    assert one_at_a_time * 10 < held, (one_at_a_time, held)
