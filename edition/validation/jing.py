@@ -193,7 +193,8 @@ _Served = tuple[int, TextIO]
 
 
 class Pending:
-    """A jing process started by ``start``: ``result()`` waits for it, ``close()`` stops it."""
+    """A jing process started by ``start``: ``groups()`` (or ``result()``) waits for it,
+    ``close()`` stops it and removes its output."""
 
     def __init__(
         self,
@@ -317,8 +318,8 @@ class Pending:
         schema_problems: list[Diagnostic] = []
         found_any, last_line = False, ""
         group: tuple[str, list[Diagnostic]] | None = None
-        for raw in stdout:
-            raw = raw.rstrip("\n")
+        for line in stdout:
+            raw = line.rstrip("\n")
             if raw.strip():
                 last_line = raw
             match = _LINE.match(raw)
