@@ -59,8 +59,11 @@ class MarkFinder:
         tail = ""  # the end of the pieces so far, for a mark cut in two
         for chunk in self._chunks:
             if not self.found:
-                self.found = MARK in tail + chunk[: len(MARK)] or MARK in chunk
-                tail = (tail + chunk[-len(MARK) :])[-len(MARK) :]
+                # Looked at as a plain string: a template's pieces are ``Markup``, whose
+                # slicing and adding escape (a quarter of a list page's writing).
+                text = str(chunk)
+                self.found = MARK in tail + text[: len(MARK)] or MARK in text
+                tail = (tail + text[-len(MARK) :])[-len(MARK) :]
             yield chunk
 
 
