@@ -8,7 +8,6 @@ only ever saves work, it never changes a result.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import sqlite3
@@ -77,6 +76,11 @@ def decoded(value: bytes | None) -> Any:
         return orjson.loads(value)
     except orjson.JSONDecodeError:
         return None
+
+
+def bound_page_cache(db: sqlite3.Connection) -> None:
+    """Keep a working database's page cache to ``PAGE_CACHE_KIB``."""
+    db.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
 
 
 def json_digest(value: Any) -> str:
@@ -288,11 +292,8 @@ class CacheTable:
     def get_many(self, keys: Sequence[str]) -> dict[str, Any]:
         """The entries of these keys that there are and can be read (``get`` for many:
         one query per ``BATCH`` keys)."""
-        found: dict[str, Any] = {}
-        for key, value in self.get_many_encoded(keys).items():
-            with contextlib.suppress(orjson.JSONDecodeError):
-                found[key] = orjson.loads(value)
-        return found
+        found = ((key, decoded(value)) for key, value in self.get_many_encoded(keys).items())
+        return {key: value for key, value in found if value is not None}
 
     def get_many_encoded(self, keys: Sequence[str]) -> dict[str, bytes]:
         """``get_many``'s entries as stored (JSON), not decoded: read one at a time after."""

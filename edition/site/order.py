@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from edition.cache import PAGE_CACHE_KIB
+from edition.cache import bound_page_cache
 from edition.fsutil import safe_name
 from edition.site import pages
 from edition.site.documents import Neighbour
@@ -68,7 +68,7 @@ class Order:
     def _db(self) -> sqlite3.Connection:
         if self._opened is None:
             self._opened = sqlite3.connect("")  # private and temporary: gone when closed
-            self._opened.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+            bound_page_cache(self._opened)
             self._opened.executescript(_TABLE)
         return self._opened
 

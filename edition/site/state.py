@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from edition.cache import FORMAT, PAGE_CACHE_KIB, tool_digest
+from edition.cache import FORMAT, bound_page_cache, tool_digest
 from edition.site.catalogue import TABLES as CATALOGUE_TABLES
 from edition.site.catalogue import Catalogue
 
@@ -71,7 +71,7 @@ class PreviousState:
             return
         try:
             db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-            db.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+            bound_page_cache(db)
             found = dict(db.execute("SELECT name, value FROM meta").fetchall())
         except sqlite3.Error:
             return
@@ -224,7 +224,7 @@ class NewState:
             self._db = sqlite3.connect(path, isolation_level=None)
             self._db.execute("PRAGMA journal_mode = WAL")  # the last state reads the same till then
             self._db.execute("PRAGMA synchronous = NORMAL")
-            self._db.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+            bound_page_cache(self._db)
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute("DELETE FROM files")
             self._db.execute("DELETE FROM pages")
@@ -234,7 +234,7 @@ class NewState:
             self._db = sqlite3.connect(path)
             self._db.execute("PRAGMA journal_mode = OFF")  # a new file: all or nothing by rename
             self._db.execute("PRAGMA synchronous = OFF")
-            self._db.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+            bound_page_cache(self._db)
             self._db.executescript(_TABLES + CATALOGUE_TABLES)
         #: The documents of this build, as they are rendered.
         self.catalogue = Catalogue(self._db, ranked=in_place)

@@ -339,10 +339,9 @@ class Pending:
             report = warning if match["kind"] == "warning" else error
             found = report(CODE, canonical(match["message"]), where, *self.hints)
             found_any = True
-            if group is not None and group[0] != shown:
-                yield group
-                group = None
-            if group is None:
+            if group is None or group[0] != shown:
+                if group is not None:
+                    yield group
                 group = (shown, [])
             group[1].append(found)
         if group is not None:
@@ -350,8 +349,8 @@ class Pending:
         if schema_problems:
             raise ConfigError(*schema_problems)
         if returncode not in (0, 1) or (returncode == 1 and not found_any):
-            detail = stderr.strip().splitlines()[-1:] if stderr else [last_line.rstrip()]
-            said = detail[-1] if detail and detail[-1] else f"exit status {returncode}"
+            detail = (stderr or last_line).strip().splitlines()
+            said = detail[-1] if detail else f"exit status {returncode}"
             raise ConfigError(error("C024", f"jing failed: {said}"))
 
     def _output(self) -> tuple[int, TextIO, str] | None:

@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from edition.cache import PAGE_CACHE_KIB
+from edition.cache import bound_page_cache
 from edition.diagnostics import Diagnostic, Location
 from edition.validation.crossdoc import FileIndex
 from edition.validation.jobs import LXML, NONE, CheckItem, FileCheck, StoredCheck
@@ -75,7 +75,7 @@ class Results:
         self._db.execute("PRAGMA locking_mode = EXCLUSIVE")
         self._db.execute("PRAGMA journal_mode = OFF")
         self._db.execute("PRAGMA synchronous = OFF")
-        self._db.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+        bound_page_cache(self._db)
         self._db.executescript(_TABLES)
         self._ids: OrderedDict[int, set[str]] = OrderedDict()
 
