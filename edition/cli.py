@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import itertools
 import json
 import os
 import sys
@@ -87,9 +88,15 @@ class _Session:
         return EXIT_INPUT if self.reporter.has_errors else EXIT_OK
 
 
+#: Diagnostics written to stderr in one call: click.echo looks at the stream on every call.
+_PRINT_BATCH = 500
+
+
 def _print_diagnostics(reporter: Reporter, fmt: str) -> None:
-    for line in reporter.lines(fmt):  # one at a time: they may be many, read from a spool
-        click.echo(line, err=True)
+    """Every diagnostic on stderr, a batch at a time (they may be many, read from a spool)."""
+    lines = reporter.lines(fmt)
+    while batch := list(itertools.islice(lines, _PRINT_BATCH)):
+        click.echo("\n".join(batch), err=True)
 
 
 def _quiet() -> bool:

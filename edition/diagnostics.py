@@ -94,7 +94,14 @@ class Diagnostic:
         """The diagnostic ``to_data`` wrote."""
         code, message, where, severity, hints = data
         location = Location(*where) if isinstance(where, list) else None
-        return cls(str(code), str(message), location, Severity(severity), tuple(hints))  # type: ignore[arg-type]
+        level = _SEVERITY_OF.get(severity) if type(severity) is int else None
+        return cls(
+            str(code),
+            str(message),
+            location,
+            level if level is not None else Severity(severity),
+            tuple(hints),
+        )  # type: ignore[arg-type]
 
 
 def error(code: str, message: str, location: Location | None = None, *hints: str) -> Diagnostic:

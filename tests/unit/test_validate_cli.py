@@ -280,3 +280,22 @@ def test_junit_keeps_run_warnings_and_passing_files(demo: Path, monkeypatch, cap
     assert (suite.get("tests"), suite.get("failures")) == ("4", "0")
     assert "warning[V320]" in suite.findtext("system-out")
     assert all(case.find("failure") is None for case in suite.iter("testcase"))
+
+
+def test_every_diagnostic_is_printed_once_in_order_whatever_the_batch(
+    broken: Path, monkeypatch, capsys
+) -> None:
+    from edition import cli
+
+    for n in range(5):
+        (broken / "tei" / f"zz-malformed-{n}.xml").write_text("<TEI>\n <p>\n</TEI>\n")
+    printed = {}
+    for batch in (1, 2, 3, 500):  # 1: a line a call, as before batches
+        monkeypatch.setattr(cli, "_PRINT_BATCH", batch)
+        assert main(["validate", "--project", str(broken), "--engine", "lxml"]) == 1
+        printed[batch] = capsys.readouterr().err
+    assert printed[2] == printed[3] == printed[500] == printed[1]
+    shown = [line.split(":")[0] for line in printed[1].splitlines() if "error[" in line]
+    malformed = [f"tei/zz-malformed-{n}.xml" for n in range(5)]
+    assert shown == [BROKEN, *malformed, "tei/zz-malformed.xml"]
+    assert len(printed[1].splitlines()) == 2 * len(shown)  # each with its hint
