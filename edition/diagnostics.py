@@ -95,13 +95,9 @@ class Diagnostic:
         code, message, where, severity, hints = data
         location = Location(*where) if isinstance(where, list) else None
         level = _SEVERITY_OF.get(severity) if type(severity) is int else None
-        return cls(
-            str(code),
-            str(message),
-            location,
-            level if level is not None else Severity(severity),
-            tuple(hints),
-        )  # type: ignore[arg-type]
+        if level is None:
+            level = Severity(severity)  # type: ignore[arg-type]  # (raises when damaged)
+        return cls(str(code), str(message), location, level, tuple(hints))  # type: ignore[arg-type]
 
 
 def error(code: str, message: str, location: Location | None = None, *hints: str) -> Diagnostic:

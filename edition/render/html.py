@@ -9,6 +9,7 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from edition.render import behaviours
+from edition.render.predicates import NATIVE, Predicate
 from edition.render.rules import BLOCK_ELEMENTS, KNOWN_VALUES, RULES, Rule
 from edition.tei import NSMAP, XML_ID, local_name
 
@@ -20,7 +21,11 @@ class HTMLRenderer:
 
     def __init__(self, rules: Mapping[str, list[Rule]] | None = None) -> None:
         self.rules = {**RULES, **(rules or {})}
-        self._compiled: dict[str, etree.XPath] = {}
+        #: Each element name's rules, with the test of each one's predicate (None: always).
+        self._tests: dict[str, list[tuple[Predicate | None, Rule]]] = {
+            name: [(None if r.predicate is None else _test_of(r.predicate), r) for r in rules]
+            for name, rules in self.rules.items()
+        }
 
     def render(self, element: etree._Element, ctx: behaviours.RenderContext) -> Markup:
         """Render an element, its children and text (not its tail)."""
@@ -34,8 +39,8 @@ class HTMLRenderer:
         name = local_name(element)
         if not name:  # comments and processing instructions
             return Markup("")
-        for rule in self.rules.get(name, ()):
-            if rule.predicate is None or self._test(rule.predicate, element):
+        for test, rule in self._tests.get(name, ()):
+            if test is None or test(element):
                 self._check_values(element, name, ctx)
                 children = (
                     Markup("")
@@ -48,14 +53,6 @@ class HTMLRenderer:
                 )
         children = self._children(element, ctx)
         return behaviours.passthrough(ctx, element, (), children, block=name in BLOCK_ELEMENTS)
-
-    def _test(self, predicate: str, element: etree._Element) -> bool:
-        compiled = self._compiled.get(predicate)
-        if compiled is None:
-            compiled = self._compiled[predicate] = etree.XPath(
-                f"boolean({predicate})", namespaces=NSMAP
-            )
-        return bool(compiled(element))
 
     def _check_values(
         self, element: etree._Element, name: str, ctx: behaviours.RenderContext
@@ -95,6 +92,15 @@ class HTMLRenderer:
                 return
             text = stripped
         parts.append(escape(text))
+
+
+def _test_of(predicate: str) -> Predicate:
+    """A rule's predicate as a function: its Python equivalent when it is a built-in one."""
+    native = NATIVE.get(predicate)
+    if native is not None:
+        return native
+    compiled = etree.XPath(f"boolean({predicate})", namespaces=NSMAP)
+    return lambda element: bool(compiled(element))
 
 
 def ids_in(element: etree._Element) -> set[str]:

@@ -28,13 +28,13 @@ class Rule:
 
 
 #: Children that force a TEI ``p``/``quote`` to render as ``div`` (HTML ``p`` holds phrasing only).
-_HAS_BLOCK = (
+HAS_BLOCK = (
     "tei:list or tei:table or tei:lg or tei:figure or tei:quote[tei:p or tei:lg]"
     " or tei:floatingText or tei:note[@place='inline' or @rend='inline'][tei:p]"
     " or tei:sp or tei:ab or tei:fw or tei:signed or tei:opener or tei:closer"
 )
-_IN_PHRASE = "ancestor::tei:p or ancestor::tei:head or ancestor::tei:hi or ancestor::tei:l"
-_INLINE_NOTE = "@place='inline' or @rend='inline'"
+IN_PHRASE = "ancestor::tei:p or ancestor::tei:head or ancestor::tei:hi or ancestor::tei:l"
+INLINE_NOTE = "@place='inline' or @rend='inline'"
 
 RULES: dict[str, list[Rule]] = {
     # structure
@@ -48,19 +48,19 @@ RULES: dict[str, list[Rule]] = {
     "group": [Rule("block", params={"tag": "div"})],
     "div": [Rule("block", params={"tag": "section"})],
     "p": [
-        Rule("block", _HAS_BLOCK, {"tag": "div"}),
+        Rule("block", HAS_BLOCK, {"tag": "div"}),
         Rule("block", None, {"tag": "p"}),
     ],
     "ab": [
         Rule("forme_work", "@type='noise'", {"kind": "noise"}),
-        Rule("block", _HAS_BLOCK, {"tag": "div"}),
+        Rule("block", HAS_BLOCK, {"tag": "div"}),
         Rule("block", None, {"tag": "p"}),
     ],
     "head": [
         Rule(
             "inline", "parent::tei:list or parent::tei:figure or parent::tei:lg", {"tag": "strong"}
         ),
-        Rule("inline", _IN_PHRASE, {"tag": "strong"}),
+        Rule("inline", IN_PHRASE, {"tag": "strong"}),
         Rule("heading"),
     ],
     "lb": [Rule("line_break")],
@@ -90,26 +90,26 @@ RULES: dict[str, list[Rule]] = {
     "q": [Rule("inline", params={"tag": "q"})],
     "said": [Rule("inline", params={"tag": "span"})],
     "quote": [
-        Rule("inline", _IN_PHRASE, {"tag": "q"}),
+        Rule("inline", IN_PHRASE, {"tag": "q"}),
         Rule("block", None, {"tag": "blockquote"}),
     ],
     "cit": [Rule("block", None, {"tag": "div"})],
     "bibl": [Rule("inline", params={"tag": "span"})],
     "list": [
-        Rule("block", "*[not(self::tei:item)] or " + _IN_PHRASE, {"tag": "div"}),
+        Rule("block", "*[not(self::tei:item)] or " + IN_PHRASE, {"tag": "div"}),
         Rule("block", None, {"tag": "ul"}),
     ],
     "item": [
-        Rule("block", "parent::tei:list[*[not(self::tei:item)]] or " + _IN_PHRASE, {"tag": "div"}),
+        Rule("block", "parent::tei:list[*[not(self::tei:item)]] or " + IN_PHRASE, {"tag": "div"}),
         Rule("block", None, {"tag": "li"}),
     ],
     "table": [Rule("table")],
     "row": [
-        Rule("block", _IN_PHRASE, {"tag": "span"}, ("as-row",)),
+        Rule("block", IN_PHRASE, {"tag": "span"}, ("as-row",)),
         Rule("block", None, {"tag": "tr"}),
     ],
     "cell": [
-        Rule("block", _IN_PHRASE, {"tag": "span"}, ("as-cell",)),
+        Rule("block", IN_PHRASE, {"tag": "span"}, ("as-cell",)),
         Rule("block", "@role='label'", {"tag": "th"}),
         Rule("block", None, {"tag": "td"}),
     ],
@@ -121,13 +121,13 @@ RULES: dict[str, list[Rule]] = {
     # letters, telegrams, dialogue
     "opener": [Rule("block", params={"tag": "div"})],
     "closer": [Rule("block", params={"tag": "div"})],
-    "dateline": [Rule("block", _IN_PHRASE, {"tag": "span"}), Rule("block", None, {"tag": "p"})],
-    "salute": [Rule("block", _IN_PHRASE, {"tag": "span"}), Rule("block", None, {"tag": "p"})],
+    "dateline": [Rule("block", IN_PHRASE, {"tag": "span"}), Rule("block", None, {"tag": "p"})],
+    "salute": [Rule("block", IN_PHRASE, {"tag": "span"}), Rule("block", None, {"tag": "p"})],
     "postscript": [Rule("block", params={"tag": "div"})],
     "trailer": [Rule("block", params={"tag": "p"})],
     "byline": [Rule("block", params={"tag": "p"})],
     "sp": [Rule("block", params={"tag": "div"})],
-    "speaker": [Rule("block", _IN_PHRASE, {"tag": "span"}), Rule("block", None, {"tag": "p"})],
+    "speaker": [Rule("block", IN_PHRASE, {"tag": "span"}), Rule("block", None, {"tag": "p"})],
     "stage": [Rule("inline", params={"tag": "em"})],
     "signed": [Rule("apparatus", params={"kind": "signed", "tag": "div"})],
     "attachment": [Rule("block", params={"tag": "div"})],
@@ -158,7 +158,7 @@ RULES: dict[str, list[Rule]] = {
     "corr": [Rule("apparatus", "not(parent::tei:choice)", {"kind": "corr"})],
     "choice": [Rule("choice")],
     "note": [
-        Rule("inline_note", _INLINE_NOTE),
+        Rule("inline_note", INLINE_NOTE),
         Rule("note"),
     ],
 }
