@@ -6,9 +6,10 @@ import re
 from collections.abc import Mapping
 
 from lxml import etree
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from edition.render import behaviours
+from edition.render.behaviours import escape_text
 from edition.render.predicates import NATIVE, Predicate
 from edition.render.rules import BLOCK_ELEMENTS, KNOWN_VALUES, RULES, Rule
 from edition.tei import NSMAP, XML_ID, local_name
@@ -87,11 +88,11 @@ class HTMLRenderer:
             stripped = text.rstrip()
             match = _HYPHEN.search(stripped)
             if match:
-                parts.append(escape(stripped[: match.start()]))
-                parts.append(f'<span class="hyphen dipl-only">{escape(match.group())}</span>')
+                parts.append(escape_text(stripped[: match.start()]))
+                parts.append(f'<span class="hyphen dipl-only">{escape_text(match.group())}</span>')
                 return
             text = stripped
-        parts.append(escape(text))
+        parts.append(escape_text(text))
 
 
 def _test_of(predicate: str) -> Predicate:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import lxml.html
+import markupsafe
+from hypothesis import given
+from hypothesis import strategies as st
 from site_checks import FIXTURES, active_content, make_project
 
 from edition.diagnostics import Reporter
 from edition.project import Project
-from edition.render.behaviours import RenderContext
+from edition.render.behaviours import RenderContext, escape_text
 from edition.render.html import HTMLRenderer
 from edition.site.builder import build_site
 from edition.tei import parse_xml
@@ -58,3 +61,8 @@ def test_hostile_document_builds_a_safe_page(tmp_path):
     assert "script-src 'self' 'wasm-unsafe-eval';" in html and "Content-Security-Policy" in html
     intro = (root / "site" / "index.html").read_text()
     assert active_content(intro) == []
+
+
+@given(st.text())
+def test_the_walker_escapes_text_as_markupsafe_does(text: str) -> None:
+    assert escape_text(text) == str(markupsafe.escape(text))
