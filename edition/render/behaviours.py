@@ -128,8 +128,11 @@ def in_phrase(element: etree._Element) -> bool:
 
 def attributes_as_data(element: etree._Element) -> str:
     """TEI attributes as escaped ``data-*`` attributes (``xml:id`` becomes the HTML ``id``)."""
+    pairs = element.items()
+    if not pairs:
+        return ""
     parts = []
-    for name, value in sorted(element.attrib.items()):
+    for name, value in sorted(pairs):
         if name == XML_ID:
             parts.append(f' id="{escape_text(value)}"')
             continue

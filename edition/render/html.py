@@ -15,6 +15,8 @@ from edition.render.rules import BLOCK_ELEMENTS, KNOWN_VALUES, RULES, Rule
 from edition.tei import NSMAP, XML_ID, local_name
 
 _HYPHEN = re.compile(r"[-\u00ad¬]$")
+#: The elements some of whose attributes have values the rules and the legend know.
+_WITH_KNOWN_VALUES = frozenset(name for name, _ in KNOWN_VALUES)
 
 
 class HTMLRenderer:
@@ -58,7 +60,9 @@ class HTMLRenderer:
     def _check_values(
         self, element: etree._Element, name: str, ctx: behaviours.RenderContext
     ) -> None:
-        for attr, value in element.attrib.items():
+        if name not in _WITH_KNOWN_VALUES:
+            return
+        for attr, value in element.items():
             known = KNOWN_VALUES.get((name, attr))
             if known is None:
                 continue
