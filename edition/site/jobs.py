@@ -228,5 +228,5 @@ def _deliver(
         if staging is None:
             result.files[relative] = data
         else:
-            write_staged(Path(staging) / relative, data)
+            write_staged(f"{staging}/{relative}", data)
             result.changed.append(relative)

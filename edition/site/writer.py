@@ -52,7 +52,7 @@ class SiteWriter:
         """Stage a file unless the site holds these bytes already (``current``: its hash there)."""
         found = digest(data)
         if not (self.incremental and current == found):
-            write_staged(self.staging / relative, data)
+            write_staged(f"{self.staging}/{relative}", data)
             self.staged(relative)
         return found
 
