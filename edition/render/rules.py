@@ -13,8 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
+
 from edition.diagnostics import Location, error
 from edition.errors import ConfigError
+from edition.tei import NSMAP, tei
 
 
 @dataclass(frozen=True)
@@ -225,13 +228,38 @@ def rules_from_config(elements: Mapping[str, Any]) -> dict[str, list[Rule]]:
         table[name] = [
             Rule(
                 str(rule["behaviour"]),
-                rule.get("predicate"),
+                _checked_predicate(name, rule.get("predicate")),
                 dict(rule.get("params", {})),
                 tuple(str(c) for c in rule.get("classes", ())),
             )
             for rule in rules
         ]
     return table
+
+
+def _checked_predicate(name: str, predicate: object) -> str | None:
+    """A project rule's predicate, once it has compiled and been tried on a ``name`` element:
+    a mistake is a configuration error before any document is rendered."""
+    if predicate is None:
+        return None
+    problem = "is not a string"
+    if isinstance(predicate, str):
+        try:
+            test = etree.XPath(f"boolean({predicate})", namespaces=NSMAP)
+            test(etree.Element(tei(name)))
+        except etree.XPathError as err:
+            problem = f"is not a usable XPath 1.0 test ({err})"
+        else:
+            return predicate
+    raise ConfigError(
+        error(
+            "C034",
+            f"render.elements.{name}: the predicate {predicate!r} {problem}",
+            Location("edition.toml"),
+            "write an XPath 1.0 test of the element, with tei: before TEI names"
+            ' (for example "@rend=\'italic\'" or "parent::tei:list")',
+        )
+    )
 
 
 #: Attribute values the rules and the legend know; others are reported as generic fallbacks.

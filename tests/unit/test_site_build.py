@@ -264,6 +264,34 @@ def test_render_override_from_edition_toml(tmp_path):
     assert page.xpath("//mark[@class='tei-sic custom']")[0].text_content() == "discused"
 
 
+@pytest.mark.parametrize(
+    ("predicate", "problem"),
+    [
+        ('"@n=="', "is not a usable XPath 1.0 test (Invalid expression)"),
+        ('"x:sic"', "is not a usable XPath 1.0 test (Undefined namespace prefix)"),
+        ('"nope()"', "is not a usable XPath 1.0 test (Unregistered function)"),
+        ("3", "is not a string"),
+    ],
+)
+def test_a_bad_predicate_in_edition_toml_is_a_config_error(tmp_path, capsys, predicate, problem):
+    from edition.cli import main
+
+    root = make_project(tmp_path / "p", search=False)
+    site, _ = _build(root)
+    before = (site / "index.html").read_bytes()
+    with (root / "edition.toml").open("a", encoding="utf-8") as out:
+        rule = f'{{behaviour = "inline", predicate = {predicate}}}'
+        out.write(f"\n[render.elements.sic]\nrules = [{rule}]\n")
+    assert main(["build", "--no-validate", "--project", str(root)]) == 2
+    err = capsys.readouterr().err
+    shown = predicate.strip('"') if predicate.startswith('"') else int(predicate)
+    assert err.splitlines()[0] == (
+        f"edition.toml: error[C034]: render.elements.sic: the predicate {shown!r} {problem}"
+    )
+    assert "Traceback" not in err
+    assert (site / "index.html").read_bytes() == before
+
+
 def test_unchanged_site_when_a_template_breaks(tmp_path):
     root = make_project(tmp_path / "p", search=False)
     site, _ = _build(root)
