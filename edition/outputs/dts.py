@@ -35,7 +35,7 @@ from lxml import etree
 from edition.cache import digest
 from edition.fsutil import safe_name
 from edition.outputs.content import FileContent, Keyed
-from edition.tei import TEI_NS, local_name, serialize, tei
+from edition.tei import TEI_NS, compiled_xpath, local_name, serialize, tei
 
 if TYPE_CHECKING:
     from edition.project import Project
@@ -90,7 +90,7 @@ class CitableUnit:
 
 
 def _lang(element: etree._Element) -> str:
-    found = element.xpath("ancestor-or-self::*[@xml:lang][1]/@xml:lang")
+    found = compiled_xpath("ancestor-or-self::*[@xml:lang][1]/@xml:lang")(element)
     return str(found[0]) if isinstance(found, list) and found else "und"
 
 

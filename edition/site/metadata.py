@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from edition.tei import NSMAP, XML_ID, compiled_xpath, local_name, text_of, xpath_texts
+from edition.tei import XML_ID, compiled_xpath, local_name, text_of, xpath_texts
 
 _KINDS = (
     ("record of conversation", "record of conversation"),
@@ -86,6 +86,11 @@ def _first(root: etree._Element, xpath: str) -> str:
 def _element(root: etree._Element, xpath: str) -> etree._Element | None:
     found = compiled_xpath(xpath)(root)
     return found[0] if found and isinstance(found[0], etree._Element) else None
+
+
+def _elements(root: etree._Element, xpath: str) -> list[etree._Element]:
+    found = compiled_xpath(xpath)(root)
+    return [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
 
 
 def _bibl_summary(bibl: etree._Element | None) -> str:
@@ -174,20 +179,14 @@ def read_meta(
     )
     hands = {
         str(n.get(XML_ID)): text_of(n) or str(n.get(XML_ID))
-        for n in root.xpath(
-            f"{header}/tei:profileDesc/tei:handNotes/tei:handNote[@xml:id]", namespaces=NSMAP
-        )
+        for n in _elements(root, f"{header}/tei:profileDesc/tei:handNotes/tei:handNote[@xml:id]")
     }
     responsible: dict[str, str] = {}
-    for resp in root.xpath(
-        f"{header}/tei:fileDesc/tei:titleStmt/tei:respStmt[@xml:id]", namespaces=NSMAP
-    ):
+    for resp in _elements(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:respStmt[@xml:id]"):
         name = _first(resp, "tei:name|tei:persName|tei:orgName")
         role = _first(resp, "tei:resp")
         responsible[str(resp.get(XML_ID))] = f"{name} ({role})" if role else name
-    for editor in root.xpath(
-        f"{header}/tei:fileDesc/tei:titleStmt/tei:editor[@xml:id]", namespaces=NSMAP
-    ):
+    for editor in _elements(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:editor[@xml:id]"):
         responsible[str(editor.get(XML_ID))] = text_of(editor)
     method = _all(root, f"{header}/tei:encodingDesc/tei:editorialDecl//tei:p")
     sent = _all(
@@ -200,9 +199,7 @@ def read_meta(
     )
     kind = kind_of(title, declared_kind)
     if kind == "document" and text_root is not None:  # FRUS: "765.84/3470: Telegram" in a note
-        for note in text_root.xpath(
-            ".//tei:note[@type='source' or @rend='inline']", namespaces=NSMAP
-        )[:2]:
+        for note in _elements(text_root, ".//tei:note[@type='source' or @rend='inline']")[:2]:
             found = kind_of(text_of(note))
             if found not in {"document", "note"}:
                 kind = found
@@ -244,7 +241,7 @@ def _division_date(division: etree._Element) -> str:
     stamp = next((v for k, v in division.attrib.items() if k.endswith("doc-dateTime-min")), "")
     if stamp:
         return stamp[:10]
-    found = division.xpath(".//tei:dateline//tei:date/@when", namespaces=NSMAP)
+    found = compiled_xpath(".//tei:dateline//tei:date/@when")(division)
     return str(found[0])[:10] if found else ""
 
 
