@@ -169,6 +169,16 @@ def compiled_xpath(xpath: str) -> etree.XPath:
     return etree.XPath(xpath, namespaces=NSMAP)
 
 
+def xpath_problem(xpath: str, element: etree._Element) -> str | None:
+    """What is wrong with an XPath from the configuration (it does not compile, or names an
+    unknown prefix or function when tried on ``element``), or None."""
+    try:
+        compiled_xpath(xpath)(element)
+    except etree.XPathError as err:
+        return str(err)
+    return None
+
+
 def xpath_texts(root: etree._Element | etree._ElementTree, xpath: str) -> list[str]:
     """The non-empty normalised texts of what ``xpath`` (prefix ``tei:``) selects, in order."""
     found = compiled_xpath(xpath)(root)

@@ -17,7 +17,7 @@ from lxml import etree
 
 from edition.diagnostics import Location, error
 from edition.errors import ConfigError
-from edition.tei import NSMAP, tei
+from edition.tei import tei, xpath_problem
 
 
 @dataclass(frozen=True)
@@ -244,13 +244,10 @@ def _checked_predicate(name: str, predicate: object) -> str | None:
         return None
     problem = "is not a string"
     if isinstance(predicate, str):
-        try:
-            test = etree.XPath(f"boolean({predicate})", namespaces=NSMAP)
-            test(etree.Element(tei(name)))
-        except etree.XPathError as err:
-            problem = f"is not a usable XPath 1.0 test ({err})"
-        else:
+        found = xpath_problem(f"boolean({predicate})", etree.Element(tei(name)))
+        if found is None:
             return predicate
+        problem = f"is not a usable XPath 1.0 test ({found})"
     raise ConfigError(
         error(
             "C034",

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from lxml import etree
 
 from edition import __version__, clock
 from edition.cache import Cache, digest, digest_of, file_digests, json_digest, tool_digest
@@ -66,6 +67,7 @@ from edition.site.register import Entity, read_register
 from edition.site.state import ChangedJob, NewState, PreviousState, set_value
 from edition.site.wide import TOTALS, EditionWide, PagesFailed
 from edition.site.writer import SiteWriter, recover
+from edition.tei import tei, xpath_problem
 
 __all__ = ["BuildResult", "SiteDocument", "build_date", "build_site"]
 
@@ -147,6 +149,19 @@ def build_site(
                 "site.documents_per_page must be 0 (one page) or more, "
                 f"not {settings.site.documents_per_page}",
                 Location("edition.toml"),
+            )
+        )
+    document_xpath = settings.site.document_xpath
+    found = xpath_problem(document_xpath, etree.Element(tei("TEI")))
+    if found is not None:
+        raise ConfigError(
+            error(
+                "C035",
+                f"site.document_xpath {document_xpath!r} is not a usable XPath 1.0 expression"
+                f" ({found})",
+                Location("edition.toml"),
+                "select the divisions with tei: before TEI names"
+                " (the default: \"//tei:div[@type='document']\")",
             )
         )
     if settings.site.search_part_documents < 1:

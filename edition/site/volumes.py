@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from edition.fsutil import safe_name
-from edition.tei import NSMAP, XML_ID, tei
+from edition.tei import XML_ID, compiled_xpath, tei
 
 
 @dataclass
@@ -22,11 +22,15 @@ class Piece:
 
 def divisions(tree: etree._ElementTree, xpath: str) -> list[etree._Element]:
     """The document divisions of a file, outermost only."""
-    found = [e for e in tree.xpath(xpath, namespaces=NSMAP) if isinstance(e, etree._Element)]
+    selected = compiled_xpath(xpath)(tree)
+    found = (
+        [e for e in selected if isinstance(e, etree._Element)] if isinstance(selected, list) else []
+    )
+    among = set(found)
     inside = set()
     for element in found:
         for ancestor in element.iterancestors():
-            if ancestor in found:
+            if ancestor in among:
                 inside.add(element)
                 break
     return [e for e in found if e not in inside]

@@ -306,6 +306,29 @@ def test_unchanged_site_when_a_template_breaks(tmp_path):
     assert (site / "index.html").is_file()
 
 
+@pytest.mark.parametrize(
+    ("xpath", "problem"),
+    [
+        ("//x:div[", "Invalid expression"),
+        ("//x:div", "Undefined namespace prefix"),
+        ("nope()", "Unregistered function"),
+    ],
+)
+def test_a_bad_document_xpath_is_a_config_error(tmp_path, capsys, xpath, problem):
+    from edition.cli import main
+
+    root = make_project(tmp_path / "p", search=False)  # ends with its [site] table
+    with (root / "edition.toml").open("a", encoding="utf-8") as out:
+        out.write(f'document_xpath = "{xpath}"\n')
+    assert main(["build", "--no-validate", "--project", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == (
+        f"edition.toml: error[C035]: site.document_xpath {xpath!r} is not a usable"
+        f" XPath 1.0 expression ({problem})"
+    )
+    assert not (root / "site").exists()
+
+
 def test_bad_split_setting_is_a_config_error(tmp_path, capsys):
     from edition.cli import main
 
