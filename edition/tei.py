@@ -169,6 +169,12 @@ def compiled_xpath(xpath: str) -> etree.XPath:
     return etree.XPath(xpath, namespaces=NSMAP)
 
 
+def xpath_elements(node: etree._Element | etree._ElementTree, xpath: str) -> list[etree._Element]:
+    """The elements ``xpath`` (prefix ``tei:``, compiled once) selects, in order."""
+    found = compiled_xpath(xpath)(node)
+    return [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
+
+
 def xpath_problem(xpath: str, element: etree._Element) -> str | None:
     """What is wrong with an XPath from the configuration (it does not compile, or names an
     unknown prefix or function when tried on ``element``), or None."""

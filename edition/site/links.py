@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from edition.render.html import ids_in
-from edition.tei import XML_ID, compiled_xpath
+from edition.tei import XML_ID, compiled_xpath, xpath_elements
 
 if TYPE_CHECKING:
     from edition.site.documents import SiteDocument
@@ -33,16 +33,11 @@ def internal_links(documents: Sequence[SiteDocument]) -> dict[Path, dict[str, st
         divided, key=lambda pair: (str(pair[0].source), order[id(pair[0])])
     ):
         table = links[doc.source]
-        for pb in _elements(division, "preceding::tei:pb[@xml:id]"):
+        for pb in xpath_elements(division, "preceding::tei:pb[@xml:id]"):
             ident = str(pb.get(XML_ID))
             if ident not in table:
                 table[ident] = f"../{doc.slug}/"
     return links
-
-
-def _elements(element: etree._Element, xpath: str) -> list[etree._Element]:
-    found = compiled_xpath(xpath)(element)
-    return [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
 
 
 def _count(element: etree._Element, xpath: str) -> float:

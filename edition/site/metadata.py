@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from edition.tei import XML_ID, compiled_xpath, local_name, text_of, xpath_texts
+from edition.tei import (
+    XML_ID,
+    compiled_xpath,
+    local_name,
+    text_of,
+    xpath_elements,
+    xpath_texts,
+)
 
 _KINDS = (
     ("record of conversation", "record of conversation"),
@@ -86,11 +93,6 @@ def _first(root: etree._Element, xpath: str) -> str:
 def _element(root: etree._Element, xpath: str) -> etree._Element | None:
     found = compiled_xpath(xpath)(root)
     return found[0] if found and isinstance(found[0], etree._Element) else None
-
-
-def _elements(root: etree._Element, xpath: str) -> list[etree._Element]:
-    found = compiled_xpath(xpath)(root)
-    return [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
 
 
 def _bibl_summary(bibl: etree._Element | None) -> str:
@@ -179,14 +181,16 @@ def read_meta(
     )
     hands = {
         str(n.get(XML_ID)): text_of(n) or str(n.get(XML_ID))
-        for n in _elements(root, f"{header}/tei:profileDesc/tei:handNotes/tei:handNote[@xml:id]")
+        for n in xpath_elements(
+            root, f"{header}/tei:profileDesc/tei:handNotes/tei:handNote[@xml:id]"
+        )
     }
     responsible: dict[str, str] = {}
-    for resp in _elements(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:respStmt[@xml:id]"):
+    for resp in xpath_elements(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:respStmt[@xml:id]"):
         name = _first(resp, "tei:name|tei:persName|tei:orgName")
         role = _first(resp, "tei:resp")
         responsible[str(resp.get(XML_ID))] = f"{name} ({role})" if role else name
-    for editor in _elements(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:editor[@xml:id]"):
+    for editor in xpath_elements(root, f"{header}/tei:fileDesc/tei:titleStmt/tei:editor[@xml:id]"):
         responsible[str(editor.get(XML_ID))] = text_of(editor)
     method = _all(root, f"{header}/tei:encodingDesc/tei:editorialDecl//tei:p")
     sent = _all(
@@ -199,7 +203,7 @@ def read_meta(
     )
     kind = kind_of(title, declared_kind)
     if kind == "document" and text_root is not None:  # FRUS: "765.84/3470: Telegram" in a note
-        for note in _elements(text_root, ".//tei:note[@type='source' or @rend='inline']")[:2]:
+        for note in xpath_elements(text_root, ".//tei:note[@type='source' or @rend='inline']")[:2]:
             found = kind_of(text_of(note))
             if found not in {"document", "note"}:
                 kind = found

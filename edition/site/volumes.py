@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from edition.fsutil import safe_name
-from edition.tei import XML_ID, compiled_xpath, tei
+from edition.tei import XML_ID, tei, xpath_elements
 
 
 @dataclass
@@ -22,10 +22,7 @@ class Piece:
 
 def divisions(tree: etree._ElementTree, xpath: str) -> list[etree._Element]:
     """The document divisions of a file, outermost only."""
-    selected = compiled_xpath(xpath)(tree)
-    found = (
-        [e for e in selected if isinstance(e, etree._Element)] if isinstance(selected, list) else []
-    )
+    found = xpath_elements(tree, xpath)
     among = set(found)
     inside = set()
     for element in found:
