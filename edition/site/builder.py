@@ -50,6 +50,7 @@ from edition.fsutil import locked, safe_name
 from edition.outputs import SITE_OUTPUTS
 from edition.packed import FileList, PackedMap
 from edition.project import Project
+from edition.render.rules import rules_from_config
 from edition.site import pages, search
 from edition.site.catalogue import Totals
 from edition.site.documents import Neighbour, SiteDocument
@@ -164,6 +165,7 @@ def build_site(
                 " (the default: \"//tei:div[@type='document']\")",
             )
         )
+    rules_from_config(settings.render.elements)  # its mistakes, before any job runs (C030, C034)
     if settings.site.search_part_documents < 1:
         raise ConfigError(
             error(
