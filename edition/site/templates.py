@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from edition.diagnostics import Location, error
 from edition.errors import InputError
+from edition.tei import compiled_xpath
 
 if TYPE_CHECKING:
     import jinja2
@@ -53,7 +54,14 @@ def environment(template_dirs: Sequence[Path], compiled: Path | None = None) -> 
         bytecode_cache=cache,
     )
     env.filters["facet_class"] = facet_class
+    env.filters["xpath"] = xpath
     return env
+
+
+def xpath(node: Any, expression: str) -> Any:
+    """``{{ tree | xpath("…") }}``: what an XPath selects (``tei:`` bound), compiled once per
+    process; ``tree.xpath("…")`` in a template parses the expression on every page."""
+    return compiled_xpath(expression)(node)
 
 
 def facet_class(value: str, prefix: str) -> str:

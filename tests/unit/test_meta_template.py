@@ -61,3 +61,12 @@ def test_keywords_from_the_header(demo: Path) -> None:
     soup = render(demo)
     assert meta(soup, "citation_keywords") == ["; ".join(terms)]
     assert meta(soup, "DC.subject") == terms
+
+
+def test_the_xpath_filter_gives_what_lxml_gives(demo: Path) -> None:
+    tree = parse_xml(next((demo / "tei").glob("1975*.xml")))
+    for expression in ("count(//tei:p)", "//tei:title/text()", "//*[local-name()='term']"):
+        assert templates.xpath(tree, expression) == tree.xpath(expression, namespaces=NSMAP)
+    env = templates.environment([demo / "templates"])
+    page = env.from_string('{{ tree | xpath("count(//tei:p)") | int }}').render(tree=tree)
+    assert page == str(len(tree.findall(".//{http://www.tei-c.org/ns/1.0}p")))
