@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from edition.tei import XML_ID, compiled_xpath, tei, text_of, xpath_texts
+from edition.tei import XML_ID, tei, text_of, xpath_elements, xpath_texts
 
 _HEADER = "/tei:TEI/tei:teiHeader"
 _FILE = f"{_HEADER}/tei:fileDesc"
@@ -60,12 +60,10 @@ def read_header(tree: etree._ElementTree, fallback_id: str = "") -> HeaderRecord
     )
     editors = [
         Contributor(text_of(node), node.get("role") or "editor")
-        for node in compiled_xpath(f"{_FILE}/tei:titleStmt/tei:editor")(tree)
-        if isinstance(node, etree._Element) and text_of(node)
+        for node in xpath_elements(tree, f"{_FILE}/tei:titleStmt/tei:editor")
+        if text_of(node)
     ]
-    for stmt in compiled_xpath(f"{_FILE}/tei:titleStmt/tei:respStmt")(tree):
-        if not isinstance(stmt, etree._Element):
-            continue
+    for stmt in xpath_elements(tree, f"{_FILE}/tei:titleStmt/tei:respStmt"):
         resp = stmt.find(tei("resp"))
         role = text_of(resp) if resp is not None else ""
         for name in stmt.findall(tei("name")):

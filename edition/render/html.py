@@ -12,7 +12,7 @@ from edition.render import behaviours
 from edition.render.behaviours import escape_text
 from edition.render.predicates import NATIVE, Predicate
 from edition.render.rules import BLOCK_ELEMENTS, KNOWN_VALUES, RULES, Rule
-from edition.tei import NSMAP, XML_ID, local_name
+from edition.tei import XML_ID, compiled_xpath, local_name
 
 _HYPHEN = re.compile(r"[-\u00ad¬]$")
 #: The elements some of whose attributes have values the rules and the legend know.
@@ -23,11 +23,10 @@ class HTMLRenderer:
     """Renders TEI elements by the first matching rule of their entry in the table."""
 
     def __init__(self, rules: Mapping[str, list[Rule]] | None = None) -> None:
-        self.rules = {**RULES, **(rules or {})}
         #: Each element name's rules, with the test of each one's predicate (None: always).
         self._tests: dict[str, list[tuple[Predicate | None, Rule]]] = {
             name: [(None if r.predicate is None else _test_of(r.predicate), r) for r in rules]
-            for name, rules in self.rules.items()
+            for name, rules in {**RULES, **(rules or {})}.items()
         }
 
     def render(self, element: etree._Element, ctx: behaviours.RenderContext) -> Markup:
@@ -104,7 +103,7 @@ def _test_of(predicate: str) -> Predicate:
     native = NATIVE.get(predicate)
     if native is not None:
         return native
-    compiled = etree.XPath(f"boolean({predicate})", namespaces=NSMAP)
+    compiled = compiled_xpath(f"boolean({predicate})")  # as the configuration check compiled it
     return lambda element: bool(compiled(element))
 
 

@@ -128,15 +128,18 @@ def check(
 ) -> dict[str, list[Diagnostic]]:
     """Validate every file in one JVM; diagnostics by shown path, every file's (see
     ``start``)."""
+    found: dict[str, list[Diagnostic]] = {shown: [] for shown in files.values()}
     with start(schema, files, *hints, archives=archives) as pending:
-        found = pending.result()
-    return {shown: found.get(shown, []) for shown in files.values()}
+        for shown, diagnostics in pending.groups():
+            if shown in found:
+                found[shown].extend(diagnostics)
+    return found
 
 
 def start(
     schema: Path, files: Mapping[Path, str], *hints: str, archives: Path | None = None
 ) -> Pending:
-    """Start jing on every file in one JVM, in the background; ``result()`` collects it.
+    """Start jing on every file in one JVM, in the background; ``groups()`` collects it.
 
     ``files`` maps each file to its shown path. Problems jing reports in the
     schema itself are configuration errors. ``archives``: a folder for the JVM's
@@ -193,7 +196,7 @@ _Served = tuple[int, TextIO]
 
 
 class Pending:
-    """A jing process started by ``start``: ``groups()`` (or ``result()``) waits for it,
+    """A jing process started by ``start``: ``groups()`` waits for it,
     ``close()`` stops it and removes its output."""
 
     def __init__(
@@ -297,13 +300,6 @@ class Pending:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def result(self) -> dict[str, list[Diagnostic]]:
-        """Wait for jing; diagnostics by shown path (of the files it found problems in)."""
-        results: dict[str, list[Diagnostic]] = {}
-        for shown, diagnostics in self.groups():
-            results.setdefault(shown, []).extend(diagnostics)
-        return results
 
     def groups(self) -> Iterator[tuple[str, list[Diagnostic]]]:
         """Wait for jing; then each file's diagnostics with its shown path, as jing printed
