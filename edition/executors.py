@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import itertools
 import os
-import pickle
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -24,8 +22,8 @@ from edition.cache import digest
 from edition.diagnostics import error
 from edition.errors import UsageError
 
-if TYPE_CHECKING:  # imported when a pool starts: 20 ms of every command's start-up
-    from concurrent.futures import ProcessPoolExecutor
+if TYPE_CHECKING:  # imported when a pool starts: 30 ms of every command's start-up
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -93,6 +91,8 @@ def _run_batch(
     function: Callable[[Any, Any], Any], blob: bytes, key: str, batch: Sequence[Any]
 ) -> list[Any]:
     if key not in _shared_in_worker:
+        import pickle  # here, as in ``ProcessExecutor.map``: a command without a pool needs none
+
         _shared_in_worker.clear()
         _shared_in_worker[key] = pickle.loads(blob)  # noqa: S301 (sent by our own parent process)
     shared = _shared_in_worker[key]
@@ -156,6 +156,8 @@ class ProcessExecutor:
         if len(items) <= 1:  # not worth a round trip
             yield from SerialExecutor().map(function, shared, items)
             return
+        import pickle  # here: a command that starts no pool need not load it
+
         blob = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
         key = digest(blob)
         pool = self._started()

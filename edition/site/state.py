@@ -21,13 +21,14 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 
 from edition.cache import FORMAT, bound_page_cache, tool_digest
-from edition.site.catalogue import TABLES as CATALOGUE_TABLES
-from edition.site.catalogue import Catalogue
+
+if TYPE_CHECKING:
+    from edition.site.catalogue import Catalogue
 
 _TABLES = """
 CREATE TABLE jobs (
@@ -217,6 +218,11 @@ class NewState:
         replaces a job's row, ``Catalogue.replace`` its documents), in one transaction
         that ``commit_marked`` commits or ``discard`` rolls back. The edition-wide files
         and pages are always this build's own."""
+        # Imported here: writing a state renders list rows; reading one (``recover``, in
+        # a build with nothing to do) needs none of that code.
+        from edition.site.catalogue import TABLES as CATALOGUE_TABLES
+        from edition.site.catalogue import Catalogue
+
         self.path = path
         self.in_place = in_place
         if in_place:
@@ -237,7 +243,7 @@ class NewState:
             bound_page_cache(self._db)
             self._db.executescript(_TABLES + CATALOGUE_TABLES)
         #: The documents of this build, as they are rendered.
-        self.catalogue = Catalogue(self._db, ranked=in_place)
+        self.catalogue: Catalogue = Catalogue(self._db, ranked=in_place)
         self.set("format", str(FORMAT))
         self.set("tool", tool_digest())
 

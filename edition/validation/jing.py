@@ -12,9 +12,8 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from concurrent.futures import Future
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 from urllib.parse import unquote
 
 from edition.diagnostics import Diagnostic, Location, error, warning
@@ -23,6 +22,9 @@ from edition.packed import PackedMap
 from edition.validation import jing_daemon, jing_server
 from edition.validation.class_archive import ClassArchive
 from edition.validation.relaxng import CODE
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 #: JVM options: the client compiler only (no C2 threads competing with the validation for
 #: the cores), the serial collector and a capped heap. On the FRUS benchmark this halves
@@ -228,6 +230,8 @@ class Pending:
         if server is None:
             self._start_batch()
         else:  # a running jing: no new JVM, no schema compile
+            from concurrent.futures import Future  # here: 10 ms of every command's start-up
+
             self._served = served = Future[_Served]()
             args = (server, _Names(self.files), served)
             threading.Thread(target=_serve, args=args, daemon=True).start()

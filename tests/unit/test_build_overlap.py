@@ -17,7 +17,7 @@ from conftest import needs_jing
 from edition import api
 from edition.diagnostics import Reporter
 from edition.project import Project
-from edition.site import builder
+from edition.site import builder, steps
 from edition.validation import jing
 
 pytestmark = needs_jing
@@ -78,7 +78,7 @@ def test_the_site_is_rendered_before_jing_is_waited_for(
     demo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     events: list[str] = []
-    render, output = builder.render_file, jing.Pending._output
+    render, output = steps.render_file, jing.Pending._output
 
     def rendering(*args: object, **kwargs: object) -> object:
         events.append("render")
@@ -88,7 +88,7 @@ def test_the_site_is_rendered_before_jing_is_waited_for(
         events.append("jing")
         return output(self)
 
-    monkeypatch.setattr(builder, "render_file", rendering)
+    monkeypatch.setattr(steps, "render_file", rendering)
     monkeypatch.setattr(jing.Pending, "_output", waiting)
     assert api.build(Project.load(demo), Reporter(), cache=False) is not None
     assert events.index("jing") > events.index("render")

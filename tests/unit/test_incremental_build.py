@@ -17,7 +17,7 @@ from edition.cache import PAGE_CACHE_KIB, Cache
 from edition.diagnostics import Reporter
 from edition.executors import make_executor
 from edition.project import Project
-from edition.site import builder, pages, wide
+from edition.site import pages, steps, wide
 from edition.site.builder import build_site
 from edition.site.catalogue import Totals
 from edition.site.order import Order
@@ -200,22 +200,22 @@ def test_unchanged_inputs_are_known_without_scanning_a_file(
     introduction's files, templates, configuration): the build is the last one, and no
     file is read to know it; any of them changed, it builds again."""
     first, _ = incremental_build(edition)
-    scan = builder._Build.scan
+    scan = steps.Steps.scan
 
     def no_scan(self, files, digests):  # type: ignore[no-untyped-def]
         raise AssertionError("a file was scanned although nothing changed")
 
-    monkeypatch.setattr(builder._Build, "scan", no_scan)
+    monkeypatch.setattr(steps.Steps, "scan", no_scan)
     again, written = incremental_build(edition)
     assert (again, written) == (first, 0)
-    monkeypatch.setattr(builder._Build, "scan", scan)
+    monkeypatch.setattr(steps.Steps, "scan", scan)
     for name in ("introduction", "register", "text"):
         EDITS[name](edition)
         built, written = incremental_build(edition)
         assert written > 0, name
-        monkeypatch.setattr(builder._Build, "scan", no_scan)
+        monkeypatch.setattr(steps.Steps, "scan", no_scan)
         assert incremental_build(edition) == (built, 0), name
-        monkeypatch.setattr(builder._Build, "scan", scan)
+        monkeypatch.setattr(steps.Steps, "scan", scan)
     assert b"This edition, revised, presents" in built["index.html"]
 
 
@@ -407,7 +407,7 @@ class _Counted:
         self.rendered: list[str] = []
         self.carried = 0
         self.totalled = 0
-        scans, render_file = builder._Build.scans, builder.render_file
+        scans, render_file = steps.Steps.scans, steps.render_file
         carry_over, totals_of = NewState.carry_over, Totals.of
 
         def counted_scans(build, files, digests):  # type: ignore[no-untyped-def]
@@ -426,8 +426,8 @@ class _Counted:
             self.totalled += 1
             return totals_of(db)
 
-        monkeypatch.setattr(builder._Build, "scans", counted_scans)
-        monkeypatch.setattr(builder, "render_file", counted_render)
+        monkeypatch.setattr(steps.Steps, "scans", counted_scans)
+        monkeypatch.setattr(steps, "render_file", counted_render)
         monkeypatch.setattr(NewState, "carry_over", counted_carry_over)
         monkeypatch.setattr(Totals, "of", staticmethod(counted_totals))
 
@@ -637,7 +637,7 @@ def test_files_in_rounds_of_one_build_the_same_site(
 ) -> None:
     """Scans and renders go ``CHUNK`` files at a time: rounds of one file change nothing."""
     whole = clean_build(edition, tmp_path / "whole")
-    monkeypatch.setattr(builder, "CHUNK", 1)
+    monkeypatch.setattr(steps, "CHUNK", 1)
     executor = make_executor("local", jobs)
     try:
         rounds, _ = incremental_build(edition, executor)
