@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from edition.cache import digest
 from edition.diagnostics import Location, Reporter, warning
 from edition.project import Project
 from edition.site.register import Entity
 from edition.tei import xml_text  # not xml.sax.saxutils: it loads urllib.request
 
 if TYPE_CHECKING:
+    from edition.cache import Cache
     from edition.site.documents import SiteDocument
 
 
@@ -134,8 +136,13 @@ def person_names(doc: SiteDocument, register: dict[str, Entity]) -> list[str]:
     return sorted(names)
 
 
-def introduction(project: Project, reporter: Reporter) -> Markup:
-    """The home page's introduction: the Markdown file named by ``edition.introduction``."""
+def introduction(project: Project, reporter: Reporter, cache: Cache | None = None) -> Markup:
+    """The home page's introduction: the Markdown file named by ``edition.introduction``.
+
+    Its HTML is kept in ``cache`` with the hash of the text it was made from: a build
+    loads and runs the Markdown parser only when the text changed (its loading alone
+    was a sixth of a one-document rebuild of the demo).
+    """
     name = project.settings.edition.introduction
     if not name:
         return Markup("")
@@ -152,10 +159,21 @@ def introduction(project: Project, reporter: Reporter) -> Markup:
             )
         )
         return Markup("")
+    made_from = digest(text)
+    kept = cache.section(_INTRODUCTION) if cache is not None else {}
+    if kept.get("text") == made_from and isinstance(kept.get("html"), str):
+        return Markup(kept["html"])  # made below, from the same text
     from markdown_it import MarkdownIt  # here: 25 ms of every command's start otherwise
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
-    return Markup(md.render(text))  # raw HTML is disabled: the Markdown cannot inject markup
+    html = md.render(text)  # raw HTML is disabled: the Markdown cannot inject markup
+    if cache is not None:
+        cache.replace(_INTRODUCTION, {"text": made_from, "html": html})
+    return Markup(html)
+
+
+#: The cache's section that keeps the introduction's HTML and the hash of its text.
+_INTRODUCTION = "introduction"
 
 
 #: The most URLs one sitemap file may list (sitemaps.org); more go into several, with an index.

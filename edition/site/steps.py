@@ -122,7 +122,7 @@ class Steps:
         )
         register.update(embedded)  # persons listed inside volumes, later files winning
         shared_key = self.shared_key(register)
-        introduction = pages.introduction(project, self.reporter)
+        introduction = pages.introduction(project, self.reporter, self.cache)
         notes = [d for d in self.reporter if d.code == "R530"]
 
         if changed is None:

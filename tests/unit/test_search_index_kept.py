@@ -273,3 +273,32 @@ def test_what_a_killed_indexing_left_is_removed_by_the_next(
     built(demo)
     assert not any(folder.exists() for folder in left)
     assert all(folder.is_dir() for folder in running), "a running build's are kept"
+
+
+def test_pagefind_is_started_as_its_binary_not_through_python(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The binary is found as ``python -m pagefind`` finds it, and started itself (each
+    run saves a Python interpreter); one named by ``PAGEFIND_BINARY_PATH`` comes first,
+    and one that is not there is reported (R520), not raised."""
+    search.pagefind_command.cache_clear()
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    command = search.pagefind_command()
+    assert len(command) == 1 and Path(command[0]).name.startswith("pagefind")
+    done = subprocess.run([*command, "--version"], capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("pagefind ")
+    wrapper = [sys.executable, "-m", "pagefind", "--version"]
+    assert subprocess.run(wrapper, capture_output=True, text=True, check=True).stdout == done.stdout
+
+    missing = tmp_path / "no-pagefind"
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(missing))
+    search.pagefind_command.cache_clear()
+    try:
+        assert search.pagefind_command() == (str(missing),)
+        reporter = Reporter()
+        (tmp_path / "site").mkdir()
+        assert not search.build_index(tmp_path / "site", "en", reporter)
+        assert [d.code for d in reporter.diagnostics] == ["R520"]
+        assert "no-pagefind" in reporter.diagnostics[0].message
+    finally:
+        search.pagefind_command.cache_clear()

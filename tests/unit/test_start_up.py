@@ -41,6 +41,23 @@ def test_a_build_with_nothing_to_do_loads_no_rendering_code(demo: Path) -> None:
     assert sorted(again & set(RENDERING)) == []
 
 
+def test_a_corrected_word_loads_no_markdown(demo: Path) -> None:
+    """The introduction's HTML is kept with the hash of its text: a build in which it did
+    not change neither loads nor runs the Markdown parser, and the home page keeps it."""
+    assert "markdown_it" in loaded_by("build", "--project", str(demo))
+    home = (demo / "site" / "index.html").read_text(encoding="utf-8")
+    document = next((demo / "tei").glob("1960-*.xml"))
+    text = document.read_text(encoding="utf-8")
+    document.write_text(text.replace("Khrushchev affirms", "Khrushchev asserts", 1), "utf-8")
+    again = loaded_by("build", "--project", str(demo))
+    assert "edition.site.steps" in again  # it rendered
+    assert "markdown_it" not in again
+    assert (demo / "site" / "index.html").read_text(encoding="utf-8") == home
+    assert "Khrushchev asserts" in "".join(
+        p.read_text(encoding="utf-8") for p in (demo / "site" / "documents").rglob("*.html")
+    )
+
+
 def test_the_facade_keeps_its_deposit_function_once_headers_are_read() -> None:
     """``edition.deposit`` is the façade's function, also after the subpackage of the same
     name is loaded by code that reads headers (which a build now loads late)."""
