@@ -302,3 +302,30 @@ def test_pagefind_is_started_as_its_binary_not_through_python(
         assert "no-pagefind" in reporter.diagnostics[0].message
     finally:
         search.pagefind_command.cache_clear()
+
+
+def test_another_pagefind_indexes_every_part_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A part's key holds the Pagefind binary it was made with (path, size, modification
+    time): an upgraded or another Pagefind makes every part's key new; the same one, not."""
+    pages = [(f"documents/d{n}/index.html", "0" * 32) for n in range(40)]
+    search.pagefind_command.cache_clear()
+    search._pagefind_identity.cache_clear()
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    installed = search.pagefind_command()[0]
+    before = search.part_keys(pages, 4, "en")
+    search._pagefind_identity.cache_clear()
+    assert search.part_keys(pages, 4, "en") == before
+    other = tmp_path / "pagefind"
+    other.write_bytes(Path(installed).read_bytes())
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(other))
+    try:
+        for cached in (search.pagefind_command, search._pagefind_identity):
+            cached.cache_clear()
+        after = search.part_keys(pages, 4, "en")
+        assert after.keys() == before.keys()
+        assert all(after[part] != before[part] for part in before)
+    finally:
+        for cached in (search.pagefind_command, search._pagefind_identity):
+            cached.cache_clear()
