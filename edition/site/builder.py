@@ -203,7 +203,7 @@ class Build:
         last = self.cache.section("site-key")
         if last.get("key") == build_key and project.site_dir.is_dir():
             return self.unchanged(last, files)
-        from edition.site.steps import Steps  # here: see the module's docstring
+        from edition.site.steps import Steps  # loaded only now: see the module's docstring
 
         return Steps(self).run(files, digests, build_key)
 
