@@ -3,12 +3,12 @@
 A run is kept file by file, in entries of about ``CHUNK`` files and diagnostics:
 each file's place in the run, shown path, whether only its index was wanted, its
 key, a hash of its index, the diagnostics reported for it and which of them the
-checks across files gave. The entries are written as the run reports (never all in memory)
-under the run's key (a hash of every file's key, see ``runner._Keys.of_run``), whose
-head lists them in order: a run that differs from the last one in a few files
-lists the last run's entries that none of them is in, and writes only the others
-(``Keeper.add_entry``). The key of the last run kept is ``LAST``. The next run over
-the same files
+checks across files gave. The entries are written as the run reports (never all in
+memory) under the run's key (a hash of what every file's key is made of,
+``runner._Keys.of_run``), whose head lists them in order: a run that differs from the
+last one in a few files lists the last run's entries that none of them is in, and
+writes only the others (``Keeper.add_entry``). The key of the last run kept is
+``LAST``. The next run over the same files
 
 - reports the kept run again when every key is the same (``report``);
 - when only a few files changed and none of their indexes did (the same ids, the

@@ -24,7 +24,7 @@ from edition.cache import Cache
 from edition.diagnostics import Reporter, Severity
 from edition.executors import make_executor
 from edition.project import Project
-from edition.validation import Settings, crossdoc, jobs, kept, start
+from edition.validation import Settings, crossdoc, jobs, kept, runner, start
 
 TELEGRAM = "1975-01-13_telegram_tokyo-00458.xml"
 ENGINES = ["lxml", pytest.param("jing", marks=needs_jing)]
@@ -334,6 +334,23 @@ def test_an_unchanged_run_is_reported_whole_from_the_cache(
             Project.load(broken), reporter=got, engine="lxml", cache=Cache(tmp_path / "cache")
         )
         assert got.render() == expected.render()
+
+
+def test_a_run_reported_whole_makes_no_file_key(broken: Path, tmp_path: Path, monkeypatch) -> None:
+    """A run kept whole is found by one pass over the files' contents: neither a file's
+    own key nor the run's layout is made for it (each is a pass over every file)."""
+    first = _validate(broken, Cache(tmp_path / "cache"))
+
+    def not_made(*args: object) -> None:
+        raise AssertionError("made for a run reported whole")
+
+    monkeypatch.setattr(runner._Keys, "own_keys", not_made)
+    monkeypatch.setattr(kept, "layout", not_made)
+    assert _validate(broken, Cache(tmp_path / "cache")) == first
+    monkeypatch.undo()
+    path = broken / "tei" / "1975-01-13_telegram_tokyo-00458.xml"
+    path.write_text(path.read_text(encoding="utf-8").replace("</body>", "<p>x</p></body>"))
+    assert _validate(broken, Cache(tmp_path / "cache")) == _validate(broken)
 
 
 def test_a_damaged_kept_run_is_checked_again(broken: Path, tmp_path: Path, monkeypatch) -> None:
