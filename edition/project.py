@@ -10,7 +10,8 @@ from importlib import resources
 from pathlib import Path
 
 from edition import config
-from edition.diagnostics import relative_path
+from edition.diagnostics import Location, error, relative_path
+from edition.errors import InputError
 from edition.packed import FileList
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
@@ -134,7 +135,7 @@ class Project:
         register = self.register_path
         skipped = register.name if register.parent == folder else None
         with os.scandir(folder) as entries:  # as glob("*.xml"), without a stat per file
-            return FileList(
+            files = FileList(
                 folder,
                 (
                     entry.name
@@ -145,7 +146,35 @@ class Project:
                     and entry.is_file()
                 ),
             )
+        _refuse_undecodable_names(files.names(), self.shown_folder(files))
+        return files
 
     def tei_path_for(self, source: Path) -> Path:
         """Where the TEI of a source goes: ``sources/x.txt`` → ``tei/x.xml``."""
         return self.tei_dir / f"{source.stem}.xml"
+
+
+def _refuse_undecodable_names(names: Iterator[str], shown_folder: str) -> None:
+    """A file name that is not UTF-8 (bytes Python keeps as lone surrogates) cannot be
+    kept in the cache, nor made a page's address: each such name is reported (V306)."""
+    found = []
+    for name in names:
+        if name.isascii():
+            continue
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = shown_folder + name.encode("utf-8", "surrogateescape").decode(
+                "utf-8", "backslashreplace"
+            )
+            found.append(
+                error(
+                    "V306",
+                    "the file name is not UTF-8",
+                    Location(shown),
+                    "rename the file (page addresses and identifiers are made of file"
+                    " names): its bytes are shown as \\xNN",
+                )
+            )
+    if found:
+        raise InputError(*found)

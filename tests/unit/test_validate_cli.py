@@ -4,6 +4,7 @@ and the build gate."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -299,3 +300,24 @@ def test_every_diagnostic_is_printed_once_in_order_whatever_the_batch(
     malformed = [f"tei/zz-malformed-{n}.xml" for n in range(5)]
     assert shown == [BROKEN, *malformed, "tei/zz-malformed.xml"]
     assert len(printed[1].splitlines()) == 2 * len(shown)  # each with its hint
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_not_crashed_on(demo: Path, capsys) -> None:
+    """A TEI file named in another encoding (Latin-1 ``café.xml``) is refused by name
+    (V306) by validation and by the build, with exit status 1 and no internal error; the
+    site already built stays as it was."""
+    assert main(["build", "--project", str(demo)]) == 0
+    site = {p: p.read_bytes() for p in (demo / "site").rglob("*") if p.is_file()}
+    source = demo / BROKEN
+    odd = Path(os.fsdecode(os.fsencode(demo / "tei") + b"/caf\xe9.xml"))
+    try:
+        odd.write_bytes(source.read_bytes())
+    except (OSError, UnicodeError):  # a file system that takes only UTF-8 names
+        pytest.skip("this file system refuses names that are not UTF-8")
+    capsys.readouterr()
+    for command in ("validate", "build"):
+        assert main([command, "--project", str(demo)]) == 1
+        err = capsys.readouterr().err
+        assert "tei/caf\\xe9.xml: error[V306]: the file name is not UTF-8" in err, command
+        assert "internal error" not in err
+    assert {p: p.read_bytes() for p in (demo / "site").rglob("*") if p.is_file()} == site
