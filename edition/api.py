@@ -12,7 +12,7 @@ from edition.cache import Cache
 from edition.diagnostics import Reporter, relative_path
 from edition.executors import Executor
 from edition.packed import FileList, Indexed
-from edition.project import Project
+from edition.project import Project, refuse_undecodable
 from edition.site.builder import BuildResult, build_site
 from edition.validation import Run, Settings, Summary, start
 from edition.validation.runner import FolderFiles
@@ -115,8 +115,11 @@ def start_validation(
         return project.shown(path) if project is not None else relative_path(path, Path.cwd())
 
     everything = _EditionFiles(project, documents) if project is not None else _NO_FILES
+    given = [(p, shown(p)) for p in paths] if paths else None
+    if given is not None:
+        refuse_undecodable(label for _, label in given)
     return start(
-        [(p, shown(p)) for p in paths] if paths else everything,
+        given if given is not None else everything,
         settings,
         reporter,
         edition_files=everything,

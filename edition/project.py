@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -146,7 +146,7 @@ class Project:
                     and entry.is_file()
                 ),
             )
-        _refuse_undecodable_names(files.names(), self.shown_folder(files))
+        refuse_undecodable(files.names(), self.shown_folder(files))
         return files
 
     def tei_path_for(self, source: Path) -> Path:
@@ -154,9 +154,10 @@ class Project:
         return self.tei_dir / f"{source.stem}.xml"
 
 
-def _refuse_undecodable_names(names: Iterator[str], shown_folder: str) -> None:
-    """A file name that is not UTF-8 (bytes Python keeps as lone surrogates) cannot be
-    kept in the cache, nor made a page's address: each such name is reported (V306)."""
+def refuse_undecodable(names: Iterable[str], prefix: str = "") -> None:
+    """Report each file name (or path) that is not UTF-8 (bytes Python keeps as lone
+    surrogates), shown after ``prefix``, and stop (V306): the cache cannot keep such a
+    name, jing cannot be given it, nor can a page's address be made of it."""
     found = []
     for name in names:
         if name.isascii():
@@ -164,7 +165,7 @@ def _refuse_undecodable_names(names: Iterator[str], shown_folder: str) -> None:
         try:
             name.encode("utf-8")
         except UnicodeEncodeError:
-            shown = shown_folder + name.encode("utf-8", "surrogateescape").decode(
+            shown = prefix + name.encode("utf-8", "surrogateescape").decode(
                 "utf-8", "backslashreplace"
             )
             found.append(

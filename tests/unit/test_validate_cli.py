@@ -302,10 +302,13 @@ def test_every_diagnostic_is_printed_once_in_order_whatever_the_batch(
     assert len(printed[1].splitlines()) == 2 * len(shown)  # each with its hint
 
 
-def test_a_file_name_that_is_not_utf8_is_reported_not_crashed_on(demo: Path, capsys) -> None:
+def test_a_file_name_that_is_not_utf8_is_reported_not_crashed_on(
+    demo: Path, tmp_path: Path, capsys
+) -> None:
     """A TEI file named in another encoding (Latin-1 ``café.xml``) is refused by name
     (V306) by validation and by the build, with exit status 1 and no internal error; the
-    site already built stays as it was."""
+    site already built stays as it was. So is such a file given to ``edition validate``
+    outside any edition."""
     assert main(["build", "--project", str(demo)]) == 0
     site = {p: p.read_bytes() for p in (demo / "site").rglob("*") if p.is_file()}
     source = demo / BROKEN
@@ -321,3 +324,10 @@ def test_a_file_name_that_is_not_utf8_is_reported_not_crashed_on(demo: Path, cap
         assert "tei/caf\\xe9.xml: error[V306]: the file name is not UTF-8" in err, command
         assert "internal error" not in err
     assert {p: p.read_bytes() for p in (demo / "site").rglob("*") if p.is_file()} == site
+    # a file given by name, outside any edition: refused the same way, not sent to jing
+    alone = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.xml"))
+    alone.write_bytes(source.read_bytes())
+    assert main(["validate", "--schema", str(SCHEMA), str(alone)]) == 1
+    err = capsys.readouterr().err
+    assert "caf\\xe9.xml: error[V306]: the file name is not UTF-8" in err
+    assert "internal error" not in err
