@@ -719,28 +719,32 @@ class _Keys:
     def _key(self, content: str, path: str, shown: str, index_only: bool) -> str | None:
         if not content:
             return None
+        return digest(*self._key_parts(content, path, shown, index_only))
+
+    def _key_parts(self, content: str, path: str, shown: str, index_only: bool) -> tuple[str, ...]:
+        """What a file's key is made of (``_key``), and so what a run's key is (``of_run``)."""
         if index_only:  # the index depends on the file alone
-            return digest(tool_digest(), content, path, shown, "index")
-        return digest(self.run, content, path, shown)
+            return (tool_digest(), content, path, shown, "index")
+        return (self.run, content, path, shown)
 
     def of_run(self, wanted: CheckItems) -> str | None:
         """The key of a whole run over ``wanted`` (None: a file unread, or no cache).
 
-        Its diagnostics depend on nothing else than what each file's own key is made of
-        (``_key``: the run's settings and the tool, the file's content, path and shown
-        path), what each file is checked for, and the order they are reported in. Hashed
-        from those directly: a run kept whole needs no file's own key.
+        Its diagnostics depend on nothing else: what each file's key is made of
+        (``_key_parts``), in the order the files are reported. Hashed from those
+        directly: a run kept whole needs no file's own key.
         """
         if not self.cache.enabled:
             return None
         hasher = hashlib.blake2b(digest_size=16, person=b"validation-run")
-        hasher.update(self.run.encode("utf-8"))  # the settings and the tool (``__init__``)
+        hasher.update(f"{self.run}\n".encode())  # the settings and the tool, for any run
         contents = self.files.values_column
+        parts = self._key_parts
         for (path, shown, index_only), content in zip(wanted.columns(), contents, strict=True):
             if not content:
                 return None
-            text = f"\0{path}\0{shown}\0{index_only}\0{content}"
-            hasher.update(text.encode("utf-8", "surrogatepass"))
+            text = "\0".join(parts(content, path, shown, index_only))
+            hasher.update(f"{text}\n".encode("utf-8", "surrogatepass"))
         return hasher.hexdigest()
 
     def cached(self, places: Sequence[int]) -> Iterator[tuple[int, dict[str, Any], bytes]]:
