@@ -190,3 +190,16 @@ def locked(folder: Path, waiting: Callable[[], None]) -> Iterator[None]:
         yield
     finally:
         os.close(handle)
+
+
+def undecodable(name: str) -> str | None:
+    """``name`` as diagnostics show it (each byte written ``\\xNN``) when it is not UTF-8:
+    bytes Python keeps as lone surrogates, which the cache cannot store, jing cannot be
+    given and no page address can be made of; None when it is UTF-8."""
+    if name.isascii():
+        return None
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return None

@@ -14,7 +14,7 @@ from edition import clock, generated, lossless, profiles, transforms
 from edition.diagnostics import Location, Reporter, error, info
 from edition.entities import Mentions, Register
 from edition.errors import EditionError
-from edition.fsutil import backup_path, write_atomic
+from edition.fsutil import backup_path, undecodable, write_atomic
 from edition.header import build_header, document_id
 from edition.project import Project
 from edition.readers import Reading, Transcription, choose_reader, get_reader
@@ -115,6 +115,17 @@ def import_one(
     shown = project.shown(source)
     target = project.tei_path_for(source)
     target_shown = project.shown(target)
+    if (odd := undecodable(shown)) is not None:  # refused before its name is used or shown
+        reporter.report(
+            error(
+                "S107",
+                "the file name is not UTF-8",
+                Location(odd),
+                "rename the file: its TEI file, its document's id and its page's address"
+                " are made of its name (its bytes are shown as \\xNN)",
+            )
+        )
+        return ImportOutcome(odd, undecodable(target_shown) or target_shown, "failed")
     try:
         transcription = Transcription.load(source, shown)
         register = Register.load(project.register_path, project.shown(project.register_path))

@@ -12,6 +12,7 @@ from pathlib import Path
 from edition import config
 from edition.diagnostics import Location, error, relative_path
 from edition.errors import InputError
+from edition.fsutil import undecodable
 from edition.packed import FileList
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
@@ -155,27 +156,18 @@ class Project:
 
 
 def refuse_undecodable(names: Iterable[str], prefix: str = "") -> None:
-    """Report each file name (or path) that is not UTF-8 (bytes Python keeps as lone
-    surrogates), shown after ``prefix``, and stop (V306): the cache cannot keep such a
-    name, jing cannot be given it, nor can a page's address be made of it."""
-    found = []
-    for name in names:
-        if name.isascii():
-            continue
-        try:
-            name.encode("utf-8")
-        except UnicodeEncodeError:
-            shown = prefix + name.encode("utf-8", "surrogateescape").decode(
-                "utf-8", "backslashreplace"
-            )
-            found.append(
-                error(
-                    "V306",
-                    "the file name is not UTF-8",
-                    Location(shown),
-                    "rename the file (page addresses and identifiers are made of file"
-                    " names): its bytes are shown as \\xNN",
-                )
-            )
+    """Report each file name (or path) that is not UTF-8 (``fsutil.undecodable``), shown
+    after ``prefix``, and stop (V306)."""
+    found = [
+        error(
+            "V306",
+            "the file name is not UTF-8",
+            Location(prefix + shown),
+            "rename the file (page addresses and identifiers are made of file"
+            " names): its bytes are shown as \\xNN",
+        )
+        for name in names
+        if (shown := undecodable(name)) is not None
+    ]
     if found:
         raise InputError(*found)

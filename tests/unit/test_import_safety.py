@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,26 @@ def test_bad_sources_are_reported_and_others_still_imported(
     assert not (demo / "tei" / "bad.xml").exists()
     assert out.count("written") == 3
     assert sorted((demo / "tei").glob("*.xml")) == sorted([*documents, demo / "tei/register.xml"])
+
+
+def test_a_source_named_in_another_encoding_is_reported_and_others_still_imported(
+    capsys, demo: Path
+) -> None:
+    """A source whose name is not UTF-8 (Latin-1 ``café.txt``) is refused by name (S107),
+    no TEI is written for it, and the other sources are imported."""
+    telegram = (demo / "sources" / f"{TELEGRAM}.txt").read_bytes()
+    try:
+        Path(os.fsdecode(os.fsencode(demo / "sources") + b"/caf\xe9.txt")).write_bytes(telegram)
+    except (OSError, UnicodeError):  # a file system that takes only UTF-8 names
+        pytest.skip("this file system refuses names that are not UTF-8")
+    status, out, err = run(capsys, "import", "--project", str(demo))
+    assert status == 1
+    assert err.splitlines()[0] == "sources/caf\\xe9.txt: error[S107]: the file name is not UTF-8"
+    assert err.splitlines()[1].startswith("  hint: rename the file")
+    assert "internal error" not in err
+    assert out.count("unchanged") == 3  # the others imported, as they were
+    assert "failed  sources/caf\\xe9.txt → tei/caf\\xe9.xml" in out
+    assert sorted(p.name for p in (demo / "tei").glob("*.xml") if not p.name.isascii()) == []
 
 
 def test_missing_source_argument(capsys, demo: Path) -> None:
