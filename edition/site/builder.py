@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ from edition.errors import ConfigError
 from edition.executors import Executor, SerialExecutor
 from edition.fsutil import locked
 from edition.outputs import SITE_OUTPUTS
-from edition.packed import FileList, PackedMap
+from edition.packed import FileList, PackedHashes, PackedMap, PackedStrings
 from edition.project import Project
 from edition.site.writer import recover
 from edition.tei import tei, xpath_problem
@@ -195,36 +196,52 @@ class Build:
         project = self.project
         recover(project.site_dir, lambda: self.save_key(""))
         files = listed if listed is not None else project.tei_files()
-        if hashed is not None and all(hashed.values_for(files.texts())):
-            digests = hashed  # validation's (which may hold the register's too)
-        else:
-            digests = file_digests(self.cache, "documents", files.texts())
-        build_key = self.inputs_key(files, digests)
+        digests, contents = self.content_hashes(files, hashed)
+        build_key = self.inputs_key(files, contents)
         last = self.cache.section("site-key")
         if last.get("key") == build_key and project.site_dir.is_dir():
             return self.unchanged(last, files)
         from edition.site.steps import Steps  # loaded only now: see the module's docstring
 
-        return Steps(self).run(files, digests, build_key)
+        return Steps(self).run(files, digests, contents, build_key)
 
-    def inputs_key(self, files: FileList, digests: PackedMap) -> str:
+    def content_hashes(
+        self, files: FileList, hashed: PackedMap | None
+    ) -> tuple[PackedMap, PackedHashes]:
+        """The files' content hashes by path, and in the files' order as a column ('' for a
+        file that could not be read): validation's (``hashed``, which may hold the
+        register's too) when it has every file, else read through the cache's stamps."""
+        if hashed is not None:
+            column = _column(hashed, files)
+            if column.filled() == len(files):
+                return hashed, column
+        digests = file_digests(self.cache, "documents", files.texts())
+        return digests, _column(digests, files)
+
+    def inputs_key(self, files: FileList, contents: PackedHashes) -> str:
         """A hash of every input of the site as it is on disk, files by their content: the
         documents, the register's file and the introduction's, and what every page
         depends on. Known before anything is read: when it is the last build's, nothing
-        can have changed (the scan is not needed to know it)."""
+        can have changed (the scan is not needed to know it). The documents are hashed as
+        their columns are held (their shown paths' folder, their names, their contents),
+        not as a string made per file."""
         project = self.project
         introduction = project.settings.edition.introduction
+        documents = hashlib.blake2b(digest_size=16, person=b"site-documents")
+        PackedStrings([project.shown_folder(files)]).hash_into(documents)
+        files.names_column().hash_into(documents)
+        contents.hash_into(documents)
         return digest(
             *self.common_inputs,
             _content_digest(project.register_path),
             _content_digest(project.path(introduction)) if introduction else "",
-            *(f"{shown}\0{found or None}" for shown, found in self.sources(files, digests)),
+            documents.hexdigest(),
         )
 
-    def sources(self, files: FileList, digests: PackedMap) -> Iterator[tuple[str, str]]:
+    def sources(self, files: FileList, contents: PackedHashes) -> Iterator[tuple[str, str]]:
         """Each file's shown path and content hash ('' when it could not be read), in order."""
         shown = (shown for _, shown in self.project.shown_files(files))
-        return zip(shown, digests.values_for(files.texts()), strict=True)
+        return zip(shown, contents, strict=True)
 
     @functools.cached_property
     def shared_inputs(self) -> str:
@@ -259,6 +276,12 @@ class Build:
         for _, shown in self.project.shown_files(files):
             self.advance(shown)
         return self.result
+
+
+def _column(digests: PackedMap, files: FileList) -> PackedHashes:
+    """The hashes of ``files`` in their order: as held when ``digests`` begins with them."""
+    column = digests.column_for(files)
+    return column if column is not None else PackedHashes(digests.values_for(files.texts()))
 
 
 def _content_digest(path: Path) -> str:

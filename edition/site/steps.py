@@ -17,7 +17,7 @@ import orjson
 from edition.cache import digest, digest_of, json_digest
 from edition.diagnostics import Diagnostic, Location, info
 from edition.fsutil import safe_name
-from edition.packed import FileList, PackedMap
+from edition.packed import FileList, PackedHashes, PackedMap
 from edition.render.rules import rules_from_config
 from edition.site import pages, search
 from edition.site.builder import Build, BuildResult
@@ -74,7 +74,9 @@ class Steps:
         #: A hash of the persons each file lists itself, for the files that list any.
         self.embedded_digests: dict[str, str] = {}
 
-    def run(self, files: FileList, digests: PackedMap, build_key: str) -> BuildResult:
+    def run(
+        self, files: FileList, digests: PackedMap, contents: PackedHashes, build_key: str
+    ) -> BuildResult:
         """Build what changed: the files changed alone when they can be, else every file
         whose key changed (``changed_alone``)."""
         # The rendering rules' mistakes (C030, C034), before any job runs. Checked here, not
@@ -84,7 +86,7 @@ class Steps:
         folder = self.cache.folder or Path(tempfile.mkdtemp(prefix="edition-state-"))
         state_path = folder / "site.sqlite"
         previous = PreviousState(state_path if self.cache.enabled else None)
-        changed = self.changed_alone(files, digests, previous)
+        changed = self.changed_alone(files, digests, contents, previous)
         order = Order(safe_name(self.project.settings.edition.id, "edition"))
         try:
             return self.scan_render_commit(
@@ -251,7 +253,7 @@ class Steps:
                 yield path, shown, scans[path]
 
     def changed_alone(
-        self, files: FileList, digests: PackedMap, previous: PreviousState
+        self, files: FileList, digests: PackedMap, contents: PackedHashes, previous: PreviousState
     ) -> list[_Changed] | None:
         """The files that changed since the last build, when each still holds the documents
         it held (the same ids, titles and dates) and lists the same persons, and nothing
@@ -265,7 +267,7 @@ class Steps:
             return None
         if previous.value(_SHARED_INPUTS) != self.build.shared_inputs:
             return None
-        jobs = previous.changed_jobs(self.build.sources(files, digests))
+        jobs = previous.changed_jobs(self.build.sources(files, contents))
         if jobs is None:
             return None
         changed: list[_Changed] = []

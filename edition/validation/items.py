@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from edition.packed import Indexed, PackedPaths, PackedStrings
+from edition.packed import Hasher, Indexed, PackedPaths, PackedStrings
 from edition.validation.jobs import JING, LXML, LXML_IF_DOCTYPE, NONE, CheckItem
 
 #: ``CheckItem.relaxng`` as stored: its place in this tuple.
@@ -87,6 +87,13 @@ class CheckItems(Indexed[CheckItem]):
     def paths_column(self) -> PackedPaths:
         """The paths (as strings), in order: a ``PackedMap`` can be made over them."""
         return self._paths
+
+    def hash_into(self, hasher: Hasher) -> None:
+        """Feed what a run's files are to ``hasher``: each one's path, shown path and
+        ``index_only``, in order (not the engines: a file's content decides those)."""
+        self._paths.hash_into(hasher)
+        self._shown.hash_into(hasher)
+        hasher.update(self._index_only)
 
     def sorted_and_unique(self) -> bool:
         """Whether the paths, and the shown paths, came in order, none twice (then no

@@ -2,30 +2,32 @@
 
 A run is kept file by file, in entries of about ``CHUNK`` files and diagnostics:
 each file's place in the run, shown path, whether only its index was wanted, its
-key, a hash of its index, the diagnostics reported for it and which of them the
-checks across files gave. The entries are written as the run reports (never all in
-memory) under the run's key (a hash of what every file's key is made of,
+content hash, a hash of its index, the diagnostics reported for it and which of them
+the checks across files gave. The entries are written as the run reports (never all
+in memory) under the run's key (a hash of what every file's key is made of,
 ``runner._Keys.of_run``), whose head lists them in order: a run that differs from the
 last one in a few files lists the last run's entries that none of them is in, and
-writes only the others (``Keeper.add_entry``). The key of the last run kept is
-``LAST``. The next run over the same files
+writes only the others (``Keeper.add_entry``). The key and layout of the last run
+kept are ``LAST``. The next run over the same files
 
-- reports the kept run again when every key is the same (``report``);
-- when only a few files changed and none of their indexes did (the same ids, the
-  same pointers on the same lines), checks only those again: nothing any check
-  across files sees has changed, so the other files' diagnostics and the changed
-  files' own checks across files are the kept ones (``runner`` and ``changes``).
+- reports the kept run again when its key is the same (``report``);
+- when its layout is the same (the same files, shown paths and settings:
+  ``runner._Keys.layout``) and only a few files' contents changed, and none of their
+  indexes did (the same ids, the same pointers on the same lines), checks only those
+  again: nothing any check across files sees has changed, so the other files'
+  diagnostics and the changed files' own checks across files are the kept ones
+  (``runner`` and ``changes``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-from edition.cache import Cache, CacheTable, digest, digest_of
+from edition.cache import Cache, CacheTable, digest
 from edition.diagnostics import Diagnostic, Reporter
 
 #: The cache table of kept runs.
@@ -45,7 +47,8 @@ class Record:
     n: int
     shown: str
     index_only: bool
-    key: str
+    #: The file's content hash.
+    content: str
     index: str
     #: What was reported for the file (for a shown path given twice: all on its first record).
     found: list[Diagnostic]
@@ -61,7 +64,7 @@ class Record:
             self.n,
             self.shown,
             self.index_only,
-            self.key,
+            self.content,
             self.index,
             [d.to_data() for d in self.found],
             self.across,
@@ -75,21 +78,16 @@ class Record:
 
     @classmethod
     def from_data(cls, data: list[Any]) -> Record:
-        n, shown, index_only, key, index, _, across = data
+        n, shown, index_only, content, index, _, across = data
         return cls(
             int(n),
             str(shown),
             bool(index_only),
-            str(key),
+            str(content),
             str(index),
             list(cls.diagnostics_of(data)),
             [int(i) for i in across],
         )
-
-
-def layout(files: Iterable[tuple[str, str, bool]]) -> str:
-    """A hash of what a run checks: each file's shown path, path and whether only indexed."""
-    return digest_of(f"{shown}\0{path}\0{index_only}" for shown, path, index_only in files)
 
 
 def index_digest(index: dict[str, Any] | None) -> str:
@@ -219,7 +217,7 @@ class Changes:
 
     #: The key of the last run.
     last: str
-    #: The places of the files whose key changed, with the hash of their index then and
+    #: The places of the files whose content changed, with the hash of their index then and
     #: what the checks across files found in them then.
     changed: dict[int, tuple[str, list[Diagnostic]]]
     #: The last run's entries in order, each with whether a changed file is in it.
@@ -230,10 +228,11 @@ class Changes:
 
 
 def changes(
-    cache: Cache, run_layout: str, keys: Sequence[str], reporter: Reporter, most: int
+    cache: Cache, run_layout: str, contents: Sequence[str], reporter: Reporter, most: int
 ) -> Changes | None:
-    """The files whose key differs from the last run's (None: no such run, other files,
-    or more than ``most`` of them).
+    """The files whose content hash differs from the last run's, which had the same
+    layout (None: no such run, or more than ``most`` of them). With the same layout (the
+    same files, shown paths and settings), a file's key changed only if its content did.
 
     The last run is read once: what it reported for the files that did not change is
     gathered on the way (``between``, with ``reporter``'s settings), so that the run
@@ -252,10 +251,10 @@ def changes(
             holds_changed = False
             for data in chunk:
                 n = data[0]
-                if not isinstance(n, int) or not 0 <= n < len(keys):
+                if not isinstance(n, int) or not 0 <= n < len(contents):
                     return None
                 seen += 1
-                if keys[n] == data[3]:  # passed on as it is kept: its diagnostics not decoded
+                if contents[n] == data[3]:  # passed on as it is kept: diagnostics not decoded
                     between[-1].extend_data(data[FOUND])
                     continue
                 if len(changed) == most:
@@ -267,6 +266,6 @@ def changes(
             entries.append((name, holds_changed))
     except (TypeError, ValueError, KeyError, IndexError):
         return None
-    if seen != len(keys):
+    if seen != len(contents):
         return None
     return Changes(run_key, changed, entries, between)

@@ -146,17 +146,14 @@ def start(
     wanted, as_given = _wanted(files, edition_files if settings.cross_checks and not whole else ())
     keys = _Keys(cache, settings, engine, wanted)
     executor = executor or SerialExecutor()
-    run_key = keys.of_run(wanted)
+    run_key = keys.of_run()
     if run_key is not None and kept.report(cache, run_key, reporter):
         # The same files, schema and rules as a run kept whole: its diagnostics, reported.
-        # Nothing else is read of it: no file's own key, no layout (two passes over every
-        # file: a sixth of a nothing-changed validation at 25,072 files).
+        # Nothing else is read of it.
         settled = _Run(wanted, PackedHashes(), run_key, "", len(files), as_given)
         empty = PackedMap()
         return Run(files, settings, reporter, engine, keys, Results(), None, empty, settled, True)
-    item_keys = PackedHashes(keys.own_keys())
-    layout = kept.layout((shown, path, only) for path, shown, only in wanted.columns())
-    run = _Run(wanted, item_keys, run_key, layout, len(files), as_given)
+    run = _Run(wanted, keys.contents, run_key, keys.layout(), len(files), as_given)
     if run_key is not None and _one_file_one_name(wanted):
         again = _check_changed(run, settings, engine, keys, executor, reporter)
         if again is not None:
@@ -181,10 +178,12 @@ class _Run:
     """What a run keeps itself as (see ``kept``), and how it differs from the last run."""
 
     wanted: CheckItems
-    #: Each file's key ('' for a file not read: then the run is not kept).
-    item_keys: PackedHashes
+    #: Each file's content hash ('' for a file not read: then the run is not kept; none
+    #: without a cache).
+    contents: Sequence[str]
     #: The key it is kept by (None: not kept, see ``_Keys.of_run``).
     key: str | None
+    #: What it checks, under which settings (``_Keys.layout``).
     layout: str
     #: How many of ``wanted`` are the files given (the first ones), and whether each is
     #: the path it was given as (resolved already).
@@ -230,7 +229,7 @@ def _check_changed(
     None: check the whole run as usual.
     """
     wanted = run.wanted
-    changes = kept.changes(keys.cache, run.layout, run.item_keys, reporter, CHANGED_AT_MOST)
+    changes = kept.changes(keys.cache, run.layout, run.contents, reporter, CHANGED_AT_MOST)
     if changes is None or not changes.changed:
         return None
     places = sorted(changes.changed)
@@ -306,7 +305,7 @@ class Run:
             if keys.cache.enabled:  # as stored, not decoded: the run's keys are known
                 places = self.run.places if self.run.changes is not None else None
                 for i, data in results.fresh_data():
-                    keys.store(self.run.item_keys[places[i] if places is not None else i], data)
+                    keys.store(keys.own_key(places[i] if places is not None else i), data)
             keeper = kept.Keeper(keys.cache, self.run.key, self.run.layout, len(self.run.wanted))
             if self.run.changes is not None:
                 sweep = keys.sweeps_after(len(self.run.places))
@@ -371,14 +370,14 @@ class Run:
                     keeper.add_data(data)
                     continue
                 record = kept.Record.from_data(data)
-                record.key = run.item_keys[n]
+                record.content = run.contents[n]
                 if not record.index_only:
                     record.found, record.across = _in_order(_tagged(check, record.found_across))
                 keeper.add(record)
                 self.reporter.extend(record.found)
                 self.reporter.absorb(next(between))
         if sweep:
-            for n, key in enumerate(run.item_keys):
+            for n, key in enumerate(self.keys.own_keys()):
                 if n not in fresh:
                     self.keys.keep(n, key)
 
@@ -629,8 +628,9 @@ def _checked_again(
 def _record(run: _Run, n: int, check: FileCheck) -> kept.Record:
     """The ``n``-th file of the run as it is kept (``found`` and ``across`` set by the caller)."""
     index = check.index.to_data() if check.index is not None else None
-    shown, index_only, key = run.wanted.shown(n), run.wanted.index_only(n), run.item_keys[n]
-    return kept.Record(n, shown, index_only, key, kept.index_digest(index), [], [])
+    content = run.contents[n] if run.contents else ""
+    shown, index_only = run.wanted.shown(n), run.wanted.index_only(n)
+    return kept.Record(n, shown, index_only, content, kept.index_digest(index), [], [])
 
 
 def _tagged(check: FileCheck, across: list[Diagnostic]) -> list[tuple[Diagnostic, bool]]:
@@ -683,11 +683,13 @@ class _Keys:
         #: Where jing keeps its class archive (``class_archive``): in the cache, when there is one.
         self.archives = cache.folder / "jvm" if cache.folder is not None else None
         self.known = cache.table(SECTION)
-        #: Each file's content hash, in the order of ``wanted`` (none without a cache).
+        #: Each file's content hash, in the order of ``wanted`` (none without a cache),
+        #: and found by path.
+        self.contents = PackedHashes()
         self.files = PackedMap()
         if cache.enabled:  # over the run's own paths: they are held once
-            hashes = file_hashes(cache, SECTION, wanted.path_texts)
-            self.files = PackedMap.over(wanted.paths_column(), hashes)
+            self.contents = file_hashes(cache, SECTION, wanted.path_texts)
+            self.files = PackedMap.over(wanted.paths_column(), self.contents)
         self.run = ""
         if cache.enabled:
             rules = settings.schematron
@@ -707,6 +709,10 @@ class _Keys:
         content = self.files.at(n) if self.cache.enabled else ""
         return self._key(content, self.wanted.path_text(n), self.wanted.shown(n), index_only)
 
+    def own_key(self, n: int) -> str:
+        """``key(n, its own index_only)`` ('' for None)."""
+        return self.key(n, self.wanted.index_only(n)) or ""
+
     def own_keys(self) -> Iterator[str]:
         """Each file's ``key(n, its own index_only)`` in order, in one pass ('' for None)."""
         if not self.cache.enabled:
@@ -722,30 +728,38 @@ class _Keys:
         return digest(*self._key_parts(content, path, shown, index_only))
 
     def _key_parts(self, content: str, path: str, shown: str, index_only: bool) -> tuple[str, ...]:
-        """What a file's key is made of (``_key``), and so what a run's key is (``of_run``)."""
+        """What a file's key is made of (``_key``): a run's key and layout are made of
+        the same (``of_run``, ``layout``)."""
         if index_only:  # the index depends on the file alone
             return (tool_digest(), content, path, shown, "index")
         return (self.run, content, path, shown)
 
-    def of_run(self, wanted: CheckItems) -> str | None:
-        """The key of a whole run over ``wanted`` (None: a file unread, or no cache).
+    def of_run(self) -> str | None:
+        """The key of a whole run (None: a file unread, or no cache).
 
-        Its diagnostics depend on nothing else: what each file's key is made of
-        (``_key_parts``), in the order the files are reported. Hashed from those
-        directly: a run kept whole needs no file's own key.
+        Its diagnostics depend on nothing else than what its files' keys are made of
+        (``_key_parts``: the settings with the tool, and each file's content, path, shown
+        path and ``index_only``), in the order the files are reported: the ``layout``
+        and the files' contents. Hashed from the packed columns as they are held, not
+        from a string made per file.
         """
-        if not self.cache.enabled:
+        if not self.cache.enabled or self.contents.filled() != len(self.contents):
             return None
-        hasher = hashlib.blake2b(digest_size=16, person=b"validation-run")
-        hasher.update(f"{self.run}\n".encode())  # the settings and the tool, for any run
-        contents = self.files.values_column
-        parts = self._key_parts
-        for (path, shown, index_only), content in zip(wanted.columns(), contents, strict=True):
-            if not content:
-                return None
-            text = "\0".join(parts(content, path, shown, index_only))
-            hasher.update(f"{text}\n".encode("utf-8", "surrogatepass"))
+        hasher = self._hasher(b"validation-run")
+        self.contents.hash_into(hasher)
         return hasher.hexdigest()
+
+    def layout(self) -> str:
+        """A hash of what a run checks (each file's path, shown path and ``index_only``,
+        in order) under which settings: two runs of the same layout differ only in their
+        files' contents, so a file's key changed when its content did (``kept.changes``)."""
+        return self._hasher(b"run-layout").hexdigest()
+
+    def _hasher(self, person: bytes) -> hashlib.blake2b:
+        hasher = hashlib.blake2b(digest_size=16, person=person)
+        hasher.update(f"{self.run}\n".encode())  # the settings and the tool, for any run
+        self.wanted.hash_into(hasher)
+        return hasher
 
     def cached(self, places: Sequence[int]) -> Iterator[tuple[int, dict[str, Any], bytes]]:
         """The cached result of each of these files that has one (``FileCheck.to_data``),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import random
 import tracemalloc
@@ -155,3 +156,66 @@ def test_strings_added_at_once_are_those_appended_one_by_one(
     itself = PackedStrings(names)
     itself.extend_prefixed(prefix, itself)
     assert list(itself) == [*names, *(prefix + name for name in names)]
+
+
+def _fed(column: PackedStrings | PackedPaths | PackedHashes) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    column.hash_into(hasher)
+    return hasher.hexdigest()
+
+
+@given(st.lists(st.one_of(texts, paths)), st.lists(st.one_of(texts, paths)))
+def test_columns_hash_the_same_exactly_when_they_hold_the_same(
+    first: list[str], second: list[str]
+) -> None:
+    """What a run's key and layout are hashed from (``hash_into``): the same strings,
+    however they were added, feed the same bytes; other strings, other bytes."""
+    for kind in (PackedStrings, PackedPaths):
+        assert (_fed(kind(first)) == _fed(kind(second))) == (first == second)
+    moved = PackedStrings(["ab", "c"]), PackedStrings(["a", "bc"])  # the same bytes, cut elsewhere
+    assert _fed(moved[0]) != _fed(moved[1])
+    folders = PackedPaths(["/a/b", "/a/c"]), PackedPaths(["/a/b", "/a/"])
+    assert _fed(folders[0]) != _fed(folders[1])
+
+
+@given(st.lists(texts), st.sampled_from(["tei/", "/é/", "/a/b/"]))
+def test_a_folder_added_at_once_hashes_as_its_paths_one_by_one(
+    names: list[str], folder: str
+) -> None:
+    names = [name.replace("/", "") for name in names]
+    at_once = PackedPaths()
+    at_once.extend_folder(folder, PackedStrings(names))
+    assert _fed(at_once) == _fed(PackedPaths(folder + name for name in names))
+
+
+@given(st.lists(hashes), st.lists(hashes))
+def test_hashes_hash_the_same_exactly_when_they_are_the_same(
+    first: list[str], second: list[str]
+) -> None:
+    assert (_fed(PackedHashes(first)) == _fed(PackedHashes(second))) == (first == second)
+
+
+@given(
+    st.lists(st.sampled_from(["a.xml", "b.xml", "é.xml", "\udcff.xml"]), unique=True),
+    st.lists(st.sampled_from(["/e/tei/a.xml", "/e/tei/z.xml", "/e/a.xml", "/f/tei/a.xml"])),
+    st.integers(0, 2),
+    st.lists(hashes, min_size=1),
+)
+def test_a_map_gives_its_files_hashes_as_held_only_when_it_begins_with_them(
+    names: list[str], after: list[str], skip: int, values: list[str]
+) -> None:
+    """``column_for``: the hashes of a folder's files taken from a map (validation's) as
+    they are held, when the map's first paths are those files; else None, never others."""
+    files = FileList(Path("/e/tei"), names)
+    texts = [*files.texts(), *after][skip:]
+    hashed = [values[n % len(values)] for n in range(len(texts))]
+    found = PackedMap(zip(texts, hashed, strict=True), hashes=True)
+    column = found.column_for(files)
+    begins = texts[: len(names)] == list(files.texts())
+    if column is not None:
+        assert begins
+        assert list(column) == hashed[: len(names)] == list(found.values_for(files.texts()))
+    else:
+        assert not begins or found._repeats
+    elsewhere = PackedMap(((f"/f/tei/{name}", "") for name in names), hashes=True)
+    assert (elsewhere.column_for(files) is None) == bool(names)

@@ -345,7 +345,7 @@ def test_a_run_reported_whole_makes_no_file_key(broken: Path, tmp_path: Path, mo
         raise AssertionError("made for a run reported whole")
 
     monkeypatch.setattr(runner._Keys, "own_keys", not_made)
-    monkeypatch.setattr(kept, "layout", not_made)
+    monkeypatch.setattr(runner._Keys, "layout", not_made)
     assert _validate(broken, Cache(tmp_path / "cache")) == first
     monkeypatch.undo()
     path = broken / "tei" / "1975-01-13_telegram_tokyo-00458.xml"
@@ -470,6 +470,42 @@ def test_a_file_changed_without_its_index_is_checked_alone(
         assert across.shown == []
         assert got == _validate(broken, None, engine)
     assert "blink" in got
+
+
+def test_a_file_checked_alone_makes_no_other_file_key(
+    broken: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The changed files are found by their contents (the run's layout the same): no
+    other file's key is made (a pass over every file), only the changed file's, to keep
+    its fresh result under. A change of settings changes the layout: every file again."""
+    cache_dir = tmp_path / "cache"
+    _validate(broken, Cache(cache_dir))
+    made: list[int] = []
+    own_key = runner._Keys.own_key
+
+    def counted(keys: runner._Keys, n: int) -> str:
+        made.append(n)
+        return own_key(keys, n)
+
+    def not_made(*args: object) -> None:
+        raise AssertionError("every file's key made")
+
+    monkeypatch.setattr(runner._Keys, "own_keys", not_made)
+    monkeypatch.setattr(runner._Keys, "own_key", counted)
+    assert _change(broken, "word (same index)")
+    assert _validate(broken, Cache(cache_dir)) == _validate(broken, None)
+    assert len(made) == 1
+    made.clear()
+    monkeypatch.undo()
+    monkeypatch.setattr(runner._Keys, "own_key", counted)
+    assert _change(broken, "comment (same index)")
+    assert _validate(broken, Cache(cache_dir)) == _validate(broken, None)
+    assert len(made) == 1
+    made.clear()
+    assert _validate(broken, Cache(cache_dir), cross_checks=False) == _validate(
+        broken, None, cross_checks=False
+    )
+    assert len(made) >= 2
 
 
 def _kept_runs(cache_dir: Path) -> tuple[list[str], dict[str, bytes]]:
