@@ -305,6 +305,42 @@ class PackedHashes(Indexed[str]):
         """How many values are not ``''``."""
         return len(self._kinds) - self._kinds.count(_NONE)
 
+    def to_bytes(self) -> bytes | None:
+        """The values as bytes (``from_bytes`` reads them back); None when one of them is
+        not a hash or ``''``."""
+        if self._other:
+            return None
+        return len(self._kinds).to_bytes(8, "little") + self._kinds + self._data
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> PackedHashes | None:
+        """Values written by ``to_bytes`` (None: not such bytes)."""
+        count = int.from_bytes(data[:8], "little")
+        if len(data) != 8 + count * (1 + _HASH_BYTES):
+            return None
+        read = cls()
+        read._kinds = bytearray(data[8 : 8 + count])
+        read._data = bytearray(data[8 + count :])
+        if read._kinds.count(_HASH) + read._kinds.count(_NONE) != count:
+            return None
+        return read
+
+    def differing(self, other: PackedHashes) -> list[int] | None:
+        """The places whose value is not ``other``'s, in order (None: not as many values).
+        Compared a block at a time as held: only a block that differs is read value by
+        value."""
+        count = len(self._kinds)
+        if len(other) != count:
+            return None
+        aside = self._other.keys() | other._other.keys()  # their bytes say nothing
+        places = {n for n in aside if self[n] != other[n]}
+        for first in range(0, count, _BLOCK):
+            last = min(first + _BLOCK, count)
+            kinds, data = slice(first, last), slice(first * _HASH_BYTES, last * _HASH_BYTES)
+            if self._kinds[kinds] != other._kinds[kinds] or self._data[data] != other._data[data]:
+                places.update(n for n in range(first, last) if self[n] != other[n])
+        return sorted(places)
+
     def head(self, count: int) -> PackedHashes:
         """The first ``count`` values, as a column of their own."""
         first = PackedHashes()

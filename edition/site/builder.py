@@ -35,7 +35,7 @@ import dataclasses
 import functools
 import hashlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -228,8 +228,7 @@ class Build:
         project = self.project
         introduction = project.settings.edition.introduction
         documents = hashlib.blake2b(digest_size=16, person=b"site-documents")
-        PackedStrings([project.shown_folder(files)]).hash_into(documents)
-        files.names_column().hash_into(documents)
+        documents.update(files_layout(project, files))
         contents.hash_into(documents)
         return digest(
             *self.common_inputs,
@@ -237,11 +236,6 @@ class Build:
             _content_digest(project.path(introduction)) if introduction else "",
             documents.hexdigest(),
         )
-
-    def sources(self, files: FileList, contents: PackedHashes) -> Iterator[tuple[str, str]]:
-        """Each file's shown path and content hash ('' when it could not be read), in order."""
-        shown = (shown for _, shown in self.project.shown_files(files))
-        return zip(shown, contents, strict=True)
 
     @functools.cached_property
     def shared_inputs(self) -> str:
@@ -276,6 +270,14 @@ class Build:
         for _, shown in self.project.shown_files(files):
             self.advance(shown)
         return self.result
+
+
+def files_layout(project: Project, files: FileList) -> bytes:
+    """A hash of the documents' shown paths, in order (their folder, their names)."""
+    layout = hashlib.blake2b(digest_size=16, person=b"site-files")
+    PackedStrings([project.shown_folder(files)]).hash_into(layout)
+    files.names_column().hash_into(layout)
+    return layout.digest()
 
 
 def _column(digests: PackedMap, files: FileList) -> PackedHashes:

@@ -19,13 +19,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 
 from edition.cache import FORMAT, bound_page_cache, tool_digest
+from edition.packed import PackedHashes
 
 if TYPE_CHECKING:
     from edition.site.catalogue import Catalogue
@@ -46,6 +48,9 @@ CREATE VIEW searched_wide AS
 #: are in place: the mark of the build's journal (see ``writer``). A state that holds
 #: one without that journal describes a site that is not all there: it is not used.
 _COMMITTING = "committing"
+#: The meta value that says what a build was made from: a hash of its documents' shown
+#: paths, then their content hashes (``PackedHashes.to_bytes``), in order.
+SOURCES = "sources"
 
 
 class ChangedJob(NamedTuple):
@@ -115,33 +120,32 @@ class PreviousState:
             shown,
         )
 
-    def changed_jobs(self, sources: Iterable[tuple[str, str]]) -> list[ChangedJob] | None:
+    def changed_jobs(
+        self, layout: bytes, contents: PackedHashes, folder: str, names: Sequence[str]
+    ) -> list[ChangedJob] | None:
         """The jobs whose source is not this build's, or that reported something (their key
-        is ''), given every file of this build (shown path, content hash) in the order of
-        their shown paths. None: the files are not the last build's (one was added or
-        removed), or they did not come in that order.
+        is ''), given this build's files: the hash of their shown paths (``layout``), their
+        content hashes, and their shown paths as ``folder`` and their ``names`` (sorted).
+        None: the files are not the last build's (one was added, removed or renamed).
 
-        Read along the jobs in the same order (one pass over both, no table of this
-        build's files made); then the changed jobs' rows, in one query.
+        Found by comparing the content hashes the last build was made from (``SOURCES``)
+        with this build's, as they are held; then the changed jobs' rows, in one query.
         """
-        db = self._db
-        if db is None:
+        rows = self._query("SELECT value FROM meta WHERE name = ?", SOURCES)
+        stored = rows[0][0] if rows else None
+        if not isinstance(stored, bytes) or stored[: len(layout)] != layout:
             return None
-        changed: dict[str, int] = {}
-        last = None
-        try:
-            jobs = db.execute("SELECT shown, source, key = '' FROM jobs ORDER BY shown")
-            for place, (shown, source) in enumerate(sources):
-                row = jobs.fetchone()
-                if row is None or row[0] != shown or (last is not None and shown <= last):
-                    return None
-                if row[1] != source or row[2]:
-                    changed[shown] = place
-                last = shown
-            if jobs.fetchone() is not None:
+        last = PackedHashes.from_bytes(stored[len(layout) :])
+        places = contents.differing(last) if last is not None else None
+        if places is None:
+            return None
+        changed = {folder + names[n]: n for n in places}
+        for (shown,) in self._query("SELECT shown FROM jobs WHERE key = ''"):
+            name = shown[len(folder) :] if shown.startswith(folder) else ""
+            place = bisect_left(names, name)
+            if place == len(names) or names[place] != name:
                 return None
-        except sqlite3.Error:
-            return None
+            changed[shown] = place
         try:
             rows = self._query(
                 "SELECT shown, key, record, pieces, embedded FROM jobs"
@@ -270,7 +274,7 @@ class NewState:
         rows = ((path, fingerprint, searched) for path, (fingerprint, searched) in pages.items())
         self._db.executemany("INSERT INTO pages VALUES (?, ?, ?)", rows)
 
-    def set(self, name: str, value: str) -> None:
+    def set(self, name: str, value: str | bytes) -> None:
         self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
 
     def searched_pages(self) -> Iterator[tuple[str, str]]:

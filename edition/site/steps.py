@@ -20,7 +20,7 @@ from edition.fsutil import safe_name
 from edition.packed import FileList, PackedHashes, PackedMap
 from edition.render.rules import rules_from_config
 from edition.site import pages, search
-from edition.site.builder import Build, BuildResult
+from edition.site.builder import Build, BuildResult, files_layout
 from edition.site.catalogue import Totals
 from edition.site.documents import Neighbour
 from edition.site.jobs import (
@@ -34,7 +34,7 @@ from edition.site.jobs import (
 )
 from edition.site.order import Order
 from edition.site.register import Entity, read_register
-from edition.site.state import ChangedJob, NewState, PreviousState, set_value
+from edition.site.state import SOURCES, ChangedJob, NewState, PreviousState, set_value
 from edition.site.wide import TOTALS, EditionWide, PagesFailed
 from edition.site.writer import SiteWriter
 
@@ -88,9 +88,10 @@ class Steps:
         previous = PreviousState(state_path if self.cache.enabled else None)
         changed = self.changed_alone(files, digests, contents, previous)
         order = Order(safe_name(self.project.settings.edition.id, "edition"))
+        sources = files_layout(self.project, files) + (contents.to_bytes() or b"")
         try:
             return self.scan_render_commit(
-                files, digests, changed, order, previous, folder, state_path, build_key
+                files, digests, changed, order, previous, folder, state_path, build_key, sources
             )
         finally:
             order.close()
@@ -105,9 +106,11 @@ class Steps:
         folder: Path,
         state_path: Path,
         build_key: str,
+        sources: bytes,
     ) -> BuildResult:
         """Scan (unless ``changed`` files alone are rendered again), render, write the
-        edition-wide pages and commit."""
+        edition-wide pages and commit. ``sources``: what the build is made from, as the
+        state keeps it (``state.SOURCES``)."""
         project = self.project
         if changed is None:
             embedded = self.scan(files, digests, order)
@@ -144,6 +147,7 @@ class Steps:
             else:
                 removed = self.render_changed(changed, digests, register, shared_key, state, writer)
                 self.keep_totals(previous, state)
+            state.set(SOURCES, sources)
             self.result.documents = state.catalogue.count()
             self.result.pages += self.result.documents
             if self.reporter.has_errors:
@@ -267,7 +271,8 @@ class Steps:
             return None
         if previous.value(_SHARED_INPUTS) != self.build.shared_inputs:
             return None
-        jobs = previous.changed_jobs(self.build.sources(files, contents))
+        layout, folder = files_layout(project, files), project.shown_folder(files)
+        jobs = previous.changed_jobs(layout, contents, folder, files.names_column())
         if jobs is None:
             return None
         changed: list[_Changed] = []

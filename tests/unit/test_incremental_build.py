@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -13,12 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edition.cache import PAGE_CACHE_KIB, Cache
+from edition.cache import PAGE_CACHE_KIB, Cache, digest
 from edition.diagnostics import Reporter
 from edition.executors import make_executor
+from edition.packed import FileList, PackedHashes
 from edition.project import Project
 from edition.site import pages, steps, wide
-from edition.site.builder import build_site
+from edition.site.builder import build_site, files_layout
 from edition.site.catalogue import Totals
 from edition.site.order import Order
 from edition.site.state import NewState, PreviousState
@@ -479,23 +481,34 @@ def test_a_corrected_word_scans_and_renders_its_file_alone(
     assert b"Smith, John W." in (edition / "site" / "persons" / "index.html").read_bytes()
 
 
-def test_the_changed_jobs_are_found_along_the_files_in_order(edition: Path) -> None:
-    """The last build's jobs are read along this build's files: a changed source (or a
-    job that reported something) is found at its place; a file added, removed or out
-    of order means the files are not the last build's."""
+def test_the_changed_jobs_are_found_by_the_files_contents(edition: Path) -> None:
+    """The content hashes the last build was made from are compared with this build's: a
+    changed source (or a job that reported something) is found at its place; a file
+    added, removed or renamed means the files are not the last build's."""
     incremental_build(edition)
-    state = edition / ".edition-cache" / "site.sqlite"
-    with sqlite3.connect(state) as db:
-        rows = db.execute("SELECT shown, source FROM jobs ORDER BY shown").fetchall()
-    assert len(rows) >= 3
-    previous = PreviousState(state)
-    assert previous.changed_jobs(rows) == []
-    edited = [*rows[:1], (rows[1][0], "another source"), *rows[2:]]
-    assert [job.file_number for job in previous.changed_jobs(edited)] == [1]
-    assert previous.changed_jobs(rows[1:]) is None  # a file removed
-    assert previous.changed_jobs([*rows, ("tei/zz-new.xml", "x")]) is None  # one added
-    assert previous.changed_jobs([rows[1], rows[0], *rows[2:]]) is None  # out of order
-    assert previous.changed_jobs([(rows[0][0], rows[0][1]), *rows]) is None  # one twice
+    project = Project.load(edition)
+    files = project.tei_files()
+    names, folder = list(files.names()), project.shown_folder(files)
+    contents = PackedHashes(digest(path.read_bytes()) for path in files)
+    assert len(files) >= 3
+    state = project.cache_dir / "site.sqlite"
+
+    def changed(names: list[str], contents: list[str]) -> list[int] | None:
+        listed = FileList(files.folder, names)
+        layout = files_layout(project, listed)
+        found = PreviousState(state).changed_jobs(
+            layout, PackedHashes(contents), folder, listed.names_column()
+        )
+        return None if found is None else [job.file_number for job in found]
+
+    assert changed(names, list(contents)) == []
+    assert changed(names, [contents[0], digest(b"another"), *contents[2:]]) == [1]
+    assert changed(names[1:], list(contents)[1:]) is None  # a file removed
+    assert changed([*names, "zz-new.xml"], [*contents, digest(b"x")]) is None  # one added
+    assert changed(["0-renamed.xml", *names[1:]], list(contents)) is None  # one renamed
+    with contextlib.closing(sqlite3.connect(state)) as db, db:
+        db.execute("UPDATE jobs SET key = '' WHERE shown = ?", (folder + names[2],))
+    assert changed(names, list(contents)) == [2]  # it reported something: built again
 
 
 def test_the_working_databases_keep_a_bounded_page_cache(edition: Path) -> None:

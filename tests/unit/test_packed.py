@@ -219,3 +219,30 @@ def test_a_map_gives_its_files_hashes_as_held_only_when_it_begins_with_them(
         assert not begins or found._repeats
     elsewhere = PackedMap(((f"/f/tei/{name}", "") for name in names), hashes=True)
     assert (elsewhere.column_for(files) is None) == bool(names)
+
+
+@given(st.lists(hashes, max_size=40), st.lists(hashes, max_size=40), st.sampled_from([1, 4, 1024]))
+def test_hashes_that_differ_are_found_block_by_block(
+    first: list[str], second: list[str], block: int
+) -> None:
+    """``differing`` finds each place whose value changed, across blocks' edges (smaller
+    blocks here), and nothing else; ``to_bytes`` reads back as it was, or is None."""
+    import edition.packed as packed_module
+
+    items = [*first, *second]
+    changed = [*first, *reversed(second)]
+    saved = packed_module._BLOCK
+    packed_module._BLOCK = block
+    try:
+        found = PackedHashes(items).differing(PackedHashes(changed))
+    finally:
+        packed_module._BLOCK = saved
+    assert found == [n for n, (a, b) in enumerate(zip(items, changed, strict=True)) if a != b]
+    assert PackedHashes(items).differing(PackedHashes([*items, ""])) is None
+    written = PackedHashes(items).to_bytes()
+    if written is None:
+        assert any(item and PackedHashes([item]).to_bytes() is None for item in items)
+    else:
+        again = PackedHashes.from_bytes(written)
+        assert again is not None and list(again) == items
+        assert PackedHashes.from_bytes(written[:-1]) is None
