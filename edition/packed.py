@@ -417,6 +417,15 @@ class FileList(Indexed[Path]):
         place = bisect_left(names, name)
         return place < len(names) and names[place] == name
 
+    def holds(self, text: str) -> bool:
+        """Whether the path written ``text`` (``str(path)``) is one of the files."""
+        prefix = self._prefix
+        if not text.startswith(prefix):
+            return False
+        name, names = text[len(prefix) :], self._names
+        place = bisect_left(names, name)
+        return place < len(names) and names[place] == name
+
     @property
     def prefix(self) -> str:
         """Each file's path as a string, less its name (the folder and a separator)."""
@@ -497,11 +506,14 @@ class PackedMap(Mapping[Path, str]):
         paths, values = self._paths, self._values
         if not isinstance(paths, PackedPaths) or not isinstance(values, PackedHashes):
             return None
-        if self._repeats:  # a file given again later maps to its last value
-            return None
+        count = len(files)
         if not paths.starts_with_folder(files.prefix, files.names_column()):
             return None
-        return values.head(len(files))
+        # A file given again after them maps to its last value (the register, given after
+        # the documents, may come before some of them in order: then only these are read).
+        if self._repeats and any(files.holds(paths[n]) for n in range(count, self._count)):
+            return None
+        return values.head(count)
 
     @property
     def values_column(self) -> Sequence[str]:

@@ -197,7 +197,7 @@ def test_hashes_hash_the_same_exactly_when_they_are_the_same(
 
 @given(
     st.lists(st.sampled_from(["a.xml", "b.xml", "é.xml", "\udcff.xml"]), unique=True),
-    st.lists(st.sampled_from(["/e/tei/a.xml", "/e/tei/z.xml", "/e/a.xml", "/f/tei/a.xml"])),
+    st.lists(st.sampled_from(["/e/tei/a.xml", "/e/tei/0.xml", "/e/a.xml", "/f/tei/a.xml"])),
     st.integers(0, 2),
     st.lists(hashes, min_size=1),
 )
@@ -216,7 +216,7 @@ def test_a_map_gives_its_files_hashes_as_held_only_when_it_begins_with_them(
         assert begins
         assert list(column) == hashed[: len(names)] == list(found.values_for(files.texts()))
     else:
-        assert not begins or found._repeats
+        assert not begins or any(files.holds(text) for text in texts[len(names) :])
     elsewhere = PackedMap(((f"/f/tei/{name}", "") for name in names), hashes=True)
     assert (elsewhere.column_for(files) is None) == bool(names)
 
