@@ -305,24 +305,22 @@ class PackedHashes(Indexed[str]):
         """How many values are not ``''``."""
         return len(self._kinds) - self._kinds.count(_NONE)
 
-    def to_bytes(self) -> bytes | None:
-        """The values as bytes (``from_bytes`` reads them back); None when one of them is
-        not a hash or ``''``."""
+    def as_held(self) -> tuple[bytearray, bytearray] | None:
+        """The values as held, not copied: what each is (a byte each) and the hashes (16
+        bytes each); ``held`` reads them back. None when one of them is neither a hash
+        nor ``''``."""
         if self._other:
             return None
-        return len(self._kinds).to_bytes(8, "little") + self._kinds + self._data
+        return self._kinds, self._data
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> PackedHashes | None:
-        """Values written by ``to_bytes`` (None: not such bytes)."""
-        count = int.from_bytes(data[:8], "little")
-        if len(data) != 8 + count * (1 + _HASH_BYTES):
+    def held(cls, kinds: bytes, hashes: bytes) -> PackedHashes | None:
+        """Values given as ``as_held`` gives them (None: not such bytes)."""
+        count = len(kinds)
+        if len(hashes) != count * _HASH_BYTES or kinds.count(_HASH) + kinds.count(_NONE) != count:
             return None
         read = cls()
-        read._kinds = bytearray(data[8 : 8 + count])
-        read._data = bytearray(data[8 + count :])
-        if read._kinds.count(_HASH) + read._kinds.count(_NONE) != count:
-            return None
+        read._kinds, read._data = bytearray(kinds), bytearray(hashes)
         return read
 
     def differing(self, other: PackedHashes) -> list[int] | None:
@@ -342,9 +340,10 @@ class PackedHashes(Indexed[str]):
         return sorted(places)
 
     def head(self, count: int) -> PackedHashes:
-        """The first ``count`` values, as a column of their own."""
+        """The first ``count`` values, as a column of their own that shares their hashes'
+        bytes (this column must not grow after, and the head cannot grow)."""
         first = PackedHashes()
-        first._data = self._data[: count * _HASH_BYTES]
+        first._data = memoryview(self._data)[: count * _HASH_BYTES]  # type: ignore[assignment]
         first._kinds = self._kinds[:count]
         first._other = {n: value for n, value in self._other.items() if n < count}
         return first

@@ -48,9 +48,9 @@ CREATE VIEW searched_wide AS
 #: are in place: the mark of the build's journal (see ``writer``). A state that holds
 #: one without that journal describes a site that is not all there: it is not used.
 _COMMITTING = "committing"
-#: The meta value that says what a build was made from: a hash of its documents' shown
-#: paths, then their content hashes (``PackedHashes.to_bytes``), in order.
-SOURCES = "sources"
+#: The meta values that say what a build was made from: a hash of its documents' shown
+#: paths, and their content hashes in order (``PackedHashes.as_held``).
+_SOURCES = ("sources-layout", "sources-kinds", "sources-hashes")
 
 
 class ChangedJob(NamedTuple):
@@ -128,14 +128,15 @@ class PreviousState:
         content hashes, and their shown paths as ``folder`` and their ``names`` (sorted).
         None: the files are not the last build's (one was added, removed or renamed).
 
-        Found by comparing the content hashes the last build was made from (``SOURCES``)
+        Found by comparing the content hashes the last build was made from (``set_sources``)
         with this build's, as they are held; then the changed jobs' rows, in one query.
         """
-        rows = self._query("SELECT value FROM meta WHERE name = ?", SOURCES)
-        stored = rows[0][0] if rows else None
-        if not isinstance(stored, bytes) or stored[: len(layout)] != layout:
+        rows = self._query("SELECT name, value FROM meta WHERE name IN (?, ?, ?)", *_SOURCES)
+        stored = dict(rows)
+        kinds, hashes = stored.get(_SOURCES[1]), stored.get(_SOURCES[2])
+        if stored.get(_SOURCES[0]) != layout or not isinstance(kinds, bytes):
             return None
-        last = PackedHashes.from_bytes(stored[len(layout) :])
+        last = PackedHashes.held(kinds, hashes) if isinstance(hashes, bytes) else None
         places = contents.differing(last) if last is not None else None
         if places is None:
             return None
@@ -274,8 +275,18 @@ class NewState:
         rows = ((path, fingerprint, searched) for path, (fingerprint, searched) in pages.items())
         self._db.executemany("INSERT INTO pages VALUES (?, ?, ?)", rows)
 
-    def set(self, name: str, value: str | bytes) -> None:
+    def set(self, name: str, value: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+    def set_sources(self, layout: bytes, contents: PackedHashes) -> None:
+        """Say what the build was made from: a hash of its documents' shown paths and their
+        content hashes (``PreviousState.changed_jobs`` compares them with the next
+        build's). Written as they are held, not copied."""
+        held = contents.as_held()
+        values = (layout, *held) if held is not None else (b"", b"", b"")
+        self._db.executemany(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)", zip(_SOURCES, values, strict=True)
+        )
 
     def searched_pages(self) -> Iterator[tuple[str, str]]:
         """Each page of the search index: its path in the site and content hash, by path."""

@@ -34,7 +34,7 @@ from edition.site.jobs import (
 )
 from edition.site.order import Order
 from edition.site.register import Entity, read_register
-from edition.site.state import SOURCES, ChangedJob, NewState, PreviousState, set_value
+from edition.site.state import ChangedJob, NewState, PreviousState, set_value
 from edition.site.wide import TOTALS, EditionWide, PagesFailed
 from edition.site.writer import SiteWriter
 
@@ -88,10 +88,9 @@ class Steps:
         previous = PreviousState(state_path if self.cache.enabled else None)
         changed = self.changed_alone(files, digests, contents, previous)
         order = Order(safe_name(self.project.settings.edition.id, "edition"))
-        sources = files_layout(self.project, files) + (contents.to_bytes() or b"")
         try:
             return self.scan_render_commit(
-                files, digests, changed, order, previous, folder, state_path, build_key, sources
+                files, digests, contents, changed, order, previous, folder, state_path, build_key
             )
         finally:
             order.close()
@@ -100,17 +99,16 @@ class Steps:
         self,
         files: FileList,
         digests: PackedMap,
+        contents: PackedHashes,
         changed: list[_Changed] | None,
         order: Order,
         previous: PreviousState,
         folder: Path,
         state_path: Path,
         build_key: str,
-        sources: bytes,
     ) -> BuildResult:
         """Scan (unless ``changed`` files alone are rendered again), render, write the
-        edition-wide pages and commit. ``sources``: what the build is made from, as the
-        state keeps it (``state.SOURCES``)."""
+        edition-wide pages and commit (``contents``: the files' content hashes in order)."""
         project = self.project
         if changed is None:
             embedded = self.scan(files, digests, order)
@@ -147,7 +145,7 @@ class Steps:
             else:
                 removed = self.render_changed(changed, digests, register, shared_key, state, writer)
                 self.keep_totals(previous, state)
-            state.set(SOURCES, sources)
+            state.set_sources(files_layout(project, files), contents)
             self.result.documents = state.catalogue.count()
             self.result.pages += self.result.documents
             if self.reporter.has_errors:

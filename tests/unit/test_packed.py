@@ -226,7 +226,7 @@ def test_hashes_that_differ_are_found_block_by_block(
     first: list[str], second: list[str], block: int
 ) -> None:
     """``differing`` finds each place whose value changed, across blocks' edges (smaller
-    blocks here), and nothing else; ``to_bytes`` reads back as it was, or is None."""
+    blocks here), and nothing else; ``as_held`` reads back as it was, or is None."""
     import edition.packed as packed_module
 
     items = [*first, *second]
@@ -239,10 +239,13 @@ def test_hashes_that_differ_are_found_block_by_block(
         packed_module._BLOCK = saved
     assert found == [n for n, (a, b) in enumerate(zip(items, changed, strict=True)) if a != b]
     assert PackedHashes(items).differing(PackedHashes([*items, ""])) is None
-    written = PackedHashes(items).to_bytes()
-    if written is None:
-        assert any(item and PackedHashes([item]).to_bytes() is None for item in items)
+    held = PackedHashes(items).as_held()
+    if held is None:
+        assert any(item and PackedHashes([item]).as_held() is None for item in items)
     else:
-        again = PackedHashes.from_bytes(written)
+        kinds, hashes = (bytes(column) for column in held)
+        again = PackedHashes.held(kinds, hashes)
         assert again is not None and list(again) == items
-        assert PackedHashes.from_bytes(written[:-1]) is None
+        assert not kinds or PackedHashes.held(kinds, hashes[:-1]) is None
+    shared = PackedHashes(items).head(len(first))  # its hashes' bytes shared, not copied
+    assert list(shared) == first and shared.differing(PackedHashes(first)) == []
