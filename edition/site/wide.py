@@ -155,14 +155,18 @@ class EditionWide:
                 folder=kind_folder,
                 mentions=mentions,
             )
+            del mentions  # counted only: an entity's page reads its own (below)
             for entity in entities:
+                # A list of its own, read for its page and dropped after it: the page's
+                # mentions are held at once (the page indexes its neighbours), the
+                # other entities' are not.
                 page(
                     f"{kind_folder}/{entity.slug}/index.html",
                     "entity.html",
                     entity=entity,
                     label=label,
                     folder=kind_folder,
-                    mentions=mentions[entity.id],
+                    mentions=catalogue.mentions(entity.id),
                 )
         page(
             "method/index.html",
