@@ -631,27 +631,27 @@ class MentionList(Lazy):
         super().__init__(db)
         self.entity = entity
 
-    def rows(self, limit: int = -1, offset: int = 0) -> Iterator[tuple[DocumentSummary, Mention]]:
+    def rows(self, limit: int = -1, offset: int = 0) -> Iterator[tuple[MentionedDocument, Mention]]:
         query = (
-            f"SELECT d.position, d.data, d.digest, m.data {self._JOIN} "
+            f"SELECT d.position, d.id, d.slug, d.title, d.date, d.digest, m.data {self._JOIN} "
             "ORDER BY m.position, m.seq LIMIT ? OFFSET ?"
         )
-        last: tuple[int, DocumentSummary] | None = None
-        for position, data, hashed, mention in self.db.execute(query, (self.entity, limit, offset)):
-            if last is None or last[0] != position:
-                last = (position, DocumentSummary.from_data(orjson.loads(data), digest=hashed))
-            yield last[1], Mention(**orjson.loads(mention))
+        last: MentionedDocument | None = None
+        for position, *columns, mention in self.db.execute(query, (self.entity, limit, offset)):
+            if last is None or last.position != position:
+                last = MentionedDocument(self.db, position, *columns)
+            yield last, Mention(**orjson.loads(mention))
 
     # An entity's page compares neighbouring pairs by identity (``is sameas``): it
     # iterates and indexes one list, made once (of that one entity's mentions).
-    def __iter__(self) -> Iterator[tuple[DocumentSummary, Mention]]:
+    def __iter__(self) -> Iterator[tuple[MentionedDocument, Mention]]:
         return iter(self._all)
 
     def __getitem__(self, index: int | slice) -> Any:
         return self._all[index]
 
     @cached_property
-    def _all(self) -> list[tuple[DocumentSummary, Mention]]:
+    def _all(self) -> list[tuple[MentionedDocument, Mention]]:
         return list(self.rows())
 
     def total(self) -> int:
@@ -663,6 +663,55 @@ class MentionList(Lazy):
         for hashed, mention in self.db.execute(query, (self.entity,)):
             yield hashed
             yield mention
+
+
+class MentionedDocument:
+    """A document as an entity's page lists it: its id, slug, title and date, read from the
+    catalogue's columns. Any other field of its summary (``DocumentSummary``) is read
+    when a template asks for it, and kept. An entity named in every document lists them
+    all on its page, at once: their whole summaries (most of one is its own mentions with
+    their contexts: about 90 KiB for a demo document) are not held for that."""
+
+    __slots__ = ("_db", "_summary", "date", "digest", "id", "position", "slug", "title")
+
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        position: int,
+        ident: str,
+        slug: str,
+        title: str,
+        date: str,
+        hashed: str,
+    ) -> None:
+        self._db, self.position = db, position
+        self.id, self.slug, self.title, self.date, self.digest = ident, slug, title, date, hashed
+        self._summary: DocumentSummary | None = None
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to the same document read again (by its summary's hash), as summaries are."""
+        if not isinstance(other, MentionedDocument):
+            return NotImplemented
+        return self._columns() == other._columns()
+
+    def __hash__(self) -> int:
+        return hash(self._columns())
+
+    def _columns(self) -> tuple[str, ...]:
+        return (self.id, self.slug, self.title, self.date, self.digest)
+
+    def __getattr__(self, name: str) -> Any:
+        """A field of the summary that is not a column (only called for those)."""
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if self._summary is None:
+            row = self._db.execute(
+                "SELECT data FROM documents WHERE position = ?", (self.position,)
+            ).fetchone()
+            if row is None:
+                raise AttributeError(name)
+            self._summary = DocumentSummary.from_data(orjson.loads(row[0]), digest=self.digest)
+        return getattr(self._summary, name)
 
 
 class TitleList(Lazy):

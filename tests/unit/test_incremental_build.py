@@ -13,6 +13,7 @@ import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,6 +26,7 @@ from edition.project import Project
 from edition.site import catalogue, pages, steps, wide
 from edition.site.builder import build_site, files_layout
 from edition.site.catalogue import Totals
+from edition.site.documents import DocumentSummary
 from edition.site.order import Order
 from edition.site.state import NewState, PreviousState
 from edition.validation.results import Results
@@ -702,3 +704,38 @@ def test_an_entity_page_holds_no_other_entity_mentions(edition: Path, monkeypatc
     assert len(held) >= 3, "the demo's persons and places have pages with mentions"
     assert held == [0] * len(held)
     assert built == clean_build(edition, edition.parent / "clean")
+
+
+def test_an_entity_page_lists_documents_without_their_whole_summaries(edition: Path) -> None:
+    """An entity's mentions carry each document's id, slug, title and date from the
+    catalogue's columns; any other field of its summary is read when asked (a project's
+    own template may show it), and is the summary's."""
+    incremental_build(edition)
+    state = edition / ".edition-cache" / "site.sqlite"
+    with contextlib.closing(sqlite3.connect(state)) as db:
+        (entity,) = db.execute(
+            "SELECT entity FROM mentions GROUP BY entity ORDER BY COUNT(*) DESC LIMIT 1"
+        ).fetchone()
+        pairs = list(catalogue.Catalogue(db, ranked=True).mentions(entity))
+        documents = list(dict.fromkeys(doc for doc, _ in pairs))  # a document's pairs share it
+        assert pairs and len(documents) < len(pairs)
+        for doc in documents:
+            assert doc._summary is None  # only the columns read
+            (data,) = db.execute(
+                "SELECT data FROM documents WHERE slug = ?", (doc.slug,)
+            ).fetchone()
+            summary = DocumentSummary.from_data(orjson.loads(data))
+            assert (doc.id, doc.slug, doc.title, doc.date) == (
+                summary.id,
+                summary.slug,
+                summary.title,
+                summary.date,
+            )
+            assert (doc.shown, doc.meta, doc.mentions) == (
+                summary.shown,
+                summary.meta,
+                summary.mentions,
+            )
+            assert doc._summary is not None
+            with pytest.raises(AttributeError):
+                _ = doc.no_such_field
