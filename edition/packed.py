@@ -410,11 +410,7 @@ class FileList(Indexed[Path]):
             yield folder / name
 
     def __contains__(self, path: object) -> bool:
-        if not isinstance(path, Path) or path.parent != self.folder:
-            return False
-        names, name = self._names, path.name
-        place = bisect_left(names, name)
-        return place < len(names) and names[place] == name
+        return isinstance(path, Path) and self.holds(str(path))
 
     def holds(self, text: str) -> bool:
         """Whether the path written ``text`` (``str(path)``) is one of the files."""
