@@ -302,7 +302,7 @@ class Run:
                 self.summary = Summary(self._shown(), self.engine)
                 return self.summary
             _take_jing(settings, results, self.pending, self.by_jing)
-            if keys.cache.enabled:  # as stored, not decoded: the run's keys are known
+            if keys.cache.enabled:  # as stored, not decoded, each under its file's key
                 places = self.run.places if self.run.changes is not None else None
                 for i, data in results.fresh_data():
                     keys.store(keys.own_key(places[i] if places is not None else i), data)
