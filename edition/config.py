@@ -124,6 +124,11 @@ class SiteSettings:
         "Rows per page of the documents list (each order is paged alike: documents/, "
         "documents/page-2/, …); 0 puts every document on one page.",
     )
+    mentions_per_page: int = option(
+        500,
+        "Mentions per page of a person's, place's or organisation's page (persons/ID/, "
+        "persons/ID/page-2/, …); 0 puts every mention on one page.",
+    )
     dts_units: bool = option(
         False,
         "Write two DTS files per citable unit (its navigation and its TEI) and offer {/ref} "

@@ -108,15 +108,16 @@ def build_site(
                 Location("edition.toml"),
             )
         )
-    if settings.site.documents_per_page < 0:
-        raise ConfigError(
-            error(
-                "C032",
-                "site.documents_per_page must be 0 (one page) or more, "
-                f"not {settings.site.documents_per_page}",
-                Location("edition.toml"),
+    for name, code in (("documents_per_page", "C032"), ("mentions_per_page", "C036")):
+        per_page = getattr(settings.site, name)
+        if per_page < 0:
+            raise ConfigError(
+                error(
+                    code,
+                    f"site.{name} must be 0 (one page) or more, not {per_page}",
+                    Location("edition.toml"),
+                )
             )
-        )
     document_xpath = settings.site.document_xpath
     found = xpath_problem(document_xpath, etree.Element(tei("TEI")))
     if found is not None:

@@ -626,33 +626,15 @@ class MentionList(Lazy):
     """The (document, mention) pairs naming one entity; a document's pairs share its summary."""
 
     _JOIN = "FROM mentions m JOIN documents d ON d.position = m.position WHERE m.entity = ?"
+    _COLUMNS = "m.position, m.seq, d.id, d.slug, d.title, d.date, d.digest, m.data"
 
     def __init__(self, db: sqlite3.Connection, entity: str) -> None:
         super().__init__(db)
         self.entity = entity
 
     def rows(self, limit: int = -1, offset: int = 0) -> Iterator[tuple[MentionedDocument, Mention]]:
-        query = (
-            f"SELECT d.position, d.id, d.slug, d.title, d.date, d.digest, m.data {self._JOIN} "
-            "ORDER BY m.position, m.seq LIMIT ? OFFSET ?"
-        )
-        last: MentionedDocument | None = None
-        for position, *columns, mention in self.db.execute(query, (self.entity, limit, offset)):
-            if last is None or last.position != position:
-                last = MentionedDocument(self.db, position, *columns)
-            yield last, Mention(**orjson.loads(mention))
-
-    # An entity's page compares neighbouring pairs by identity (``is sameas``): it
-    # iterates and indexes one list, made once (of that one entity's mentions).
-    def __iter__(self) -> Iterator[tuple[MentionedDocument, Mention]]:
-        return iter(self._all)
-
-    def __getitem__(self, index: int | slice) -> Any:
-        return self._all[index]
-
-    @cached_property
-    def _all(self) -> list[tuple[MentionedDocument, Mention]]:
-        return list(self.rows())
+        query = f"SELECT {self._COLUMNS} {self._JOIN} ORDER BY m.position, m.seq LIMIT ? OFFSET ?"
+        return _pairs(self.db, self.db.execute(query, (self.entity, limit, offset)))
 
     def total(self) -> int:
         query = f"SELECT COUNT(*) {self._JOIN}"
@@ -663,6 +645,76 @@ class MentionList(Lazy):
         for hashed, mention in self.db.execute(query, (self.entity,)):
             yield hashed
             yield mention
+
+    def pages(self, size: int) -> Iterator[MentionPage]:
+        """The pairs in pages of ``size`` (0: all on one page; no mention: one empty page).
+
+        Each page is one query that starts after the last page's last mention (by the
+        primary key, not an ``OFFSET`` that would step over every page before): an
+        entity named in every document is read a page at a time, in linear time.
+        """
+        query = (
+            f"SELECT {self._COLUMNS} {self._JOIN} AND (m.position, m.seq) > (?, ?) "
+            "ORDER BY m.position, m.seq LIMIT ?"
+        )
+        last: tuple[int, int] | None = None  # (position, seq) of the last pair read
+        while True:
+            after = last if last is not None else (-1, -1)
+            rows = self.db.execute(query, (self.entity, *after, size or -1)).fetchall()
+            if not rows and last is not None:
+                return
+            continues = last is not None and rows[0][0] == last[0]
+            yield MentionPage(self.db, rows, continues)
+            if not size or len(rows) < size:
+                return
+            last = (rows[-1][0], rows[-1][1])
+
+
+class MentionPage(Sequence[tuple["MentionedDocument", Mention]]):
+    """One page of an entity's (document, mention) pairs, as ``MentionList.pages`` reads it.
+
+    Its rows are held as read and decoded when a template first reads the page, so a
+    page that is kept (its ``digest`` is the last build's) decodes nothing. Pairs of one
+    document share one ``MentionedDocument`` (the entity page groups them by identity).
+    ``continues``: its first document's mentions began on the page before.
+    """
+
+    def __init__(
+        self, db: sqlite3.Connection, rows: list[tuple[Any, ...]], continues: bool
+    ) -> None:
+        self.db, self._rows, self.continues = db, rows, continues
+
+    @cached_property
+    def digest(self) -> str:
+        return digest_of(part for row in self._rows for part in (row[6], row[7]))
+
+    @cached_property
+    def _pairs(self) -> list[tuple[MentionedDocument, Mention]]:
+        return list(_pairs(self.db, iter(self._rows)))
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[tuple[MentionedDocument, Mention]]:
+        return iter(self._pairs)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[MentionedDocument, Mention]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[MentionedDocument, Mention]]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._pairs[index]
+
+
+def _pairs(
+    db: sqlite3.Connection, rows: Iterator[tuple[Any, ...]]
+) -> Iterator[tuple[MentionedDocument, Mention]]:
+    """(document, mention) of rows of ``MentionList._COLUMNS``; one document per run of its rows."""
+    last: MentionedDocument | None = None
+    for position, _seq, *columns, mention in rows:
+        if last is None or last.position != position:
+            last = MentionedDocument(db, position, *columns)
+        yield last, Mention(**orjson.loads(mention))
 
 
 class MentionedDocument:

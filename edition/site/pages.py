@@ -51,7 +51,12 @@ def list_folder(order: str) -> str:
 
 def list_path(order: str, number: int) -> str:
     """Where page ``number`` (from 1) of the list in ``order`` lives, from the site's root."""
-    return list_folder(order) + ("" if number == 1 else f"page-{number}/")
+    return paged_path(list_folder(order), number)
+
+
+def paged_path(folder: str, number: int) -> str:
+    """Where page ``number`` (from 1) of a list whose first page is ``folder`` lives."""
+    return folder + ("" if number == 1 else f"page-{number}/")
 
 
 _SORT_FOLDERS = frozenset(f"by-{order.key}" for order in SORTS)
@@ -65,13 +70,15 @@ def is_list_slug(slug: str) -> bool:
 
 @dataclass(frozen=True)
 class ListPage:
-    """One page of the documents list in one order: which rows, and its pager's links.
+    """One page of a paged list (the documents list in one order, an entity's mentions):
+    which rows, and its pager's links.
 
-    ``size`` 0 means one page for every document. ``first`` and ``last`` are the
-    positions (from 1) of its rows in the whole list.
+    ``folder`` is the first page's, from the site's root; the others are in it
+    (``page-2/``, …). ``size`` 0 means one page for every row. ``first`` and ``last``
+    are the positions (from 1) of its rows in the whole list.
     """
 
-    order: str
+    folder: str
     number: int
     count: int
     total: int
@@ -79,7 +86,7 @@ class ListPage:
 
     @property
     def path(self) -> str:
-        return list_path(self.order, self.number)
+        return paged_path(self.folder, self.number)
 
     @property
     def offset(self) -> int:
@@ -100,11 +107,11 @@ class ListPage:
 
     @property
     def previous(self) -> str:
-        return list_path(self.order, self.number - 1) if self.number > 1 else ""
+        return paged_path(self.folder, self.number - 1) if self.number > 1 else ""
 
     @property
     def next(self) -> str:
-        return list_path(self.order, self.number + 1) if self.number < self.count else ""
+        return paged_path(self.folder, self.number + 1) if self.number < self.count else ""
 
     @property
     def links(self) -> list[tuple[int, str]]:
@@ -115,15 +122,16 @@ class ListPage:
         for number in sorted(n for n in shown if 1 <= n <= self.count):
             if found and number > found[-1][0] + 1:
                 found.append((0, ""))
-            found.append((number, list_path(self.order, number)))
+            found.append((number, paged_path(self.folder, number)))
         return found
 
 
-def list_pages(order: str, total: int, size: int) -> Iterator[ListPage]:
-    """The pages of the list in ``order``: ``size`` rows each (0: one page)."""
+def list_pages(folder: str, total: int, size: int) -> Iterator[ListPage]:
+    """The pages of a list of ``total`` rows whose first page is ``folder``: ``size`` rows
+    each (0: one page)."""
     count = max(1, -(-total // size)) if size else 1
     for number in range(1, count + 1):
-        yield ListPage(order, number, count, total, size)
+        yield ListPage(folder, number, count, total, size)
 
 
 def person_names(doc: SiteDocument, register: dict[str, Entity]) -> list[str]:

@@ -23,7 +23,7 @@ from edition.outputs import SITE_OUTPUTS, Keyed
 from edition.project import Project
 from edition.render.legend import legend
 from edition.site import pages, search, templates
-from edition.site.catalogue import Lazy, Totals
+from edition.site.catalogue import Lazy, MentionPage, Totals
 from edition.site.documents import DocumentSummary
 from edition.site.register import Entity
 from edition.site.state import NewState, PreviousState
@@ -127,7 +127,7 @@ class EditionWide:
         page("index.html", "index.html", documents=documents, introduction=introduction)
         per_page, count = project.settings.site.documents_per_page, catalogue.count()
         for order in pages.SORTS:
-            for part in pages.list_pages(order.key, count, per_page):
+            for part in pages.list_pages(pages.list_folder(order.key), count, per_page):
                 page(
                     f"{part.path}index.html",
                     "documents.html",
@@ -137,6 +137,7 @@ class EditionWide:
                     facets=facets,
                     paging=part,
                 )
+        mentions_per_page = project.settings.site.mentions_per_page
         for kind_folder, label in (
             ("persons", "Persons"),
             ("places", "Places"),
@@ -157,17 +158,21 @@ class EditionWide:
             )
             del mentions  # counted only: an entity's page reads its own (below)
             for entity in entities:
-                # A list of its own, read for its page and dropped after it: the page's
-                # mentions are held at once (the page indexes its neighbours), the
-                # other entities' are not.
-                page(
-                    f"{kind_folder}/{entity.slug}/index.html",
-                    "entity.html",
-                    entity=entity,
-                    label=label,
-                    folder=kind_folder,
-                    mentions=catalogue.mentions(entity.id),
-                )
+                # Paged past site.mentions_per_page: a page's pairs are held at once (the
+                # page indexes its neighbours), no other page's, no other entity's.
+                found = catalogue.mentions(entity.id)
+                folder = f"{kind_folder}/{entity.slug}/"
+                parts = pages.list_pages(folder, len(found), mentions_per_page)
+                for part, on_page in zip(parts, found.pages(mentions_per_page), strict=True):
+                    page(
+                        f"{part.path}index.html",
+                        "entity.html",
+                        entity=entity,
+                        label=label,
+                        folder=kind_folder,
+                        mentions=on_page,
+                        paging=part,
+                    )
         page(
             "method/index.html",
             "method.html",
@@ -271,7 +276,7 @@ class EditionWide:
         """A hash of a page's context; a document summary stands for itself by its own hash."""
 
         def plain(value: object) -> object:
-            if isinstance(value, DocumentSummary | Lazy):
+            if isinstance(value, DocumentSummary | Lazy | MentionPage):
                 return value.digest
             if dataclasses.is_dataclass(value) and not isinstance(value, type):
                 return [type(value).__name__] + [

@@ -137,17 +137,17 @@ def test_the_sitemap_lists_every_page(sites: dict[int, Path]) -> None:
 
 
 def test_the_pager_shows_the_pages_near_this_one() -> None:
-    page = pages.ListPage("title", 12, 23, 23, 1)
+    page = pages.ListPage("documents/by-title/", 12, 23, 23, 1)
     assert [n for n, _ in page.links] == [1, 0, 9, 10, 11, 12, 13, 14, 15, 0, 23]
     assert page.links[-1] == (23, "documents/by-title/page-23/")
     assert (page.previous, page.next) == (
         "documents/by-title/page-11/",
         "documents/by-title/page-13/",
     )
-    first = pages.ListPage("date", 1, 2, 7, 5)
+    first = pages.ListPage("documents/", 1, 2, 7, 5)
     assert (first.path, first.first, first.last, first.previous) == ("documents/", 1, 5, "")
-    assert [p.last for p in pages.list_pages("date", 7, 5)] == [5, 7]
-    assert [p.count for p in pages.list_pages("date", 0, 5)] == [1]
+    assert [p.last for p in pages.list_pages("documents/", 7, 5)] == [5, 7]
+    assert [p.count for p in pages.list_pages("documents/", 0, 5)] == [1]
 
 
 def test_a_document_named_like_a_list_or_the_edition_keeps_its_own_page(
