@@ -34,7 +34,11 @@ from this run, as the median of ``--runs`` runs with the min–max range:
   paragraph was appended to one document (validate + site, jing started for it), the
   rebuild after a word of it was corrected (the same) and the edition-wide step;
 - the growth of build time and memory from the smallest to the largest scale, and what
-  remains single-threaded.
+  remains single-threaded;
+- the same table for an edition whose persons and places are named in every document
+  (``--entity-scales``): the demo edition's three documents, its register, schema and
+  Schematron, copied 100 times per multiple (new ids, the same register), so that its
+  most mentioned place has thousands of mentions and its pages are paged.
 
 Figures are printed, never asserted: these machines are noisy.
 """
@@ -47,6 +51,7 @@ import json
 import os
 import resource
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -108,6 +113,38 @@ def make_edition(folder: Path, corpus: Path, modern: Path, schema: Path, scale: 
         files = replicate(files, tei, scale - 1)
     (folder / "edition.toml").write_text(CONFIG.format(schema=schema), encoding="utf-8")
     return len(files)
+
+
+#: The demo edition (this repository): its documents name the register's entities.
+DEMO = HERE.parent
+
+#: Copies of the demo's documents per multiple of the entity-heavy edition.
+DEMO_COPIES = 100
+
+
+def make_entity_edition(folder: Path, scale: int) -> int:
+    """Write into ``folder`` the demo edition with its documents copied ``DEMO_COPIES``
+    times per ``scale`` (each copy's ids renamed, its names still pointing into the
+    one register), validated as the demo is, without search; the number of documents."""
+    folder.mkdir(parents=True)
+    shutil.copytree(DEMO / "tei", folder / "tei")
+    (folder / "docs").mkdir()
+    shutil.copyfile(DEMO / "docs" / "introduction.md", folder / "docs" / "introduction.md")
+    config = (DEMO / "edition.toml").read_text(encoding="utf-8")
+    config = config.replace('templates = "templates"\n', "")  # the bundled templates
+    (folder / "edition.toml").write_text(config + "\n[site]\nsearch = false\n", encoding="utf-8")
+    documents = sorted(p for p in (folder / "tei").glob("*.xml") if p.name != "register.xml")
+    return len(replicate(documents, folder / "tei", DEMO_COPIES * scale - 1))
+
+
+def most_mentions(folder: Path) -> int:
+    """How many mentions the most mentioned entity of the last build has."""
+    state = folder / ".edition-cache" / "site.sqlite"
+    with contextlib.closing(sqlite3.connect(state)) as db:
+        row = db.execute(
+            "SELECT COUNT(*) FROM mentions GROUP BY entity ORDER BY 1 DESC LIMIT 1"
+        ).fetchone()
+    return int(row[0]) if row else 0
 
 
 @dataclass
@@ -478,19 +515,20 @@ def in_child(folder: Path) -> dict[str, Any]:
     return result
 
 
-def scale_table(scales: list[int], folder: Path, count: int, args: argparse.Namespace) -> None:
-    """One full build per multiple of the corpus, each in a child process; the growth."""
+def scale_table(
+    scales: list[int], make: Callable[[int], tuple[Path, int]], keep: Path | None = None
+) -> None:
+    """One full build per multiple of an edition (``make(scale)``: its folder and number
+    of documents), each in a child process; the growth. Folders other than ``keep`` are
+    removed after their build."""
     print(
         "scale  documents     build  s/1000 docs  peak RSS  children RSS  rebuild  one changed"
-        "  one word  edition-wide",
+        "  one word  edition-wide  most mentions",
         flush=True,
     )
     got: dict[int, dict[str, Any]] = {}
     for scale in scales:
-        here = folder if scale == 1 else folder.parent / f"x{scale}"
-        documents = count
-        if scale > 1:
-            documents = make_edition(here, args.corpus, args.modern, args.schema.resolve(), scale)
+        here, documents = make(scale)
         found = got[scale] = {**in_child(here), "documents": documents}
         wide, word = found["edition_wide"], found["one_word"]
         print(
@@ -499,10 +537,11 @@ def scale_table(scales: list[int], folder: Path, count: int, args: argparse.Name
             f"{found['rss_kib'] / 1024:5.0f} MiB  {found['children_rss_kib'] / 1024:8.0f} MiB  "
             f"{found['rebuild_site']:5.2f} s  {found['one_changed']:9.2f} s  "
             + (f"{word:6.2f} s  " if word is not None else "     —    ")
-            + (f"{wide:8.2f} s" if wide is not None else "—"),
+            + (f"{wide:8.2f} s" if wide is not None else "       —  ")
+            + f"  {most_mentions(here):13,}",
             flush=True,
         )
-        if scale > 1:
+        if here != keep:
             shutil.rmtree(here)
     if len(got) < 2:
         return
@@ -530,7 +569,15 @@ def main() -> None:
     parser.add_argument(
         "--scales", default="1,4,16", help="corpus multiples for time and memory (default 1,4,16)"
     )
-    parser.add_argument("--quick", action="store_true", help="--runs 1 --scales 1,2: a smoke run")
+    parser.add_argument(
+        "--entity-scales",
+        default="1,4,16",
+        help=f"multiples of {DEMO_COPIES} copies of the demo edition, for time and memory "
+        "with entities named in every document (default 1,4,16; 0: none)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="--runs 1, and 1,2 for both scales: a smoke run"
+    )
     parser.add_argument("--corpus", type=Path, default=SHARED / "corpus" / "frus")
     parser.add_argument("--modern", type=Path, default=SHARED / "corpus" / "frus-modern")
     parser.add_argument("--schema", type=Path, default=SHARED / "schema" / "tei_all.rng")
@@ -541,8 +588,9 @@ def main() -> None:
         child(args.child)
         return
     if args.quick:
-        args.runs, args.scales = 1, "1,2"
+        args.runs, args.scales, args.entity_scales = 1, "1,2", "1,2"
     scales = [int(s) for s in args.scales.split(",")]
+    entity_scales = [int(s) for s in args.entity_scales.split(",") if int(s) > 0]
     cores = default_jobs()
     # Every build starts cold, its own jing included (children inherit this), except the
     # rebuild measured with jing kept running between builds.
@@ -639,7 +687,26 @@ def main() -> None:
             timed(args.runs, lambda: cli_build(folder)),
             "  (whole command: start-up, no validation; target ≤ 0.50 s)",
         )
-        scale_table(scales, folder, count, args)
+
+        def frus(scale: int) -> tuple[Path, int]:
+            if scale == 1:
+                return folder, count
+            here = folder.parent / f"x{scale}"
+            return here, make_edition(here, args.corpus, args.modern, args.schema.resolve(), scale)
+
+        scale_table(scales, frus, keep=folder)
+        if entity_scales:
+            print(
+                f"The demo edition, {DEMO_COPIES} copies per multiple: its register's entities "
+                "named in every document (its schema and Schematron, no search)",
+                flush=True,
+            )
+
+            def demo(scale: int) -> tuple[Path, int]:
+                here = Path(tmp) / f"demo{scale}"
+                return here, make_entity_edition(here, scale)
+
+            scale_table(entity_scales, demo)
         wide = f"{parallel.edition_wide:.2f} s" if parallel.edition_wide is not None else "—"
         print(
             f"single-threaded still: the edition-wide pages ({wide} of the {cores}-worker full "

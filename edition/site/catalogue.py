@@ -686,7 +686,7 @@ class MentionPage(Sequence[tuple["MentionedDocument", Mention]]):
 
     @cached_property
     def digest(self) -> str:
-        return digest_of(part for row in self._rows for part in (row[6], row[7]))
+        return digest_of(part for *_, hashed, mention in self._rows for part in (hashed, mention))
 
     @cached_property
     def _pairs(self) -> list[tuple[MentionedDocument, Mention]]:
