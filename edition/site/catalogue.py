@@ -59,10 +59,18 @@ CREATE TABLE windows (
     ranks TEXT NOT NULL, low INTEGER NOT NULL, high INTEGER NOT NULL, digest TEXT NOT NULL,
     PRIMARY KEY (ranks, low, high)
 ) WITHOUT ROWID;
+CREATE TABLE mention_pages (
+    entity TEXT NOT NULL, size INTEGER NOT NULL, number INTEGER NOT NULL,
+    after_position INTEGER NOT NULL, after_seq INTEGER NOT NULL,
+    last_position INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+    count INTEGER NOT NULL, open INTEGER NOT NULL, digest TEXT NOT NULL,
+    PRIMARY KEY (entity, size, number)
+) WITHOUT ROWID;
 """
-# ``hashes`` and ``windows`` keep the hashes of many rows (``content_digest``,
-# ``output_digest``, a list window's ``digest``) as they were made: a catalogue updated in
-# place keeps those that none of the documents ``replace``d since is part of.
+# ``hashes``, ``windows`` and ``mention_pages`` keep the hashes of many rows
+# (``content_digest``, ``output_digest``, a list window's ``digest``, a page of an entity's
+# mentions with where it ends) as they were made: a catalogue updated in place keeps
+# those that none of the documents ``replace``d since is part of.
 # ``records`` has rowids: its rows are large (a DTS record is about 1 KB), which a table
 # without them stores in its index's pages (copying them took half as long again).
 
@@ -92,6 +100,11 @@ _OF_JOB = (
     " FROM documents AS d WHERE d.job = ? ORDER BY d.position"
 )
 _SORTED, _TOTALLED, _HASHED = slice(1, 8), slice(8, 15), slice(15, 18)
+#: The entities that the documents at some places (a JSON array) name, with the place.
+_NAMED_AT = (
+    "SELECT DISTINCT entity, position FROM mentions"
+    " WHERE position IN (SELECT value FROM json_each(?))"
+)
 
 
 def _columns(rows: list[Any], part: slice) -> list[tuple[Any, ...]]:
@@ -307,6 +320,7 @@ class Catalogue:
         ranked = self._ranked
         before = db.execute(_OF_JOB, (job,)).fetchall()
         places = orjson.dumps([row[0] for row in before]).decode()
+        named = db.execute(_NAMED_AT, (places,)).fetchall()
         for table in ("mentions", "methods", "records"):
             # The names are this function's constants (never input).
             db.execute(
@@ -317,19 +331,27 @@ class Catalogue:
         for place, summary in documents:
             self.add(place, job, summary)
         after = db.execute(_OF_JOB, (job,)).fetchall()
+        named += db.execute(_NAMED_AT, (orjson.dumps([row[0] for row in after]).decode(),))
         self._ranked = ranked and _columns(after, _SORTED) == _columns(before, _SORTED)
         self.same_totals &= _columns(after, _TOTALLED) == _columns(before, _TOTALLED)
-        self._forget_hashes(_columns(before, _HASHED), _columns(after, _HASHED))
+        changed = self._forget_hashes(_columns(before, _HASHED), _columns(after, _HASHED))
+        # The pages of an entity's mentions that a changed document is on, or may come
+        # onto: from the page it begins after (or any page that is not full) onwards.
+        db.executemany(
+            "DELETE FROM mention_pages WHERE entity = ? AND after_position <= ?"
+            " AND (last_position >= ? OR open)",
+            ((entity, place, place) for entity, place in set(named) if place in changed),
+        )
 
-    def _forget_hashes(self, before: list[Any], after: list[Any]) -> None:
+    def _forget_hashes(self, before: list[Any], after: list[Any]) -> set[int]:
         """Drop the kept hashes that the documents replaced are part of (``before``,
         ``after``: their ``_HASHED`` columns); every window's if the orders are to be
-        ranked anew."""
+        ranked anew. The places whose summary changed (or that came or went)."""
         db = self.db
         if not self._ranked:
             db.execute("DELETE FROM windows")
         if before == after:
-            return
+            return set()
         then = {row[0]: row for row in before}
         now = {row[0]: row for row in after}
         changed = sorted(p for p in then.keys() | now.keys() if then.get(p) != now.get(p))
@@ -345,7 +367,7 @@ class Catalogue:
                     outputs.add(name)
         db.executemany("DELETE FROM hashes WHERE name = ?", ((f"output:{n}",) for n in outputs))
         if not self._ranked or not summaries:
-            return
+            return set(summaries)
         places = orjson.dumps(summaries).decode()
         for order in _ORDERS:
             # The table names are this module's constants (never input).
@@ -355,6 +377,7 @@ class Catalogue:
                 " AND o.rank >= windows.low AND o.rank < windows.high)",
                 (f"order_{order}", places),
             )
+        return set(summaries)
 
     def keep(self, moved: Iterable[tuple[int, int]]) -> None:
         """Note documents of the last build to carry over: (place there, place here)."""
@@ -370,6 +393,7 @@ class Catalogue:
         """
         db = self.db
         self._ranked = False
+        db.execute("DELETE FROM mention_pages")  # the places they hold are gone
         if (
             db.execute("SELECT name FROM temp.sqlite_master WHERE name = 'moved'").fetchone()
             is None
@@ -428,9 +452,10 @@ class Catalogue:
             self.index()
         return DocumentList(self.db, f"order_{order}", offset, limit)
 
-    def mentions(self, entity: str) -> MentionList:
-        """Every (document, mention) naming an entity, in the edition's order."""
-        return MentionList(self.db, entity)
+    def mentions(self, entity: str, per_page: int = 0) -> MentionList:
+        """Every (document, mention) naming an entity, in the edition's order, in pages of
+        ``per_page`` (0: one page)."""
+        return MentionList(self.db, entity, per_page)
 
     def methods(self) -> list[tuple[str, TitleList]]:
         """Each distinct editorial declaration with the titles of its documents, in first use."""
@@ -623,77 +648,115 @@ _HASHED_ROWS = 256
 
 
 class MentionList(Lazy):
-    """The (document, mention) pairs naming one entity; a document's pairs share its summary."""
+    """The (document, mention) pairs naming one entity, in pages of ``per_page`` (0: one
+    page); a document's pairs share its summary. ``digest`` is made of its pages'."""
 
     _JOIN = "FROM mentions m JOIN documents d ON d.position = m.position WHERE m.entity = ?"
     _COLUMNS = "m.position, m.seq, d.id, d.slug, d.title, d.date, d.digest, m.data"
 
-    def __init__(self, db: sqlite3.Connection, entity: str) -> None:
+    def __init__(self, db: sqlite3.Connection, entity: str, per_page: int = 0) -> None:
         super().__init__(db)
-        self.entity = entity
+        self.entity, self.per_page = entity, per_page
 
     def rows(self, limit: int = -1, offset: int = 0) -> Iterator[tuple[MentionedDocument, Mention]]:
         query = f"SELECT {self._COLUMNS} {self._JOIN} ORDER BY m.position, m.seq LIMIT ? OFFSET ?"
         return _pairs(self.db, self.db.execute(query, (self.entity, limit, offset)))
 
     def total(self) -> int:
-        query = f"SELECT COUNT(*) {self._JOIN}"
+        query = "SELECT COUNT(*) FROM mentions WHERE entity = ?"  # each has its document
         return int(self.db.execute(query, (self.entity,)).fetchone()[0])
-
-    def digests(self) -> Iterator[str]:
-        query = f"SELECT d.digest, m.data {self._JOIN} ORDER BY m.position, m.seq"
-        for hashed, mention in self.db.execute(query, (self.entity,)):
-            yield hashed
-            yield mention
-
-    def pages(self, size: int) -> Iterator[MentionPage]:
-        """The pairs in pages of ``size`` (0: all on one page; no mention: one empty page).
-
-        Each page is one query that starts after the last page's last mention (by the
-        primary key, not an ``OFFSET`` that would step over every page before): an
-        entity named in every document is read a page at a time, in linear time.
-        """
-        query = (
-            f"SELECT {self._COLUMNS} {self._JOIN} AND (m.position, m.seq) > (?, ?) "
-            "ORDER BY m.position, m.seq LIMIT ?"
-        )
-        last: tuple[int, int] | None = None  # (position, seq) of the last pair read
-        while True:
-            after = last if last is not None else (-1, -1)
-            rows = self.db.execute(query, (self.entity, *after, size or -1)).fetchall()
-            if not rows and last is not None:
-                return
-            continues = last is not None and rows[0][0] == last[0]
-            yield MentionPage(self.db, rows, continues)
-            if not size or len(rows) < size:
-                return
-            last = (rows[-1][0], rows[-1][1])
-
-
-class MentionPage(Sequence[tuple["MentionedDocument", Mention]]):
-    """One page of an entity's (document, mention) pairs, as ``MentionList.pages`` reads it.
-
-    Its rows are held as read and decoded when a template first reads the page, so a
-    page that is kept (its ``digest`` is the last build's) decodes nothing. Pairs of one
-    document share one ``MentionedDocument`` (the entity page groups them by identity).
-    ``continues``: its first document's mentions began on the page before.
-    """
-
-    def __init__(
-        self, db: sqlite3.Connection, rows: list[tuple[Any, ...]], continues: bool
-    ) -> None:
-        self.db, self._rows, self.continues = db, rows, continues
 
     @cached_property
     def digest(self) -> str:
-        return digest_of(part for *_, hashed, mention in self._rows for part in (hashed, mention))
+        return digest_of(page.digest for page in self.pages())
+
+    def pages(self) -> Iterator[MentionPage]:
+        """The pairs in pages of ``per_page`` (no mention: one empty page), each after the
+        last one's last mention. A page reads its rows only when they are asked for."""
+        size, total = self.per_page, len(self)
+        count = max(1, -(-total // size)) if size else 1  # as pages.list_pages counts them
+        after = (-1, -1)
+        for number in range(1, count + 1):
+            page = MentionPage(self.db, self.entity, size, number, after)
+            yield page
+            after = page.last
+
+
+class MentionPage(Sequence[tuple["MentionedDocument", Mention]]):
+    """One page of an entity's (document, mention) pairs: the ``size`` (0: all) that come
+    after the mention ``after`` ((place, seq); (-1, -1) before the first).
+
+    Its hash (``digest``) and where it ends (``last``) are kept in ``mention_pages`` until a
+    document on it changes (``Catalogue.replace``), so a page that is the last build's is
+    not read at all; its rows are read when a template reads it (by the primary key, from
+    ``after``: never an ``OFFSET`` that steps over every page before). Pairs of one document
+    share one ``MentionedDocument`` (the entity page groups them by identity).
+    """
+
+    _READ = (
+        f"SELECT {MentionList._COLUMNS} {MentionList._JOIN} AND (m.position, m.seq) > (?, ?) "
+        "ORDER BY m.position, m.seq LIMIT ?"
+    )
+    _KEPT = (
+        "SELECT last_position, last_seq, count, digest FROM mention_pages WHERE entity = ?"
+        " AND size = ? AND number = ? AND after_position = ? AND after_seq = ?"
+    )
+
+    def __init__(
+        self, db: sqlite3.Connection, entity: str, size: int, number: int, after: tuple[int, int]
+    ) -> None:
+        self.db, self.entity, self.size, self.number, self.after = db, entity, size, number, after
+        self._kept = db.execute(self._KEPT, (entity, size, number, *after)).fetchone()
+
+    @cached_property
+    def _rows(self) -> list[tuple[Any, ...]]:
+        query = (self.entity, *self.after, self.size or -1)
+        return self.db.execute(self._READ, query).fetchall()
+
+    @property
+    def continues(self) -> bool:
+        """Whether its first document's mentions began on the page before."""
+        return bool(self._rows) and self._rows[0][0] == self.after[0]
+
+    @property
+    def last(self) -> tuple[int, int]:
+        """(place, seq) of its last mention (``after`` when it has none)."""
+        if self._kept is not None:
+            return int(self._kept[0]), int(self._kept[1])
+        return (self._rows[-1][0], self._rows[-1][1]) if self._rows else self.after
+
+    @cached_property
+    def digest(self) -> str:
+        if self._kept is not None:
+            return str(self._kept[3])
+        rows = self._rows
+        found = digest_of(
+            [
+                "continues" if self.continues else "",
+                *(part for *_, hashed, mention in rows for part in (hashed, mention)),
+            ]
+        )
+        self.db.execute(
+            "INSERT OR REPLACE INTO mention_pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.entity,
+                self.size,
+                self.number,
+                *self.after,
+                *self.last,
+                len(rows),
+                not self.size or len(rows) < self.size,  # a page that may grow
+                found,
+            ),
+        )
+        return found
 
     @cached_property
     def _pairs(self) -> list[tuple[MentionedDocument, Mention]]:
         return list(_pairs(self.db, iter(self._rows)))
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return int(self._kept[2]) if self._kept is not None else len(self._rows)
 
     def __iter__(self) -> Iterator[tuple[MentionedDocument, Mention]]:
         return iter(self._pairs)

@@ -147,7 +147,7 @@ class EditionWide:
                 (e for e in register.values() if e.folder == kind_folder),
                 key=lambda e: e.name.lower(),
             )
-            mentions = {e.id: catalogue.mentions(e.id) for e in entities}
+            mentions = {e.id: catalogue.mentions(e.id, mentions_per_page) for e in entities}
             page(
                 f"{kind_folder}/index.html",
                 "entities.html",
@@ -159,11 +159,12 @@ class EditionWide:
             del mentions  # counted only: an entity's page reads its own (below)
             for entity in entities:
                 # Paged past site.mentions_per_page: a page's pairs are held at once (the
-                # page indexes its neighbours), no other page's, no other entity's.
-                found = catalogue.mentions(entity.id)
+                # page indexes its neighbours), no other page's, no other entity's; a
+                # page the last build made of the same mentions is not read.
+                found = catalogue.mentions(entity.id, mentions_per_page)
                 folder = f"{kind_folder}/{entity.slug}/"
                 parts = pages.list_pages(folder, len(found), mentions_per_page)
-                for part, on_page in zip(parts, found.pages(mentions_per_page), strict=True):
+                for part, on_page in zip(parts, found.pages(), strict=True):
                     page(
                         f"{part.path}index.html",
                         "entity.html",

@@ -186,10 +186,12 @@ def test_mention_pages_read_in_turn_are_every_mention(counts: list[int], size: i
         for n, count in enumerate(counts)
     ]
     catalogue = catalogue_of(documents)
-    mentions = catalogue.mentions("pers-x")
+    mentions = catalogue.mentions("pers-x", size)
     queries: list[str] = []
     catalogue.db.set_trace_callback(queries.append)
-    paged = list(mentions.pages(size))
+    paged = list(mentions.pages())
+    for page in paged:
+        page.digest  # noqa: B018 (kept as it is made)
     catalogue.db.set_trace_callback(None)
     total = sum(counts)
     assert len(paged) == len(list(pages.list_pages("x/", total, size)))
@@ -206,6 +208,50 @@ def test_mention_pages_read_in_turn_are_every_mention(counts: list[int], size: i
         docs = [doc for doc, _ in page]
         assert all(a is b for a, b in itertools.pairwise(docs) if a.id == b.id), "is sameas"
     assert len({page.digest for page in paged if len(page)}) == sum(1 for p in paged if len(p))
+
+
+def _mentioning(n: int, count: int, word: str = "w") -> DocumentSummary:
+    """Document ``n`` naming pers-x ``count`` times (and pers-y once, first)."""
+    mentions = [Mention("pers-y", f"y{n}", "y")]
+    mentions += [Mention("pers-x", f"m{n}-{k}", f"{word}{k}") for k in range(count)]
+    return DocumentSummary(
+        f"d{n}",
+        f"T{n}",
+        "1950",
+        f"tei/d{n}.xml",
+        False,
+        "en",
+        DocumentMeta(title=f"T{n}"),
+        {},
+        mentions,
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.integers(0, 4), min_size=1, max_size=8),
+    st.integers(1, 4),
+    st.data(),
+)
+def test_kept_mention_pages_are_those_of_a_catalogue_made_anew(
+    counts: list[int], size: int, data: st.DataObject
+) -> None:
+    """After a document is replaced (its mentions more, fewer or reworded), the pages of an
+    entity's mentions, kept or read again, are those of a catalogue made of the new
+    documents: the same hashes, lengths and ends."""
+    documents = [_mentioning(n, count) for n, count in enumerate(counts)]
+    catalogue = catalogue_of(documents)
+
+    def pages_of(found: Catalogue) -> list[tuple[str, int, tuple[int, int]]]:
+        return [(p.digest, len(p), p.last) for p in found.mentions("pers-x", size).pages()]
+
+    pages_of(catalogue)  # made and kept
+    for _ in range(data.draw(st.integers(1, 3))):
+        place = data.draw(st.integers(0, len(documents) - 1))
+        count = data.draw(st.integers(0, 5))
+        documents[place] = _mentioning(place, count, data.draw(st.sampled_from("wv")))
+        catalogue.replace(documents[place].shown, [(place, documents[place])])
+        assert pages_of(catalogue) == pages_of(catalogue_of(documents))
 
 
 def python_totals(documents: list[DocumentSummary]) -> dict[str, object]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import re
@@ -69,11 +70,15 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def edition(demo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The demo edition plus a small volume, without search (Pagefind is tested elsewhere).
 
-    Its documents list is paged two rows a page, so that edits move rows across pages.
+    Its documents list is paged two rows a page, and an entity's mentions five a page, so
+    that edits move rows and mentions across pages.
     """
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     config = demo / "edition.toml"
-    config.write_text(config.read_text() + "\n[site]\nsearch = false\ndocuments_per_page = 2\n")
+    config.write_text(
+        config.read_text()
+        + "\n[site]\nsearch = false\ndocuments_per_page = 2\nmentions_per_page = 5\n"
+    )
     (demo / "tei" / "volume.xml").write_text(VOLUME)
     return demo
 
@@ -140,6 +145,18 @@ EDITS = {
     "keyword": lambda root: _replace(
         root / "tei" / REPORT, "<term>Japan</term>", "<term>Japan</term><term>Fish</term>"
     ),
+    # A mention more in the first document: every later page of Japan's mentions moves.
+    "mention": lambda root: _replace(
+        root / "tei" / REPORT,
+        "</body>",
+        '<p><placeName ref="register.xml#place-japan">Nippon</placeName>.</p></body>',
+    ),
+    # A mention fewer: the conversation's first of Japan (its mentions come after the report's).
+    "unmention": lambda root: _replace(
+        root / "tei" / CONVERSATION,
+        '<placeName ref="register.xml#place-japan">Japan</placeName>',
+        "Japan",
+    ),
     "sign": lambda root: _replace(
         root / "tei" / "volume.xml", "Text two.", "Text <unclear>two</unclear>."
     ),
@@ -188,6 +205,65 @@ def test_incremental_builds_equal_clean_builds(edition: Path, tmp_path_factory, 
             continue  # that edit was already made
         built, _ = incremental_build(root)
         assert built == clean_build(root, root.parent / "clean"), f"after {edits}"
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        ("mention",),
+        ("unmention",),
+        ("text", "mention", "unmention"),
+        ("unmention", "register", "mention"),
+        ("mention", "remove", "add"),
+        ("paging", "mention"),
+    ],
+)
+def test_edits_of_mentions_equal_clean_builds(edition: Path, tmp_path: Path, edits) -> None:
+    """Mentions added and removed move the pages of an entity's mentions that the last
+    build kept (five a page here): each build is still the clean one."""
+    root = tmp_path / "e"
+    shutil.copytree(edition, root)
+    incremental_build(root)
+    for name in edits:
+        EDITS[name](root)
+        built, _ = incremental_build(root)
+        assert built == clean_build(root, tmp_path / "clean"), f"after {edits}"
+
+
+def test_a_corrected_word_reads_only_the_mention_pages_its_document_is_on(
+    edition: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page of an entity's mentions that no changed document is on is the last build's:
+    its hash and where it ends are kept, its rows are not read again."""
+    incremental_build(edition)
+    read: list[tuple[str, int]] = []
+    rows = catalogue.MentionPage._rows.func  # type: ignore[attr-defined]
+
+    def counted(page: catalogue.MentionPage) -> list[Any]:
+        read.append((page.entity, page.number))
+        return rows(page)
+
+    monkeypatch.setattr(catalogue.MentionPage, "_rows", functools.cached_property(counted))
+    monkeypatch.setattr(catalogue.MentionPage._rows, "attrname", "_rows", raising=False)
+    EDITS["text"](edition)  # a word of the telegram
+    built, _ = incremental_build(edition)
+    state = edition / ".edition-cache" / "site.sqlite"
+    with contextlib.closing(sqlite3.connect(state)) as db:
+        named = {
+            entity
+            for (entity,) in db.execute(
+                "SELECT DISTINCT m.entity FROM mentions m JOIN documents d USING (position)"
+                " WHERE d.job LIKE ?",
+                (f"%{TELEGRAM}",),
+            )
+        }
+        pages = db.execute("SELECT COUNT(*) FROM mention_pages").fetchone()[0]
+    assert named and read
+    assert {entity for entity, _ in read} <= named
+    # Each of its entities: the page it is on, and that entity's last page if not full
+    # (each read twice: hashed for the index of its kind, then rendered).
+    assert len(set(read)) <= 2 * len(named) < pages
+    assert built == clean_build(edition, edition.parent / "clean")
 
 
 def test_nothing_changed_writes_nothing(edition: Path) -> None:
