@@ -755,6 +755,15 @@ class MentionPage(Sequence[tuple["MentionedDocument", Mention]]):
     def _pairs(self) -> list[tuple[MentionedDocument, Mention]]:
         return list(_pairs(self.db, iter(self._rows)))
 
+    def by_document(self) -> list[tuple[MentionedDocument, list[Mention]]]:
+        """Its mentions grouped by document, in order: (document, its mentions on the page)."""
+        groups: list[tuple[MentionedDocument, list[Mention]]] = []
+        for doc, mention in self._pairs:
+            if not groups or groups[-1][0] is not doc:
+                groups.append((doc, []))
+            groups[-1][1].append(mention)
+        return groups
+
     def __len__(self) -> int:
         return int(self._kept[2]) if self._kept is not None else len(self._rows)
 

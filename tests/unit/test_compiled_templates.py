@@ -73,3 +73,21 @@ def test_without_the_cache_nothing_is_kept(demo: Path, compiled: list[str]) -> N
     assert built_afresh(demo, cache=False) == first
     assert "document.html" in compiled
     assert not (demo / ".edition-cache" / "templates").exists()
+
+
+def test_a_page_is_generated_in_pieces_of_about_a_piece_each(tmp_path: Path) -> None:
+    """``templates.generate`` joins Jinja's many small pieces (one per bit of text between
+    expressions): the page is the template's whole rendering, cut every ``PIECE``
+    characters or so, never held whole."""
+    (tmp_path / "list.html").write_text(
+        "<ol>{% for n in range(count) %}<li>{{ n }} &amp; {{ '<' }}</li>{% endfor %}</ol>",
+        encoding="utf-8",
+    )
+    env = templates.environment([tmp_path])
+    whole = templates.render(env, "list.html", tmp_path, count=20_000)
+    pieces = list(templates.generate(env, "list.html", tmp_path, count=20_000))
+    assert "".join(pieces) == whole
+    assert len(whole) > 8 * templates.PIECE
+    assert all(templates.PIECE <= len(p) < templates.PIECE + 64 for p in pieces[:-1])
+    assert 0 < len(pieces[-1]) < templates.PIECE + 64
+    assert list(templates.generate(env, "list.html", tmp_path, count=0)) == ["<ol></ol>"]
