@@ -159,7 +159,7 @@ class EditionWide:
             del mentions  # counted only: an entity's page reads its own (below)
             for entity in entities:
                 # Paged past site.mentions_per_page: a page's pairs are held at once (the
-                # page indexes its neighbours), no other page's, no other entity's; a
+                # page groups them by document), no other page's, no other entity's; a
                 # page the last build made of the same mentions is not read.
                 found = catalogue.mentions(entity.id, mentions_per_page)
                 folder = f"{kind_folder}/{entity.slug}/"
