@@ -85,8 +85,8 @@ def demo(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmark validation (jing against lxml, files/s), then the build (floor, build, Pagefind,
     memory at scale, rebuilds), then the documents list's pages at sizes beyond the build's.
-    Arguments go to every script: --runs N, --quick (a smoke run), --scales 1,4,16 (build
-    only), --sizes 25000,100000 (list pages only)."""
+    Arguments go to every script: --runs N, --quick (a smoke run), --scales 1,4,16 and
+    --entity-scales 1,4,16 (build only), --sizes 25000,100000 (list pages only)."""
     install(session, "test")
     session.run("python", "benchmarks/bench_validation.py", *session.posargs)
     session.run("python", "benchmarks/bench_build.py", *session.posargs)
