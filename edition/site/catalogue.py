@@ -46,6 +46,7 @@ CREATE TABLE mentions (
     entity TEXT NOT NULL, position INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL,
     PRIMARY KEY (entity, position, seq)
 ) WITHOUT ROWID;
+CREATE INDEX mentions_by_position ON mentions (position);
 CREATE TABLE methods (
     paragraph TEXT NOT NULL, position INTEGER NOT NULL, seq INTEGER NOT NULL,
     PRIMARY KEY (paragraph, position, seq)
@@ -71,6 +72,8 @@ CREATE TABLE mention_pages (
 # (``content_digest``, ``output_digest``, a list window's ``digest``, a page of an entity's
 # mentions with where it ends) as they were made: a catalogue updated in place keeps
 # those that none of the documents ``replace``d since is part of.
+# ``mentions_by_position``: a rebuild finds and deletes a replaced document's mentions by
+# its place (without it, each was a scan of every mention: 0.1 s at 500,000 mentions).
 # ``records`` has rowids: its rows are large (a DTS record is about 1 KB), which a table
 # without them stores in its index's pages (copying them took half as long again).
 

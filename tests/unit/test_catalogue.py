@@ -20,6 +20,7 @@ from lxml import etree
 from edition.cli import main
 from edition.outputs import atom
 from edition.render.behaviours import Mention
+from edition.site import catalogue as catalogue_module
 from edition.site import pages
 from edition.site.catalogue import TABLES, Catalogue
 from edition.site.documents import DocumentSummary
@@ -385,3 +386,16 @@ def test_a_long_sitemap_becomes_an_index(small_pages: Path, demo: Path) -> None:
     assert {url.removeprefix(BASE) for url in urls} == {
         page.removesuffix("index.html") for page in pages_built
     }
+
+
+def test_a_replaced_documents_mentions_are_found_by_its_place() -> None:
+    """``replace`` reads and deletes a document's mentions through an index on their place,
+    not by scanning every mention of the edition (the primary key starts with the entity)."""
+    catalogue = catalogue_of([_mentioning(n, 3) for n in range(4)])
+    for statement in (
+        catalogue_module._NAMED_AT,
+        "DELETE FROM mentions WHERE position IN (SELECT value FROM json_each(?))",
+    ):
+        rows = catalogue.db.execute(f"EXPLAIN QUERY PLAN {statement}", ("[2]",))
+        plan = " ".join(str(row[-1]) for row in rows)
+        assert "mentions_by_position" in plan, plan
