@@ -64,7 +64,7 @@ CREATE TABLE mention_pages (
     entity TEXT NOT NULL, size INTEGER NOT NULL, number INTEGER NOT NULL,
     after_position INTEGER NOT NULL, after_seq INTEGER NOT NULL,
     last_position INTEGER NOT NULL, last_seq INTEGER NOT NULL,
-    count INTEGER NOT NULL, open INTEGER NOT NULL, digest TEXT NOT NULL,
+    count INTEGER NOT NULL, digest TEXT NOT NULL,
     PRIMARY KEY (entity, size, number)
 ) WITHOUT ROWID;
 """
@@ -338,11 +338,13 @@ class Catalogue:
         self._ranked = ranked and _columns(after, _SORTED) == _columns(before, _SORTED)
         self.same_totals &= _columns(after, _TOTALLED) == _columns(before, _TOTALLED)
         changed = self._forget_hashes(_columns(before, _HASHED), _columns(after, _HASHED))
-        # The pages of an entity's mentions that a changed document is on, or may come
-        # onto: from the page it begins after (or any page that is not full) onwards.
+        # The pages of an entity's mentions that a changed document is on (they begin at
+        # or before its place and end at or after it), and a last page not full that its
+        # mentions may come onto. The pages after them are kept: each is taken only if it
+        # still begins after the same mention (``MentionPage``).
         db.executemany(
             "DELETE FROM mention_pages WHERE entity = ? AND after_position <= ?"
-            " AND (last_position >= ? OR open)",
+            " AND (last_position >= ? OR size = 0 OR count < size)",
             ((entity, place, place) for entity, place in set(named) if place in changed),
         )
 
@@ -740,7 +742,7 @@ class MentionPage(Sequence[tuple["MentionedDocument", Mention]]):
             ]
         )
         self.db.execute(
-            "INSERT OR REPLACE INTO mention_pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO mention_pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 self.entity,
                 self.size,
@@ -748,7 +750,6 @@ class MentionPage(Sequence[tuple["MentionedDocument", Mention]]):
                 *self.after,
                 *self.last,
                 len(rows),
-                not self.size or len(rows) < self.size,  # a page that may grow
                 found,
             ),
         )
