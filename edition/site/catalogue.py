@@ -32,6 +32,7 @@ from edition.cache import digest, digest_of
 from edition.render.behaviours import Mention
 from edition.site.documents import DocumentSummary
 from edition.site.metadata import year_of
+from edition.site.pages import page_count
 from edition.site.templates import ROW_ROOT
 
 TABLES = """
@@ -678,11 +679,9 @@ class MentionList(Lazy):
     def pages(self) -> Iterator[MentionPage]:
         """The pairs in pages of ``per_page`` (no mention: one empty page), each after the
         last one's last mention. A page reads its rows only when they are asked for."""
-        size, total = self.per_page, len(self)
-        count = max(1, -(-total // size)) if size else 1  # as pages.list_pages counts them
         after = (-1, -1)
-        for number in range(1, count + 1):
-            page = MentionPage(self.db, self.entity, size, number, after)
+        for number in range(1, page_count(len(self), self.per_page) + 1):  # as list_pages
+            page = MentionPage(self.db, self.entity, self.per_page, number, after)
             yield page
             after = page.last
 

@@ -126,10 +126,15 @@ class ListPage:
         return found
 
 
+def page_count(total: int, size: int) -> int:
+    """How many pages ``total`` rows take, ``size`` a page (0: one page; no row: one page)."""
+    return max(1, -(-total // size)) if size else 1
+
+
 def list_pages(folder: str, total: int, size: int) -> Iterator[ListPage]:
     """The pages of a list of ``total`` rows whose first page is ``folder``: ``size`` rows
     each (0: one page)."""
-    count = max(1, -(-total // size)) if size else 1
+    count = page_count(total, size)
     for number in range(1, count + 1):
         yield ListPage(folder, number, count, total, size)
 
